@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+import { Metadata, Uid } from "./common.js";
+
+const fields = {
+  name: z.string().min(1).max(256),
+  uid: Uid.nullish(),
+  metadata: Metadata.optional(),
+  throttleRate: z.number().int().min(1).max(65535).nullish(),
+  /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
+  rateLimit: z.number().int().min(1).max(65535).nullish(),
+};
+
+export const ApplicationIn = z.strictObject(fields);
+export type ApplicationIn = z.output<typeof ApplicationIn>;
+
+export const ApplicationPatch = z.strictObject({
+  ...fields,
+  name: fields.name.optional(),
+});
+export type ApplicationPatch = z.output<typeof ApplicationPatch>;
+
+export const ApplicationOut = z.object({
+  id: z.string(),
+  uid: z.string().nullable(),
+  name: z.string(),
+  metadata: Metadata,
+  throttleRate: z.number().nullable(),
+  rateLimit: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ApplicationOut = z.output<typeof ApplicationOut>;
+
+export const GetIfExistsQuery = z.object({
+  get_if_exists: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true"),
+});

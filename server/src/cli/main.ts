@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+
+import { configKeys, envName, loadConfig } from "../config/config.js";
+import { runFromCommandLine } from "../main.js";
+import { TokenService } from "../services/tokens.js";
+import { ApplicationsRepository } from "../store/applications-repository.js";
+import { openStore } from "../store/database.js";
+import { TokensRepository } from "../store/tokens-repository.js";
+
+/** `hookrelay` — start the server, run migrations, manage API tokens. */
+const program = new Command()
+  .name("hookrelay")
+  .description("Self-hostable, Svix-compatible webhook gateway")
+  .version("0.1.0");
+
+program
+  .command("start")
+  .description("start the API and/or the delivery worker (HOOKRELAY_ROLE=all|api|worker)")
+  .option("-p, --port <port>", "port to listen on (HOOKRELAY_PORT, default 8071)")
+  .option("--role <role>", "all | api | worker")
+  .action(async (opts: { port?: string; role?: string }) => {
+    await runFromCommandLine({
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.role !== undefined ? { role: opts.role as "all" } : {}),
+    });
+  });
+
+program
+  .command("migrate")
+  .description("bring the database schema up to date, then exit")
+  .action(async () => {
+    const config = loadConfig();
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    await store.close();
+    process.stdout.write(`migrations applied (${store.dialect})\n`);
+  });
+
+const token = program.command("token").description("manage API tokens");
+
+token
+  .command("create")
+  .description("create an API token and print it once")
+  .option("-n, --name <name>", "a label for the token", "cli")
+  .option("-a, --app <app>", "limit the token to one application (id or uid)")
+  .action(async (opts: { name: string; app?: string }) => {
+    const config = loadConfig();
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      let appId: string | null = null;
+      if (opts.app) {
+        const app = await new ApplicationsRepository(store.db).find(opts.app);
+        if (!app) throw new Error(`no application ${opts.app}`);
+        appId = app.id;
+      }
+      const created = await new TokenService(new TokensRepository(store.db)).create({ name: opts.name, appId });
+      process.stdout.write(`${created.token}\n`);
+      process.stderr.write(`token ${created.id} "${created.name}"${appId ? ` limited to ${appId}` : ""}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+token
+  .command("revoke <id>")
+  .description("revoke a token by its id (tok_…)")
+  .action(async (id: string) => {
+    const config = loadConfig();
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      await new TokenService(new TokensRepository(store.db)).revoke(id);
+      process.stdout.write(`revoked ${id}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command("config")
+  .description("print every configuration key, its environment variable and its value")
+  .action(() => {
+    const config = loadConfig() as unknown as Record<string, unknown>;
+    for (const key of configKeys) {
+      const secret = /token|key|url/i.test(key) && config[key] !== undefined;
+      process.stdout.write(`${envName(key).padEnd(40)} ${secret ? "[set]" : JSON.stringify(config[key])}\n`);
+    }
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import { z } from "zod";
+
+/** Comma-separated list of whole seconds, e.g. "5,300,1800". */
+const secondsList = z
+  .string()
+  .trim()
+  .regex(/^\d+(\s*,\s*\d+)*$/, "expected comma-separated whole seconds, e.g. 5,300,1800")
+  .transform((s) => s.split(",").map((v) => Number(v.trim())));
+
+const cidrList = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? [] : s.split(",").map((v) => v.trim())));
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/**
+ * Every setting Hookrelay reads, with its default. Each key maps to `HOOKRELAY_<KEY>` in the
+ * environment (PORT and DATABASE_URL are also read without the prefix). The README table is
+ * generated from the same names.
+ */
+const schema = z.object({
+  host: z.string().default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(8071),
+  dataDir: z.string().default("./data"),
+  databaseUrl: z.string().optional(),
+  pgPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  role: z.enum(["all", "api", "worker"]).default("all"),
+  adminToken: z.string().min(16).optional(),
+  publicUrl: z.string().url().optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  idempotencyTtlSeconds: z.coerce.number().int().min(1).default(12 * 3600),
+  retrySchedule: secondsList.default([5, 300, 1800, 7200, 18000, 36000, 36000]),
+  retryJitter: z.coerce.number().min(0).max(1).default(0.2),
+  retryAfterMaxSeconds: z.coerce.number().int().min(1).default(3600),
+  slowDownMinSeconds: z.coerce.number().int().min(0).default(30),
+  deliveryTimeoutMs: z.coerce.number().int().min(100).default(15_000),
+  responseBodyMaxBytes: z.coerce.number().int().min(0).default(64 * 1024),
+  workerConcurrency: z.coerce.number().int().min(1).max(10_000).default(256),
+  workerBatchSize: z.coerce.number().int().min(1).max(5_000).default(200),
+  workerPollMs: z.coerce.number().int().min(5).default(250),
+  leaseMarginMs: z.coerce.number().int().min(0).default(15_000),
+  endpointDisableAfterSeconds: z.coerce.number().int().min(1).default(5 * 24 * 3600),
+  secretGraceSeconds: z.coerce.number().int().min(0).default(24 * 3600),
+  allowPrivateNetworks: cidrList.default([]),
+  secretKey: z.string().min(16).optional(),
+  groupCommitMaxWaitMs: z.coerce.number().min(0).max(50).default(1),
+  groupCommitMaxBatch: z.coerce.number().int().min(1).default(500),
+  retentionDays: z.coerce.number().int().min(1).default(90),
+  shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+  metrics: bool.default(true),
+  trustProxy: bool.default(false),
+});
+
+export type Config = Readonly<z.output<typeof schema>>;
+export type ConfigInput = z.input<typeof schema>;
+
+/** The environment variable that sets a config key: `retrySchedule` → `HOOKRELAY_RETRY_SCHEDULE`. */
+export function envName(key: string): string {
+  return "HOOKRELAY_" + key.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase();
+}
+
+export const configKeys = Object.keys(schema.shape) as (keyof z.input<typeof schema>)[];
+
+/**
+ * Reads the config from the environment, overridden by `overrides` (used by tests and the CLI).
+ * Throws a readable error naming the variable when a value is invalid.
+ *
+ * @example loadConfig(process.env, { port: 0 })
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigInput = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of configKeys) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  if (raw.port === undefined && env.PORT) raw.port = env.PORT;
+  if (raw.databaseUrl === undefined && env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
+  const parsed = schema.safeParse({ ...raw, ...overrides });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${envName(String(i.path[0] ?? "?"))}: ${i.message}`);
+    throw new Error(`invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,59 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+
+import { registerAuth } from "./auth.js";
+import { registerDashboard } from "./dashboard.js";
+import { handleError } from "./errors.js";
+import { registerIdempotency } from "./idempotency.js";
+import { registerMetrics } from "./metrics.js";
+import type { AppDeps } from "./route-module.js";
+import { routes } from "./routes/index.js";
+
+
+/**
+ * Builds the HTTP API without listening, so tests can drive it with `app.inject()`.
+ *
+ * @example const app = await buildApp({ config, services, logger: false }); await app.inject({ url: "/api/v1/health" });
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (deps.logger || undefined) as FastifyBaseLogger | undefined,
+    bodyLimit: deps.config.bodyLimitBytes,
+    disableRequestLogging: true,
+    // Client addresses feed inbound allowlists and rate limits, so X-Forwarded-For is only
+    // believed when the operator says a proxy sets it.
+    trustProxy: deps.config.trustProxy,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Hookrelay API",
+        version: "1.1.1",
+        description: "Svix-compatible webhook API with inbound sources, served by Hookrelay.",
+      },
+      components: { securitySchemes: { HTTPBearer: { type: "http", scheme: "bearer" } } },
+      security: [{ HTTPBearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  if (deps.metrics && deps.config.metrics) registerMetrics(app, deps.metrics);
+  await registerDashboard(app);
+  registerAuth(app, deps.services.tokens);
+  registerIdempotency(app, deps.services.idempotency, deps.config.idempotencyTtlSeconds);
+
+  for (const register of routes) {
+    await app.register(async (scope) => register(scope.withTypeProvider<ZodTypeProvider>(), deps));
+  }
+  return app;
+}

@@ -1,0 +1,74 @@
+
+import { ApplicationIn, ApplicationOut, ApplicationPatch, GetIfExistsQuery } from "../../api/applications.js";
+import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import { principalOf } from "../auth.js";
+import type { RouteModule } from "../route-module.js";
+
+const tags = ["Application"];
+
+export const applicationRoutes: RouteModule = (app, { services }) => {
+  const apps = services.applications;
+
+  app.get(
+    "/api/v1/app",
+    { schema: { tags, operationId: "v1.application.list", querystring: ListQuery, response: { 200: listResponse(ApplicationOut) } } },
+    async (req) => apps.list(principalOf(req), req.query),
+  );
+
+  app.post(
+    "/api/v1/app",
+    {
+      schema: {
+        tags,
+        operationId: "v1.application.create",
+        querystring: GetIfExistsQuery,
+        body: ApplicationIn,
+        response: { 200: ApplicationOut, 201: ApplicationOut },
+      },
+    },
+    async (req, reply) => {
+      const { app: out, created } = await apps.create(principalOf(req), req.body, req.query.get_if_exists);
+      return reply.code(created ? 201 : 200).send(out);
+    },
+  );
+
+  app.get(
+    "/api/v1/app/:app_id",
+    { schema: { tags, operationId: "v1.application.get", params: AppParams, response: { 200: ApplicationOut } } },
+    async (req) => apps.get(principalOf(req), req.params.app_id),
+  );
+
+  app.put(
+    "/api/v1/app/:app_id",
+    {
+      schema: {
+        tags,
+        operationId: "v1.application.update",
+        params: AppParams,
+        body: ApplicationIn,
+        response: { 200: ApplicationOut, 201: ApplicationOut },
+      },
+    },
+    async (req, reply) => {
+      const { app: out, created } = await apps.upsert(principalOf(req), req.params.app_id, req.body);
+      return reply.code(created ? 201 : 200).send(out);
+    },
+  );
+
+  app.patch(
+    "/api/v1/app/:app_id",
+    {
+      schema: { tags, operationId: "v1.application.patch", params: AppParams, body: ApplicationPatch, response: { 200: ApplicationOut } },
+    },
+    async (req) => apps.patch(principalOf(req), req.params.app_id, req.body),
+  );
+
+  app.delete(
+    "/api/v1/app/:app_id",
+    { schema: { tags, operationId: "v1.application.delete", params: AppParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await apps.delete(principalOf(req), req.params.app_id);
+      return reply.code(204).send();
+    },
+  );
+};

@@ -1,0 +1,21 @@
+import type { RouteModule } from "../route-module.js";
+import { applicationRoutes } from "./applications.js";
+import { attemptRoutes } from "./attempts.js";
+import { endpointRoutes } from "./endpoints.js";
+import { eventTypeRoutes } from "./event-types.js";
+import { healthRoutes } from "./health.js";
+import { messageRoutes } from "./messages.js";
+import { statsRoutes } from "./stats.js";
+import { tokenRoutes } from "./tokens.js";
+
+/** Every route module, registered in this order by buildApp. */
+export const routes: RouteModule[] = [
+  healthRoutes,
+  applicationRoutes,
+  eventTypeRoutes,
+  endpointRoutes,
+  messageRoutes,
+  attemptRoutes,
+  tokenRoutes,
+  statsRoutes,
+];

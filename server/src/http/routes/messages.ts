@@ -1,0 +1,59 @@
+
+import { AppParams, listResponse, NoContent } from "../../api/common.js";
+import { MessageIn, MessageListQuery, MessageOut, MessageParams, WithContentQuery } from "../../api/messages.js";
+import { principalOf } from "../auth.js";
+import { idempotencyRecord } from "../idempotency.js";
+import type { RouteModule } from "../route-module.js";
+
+const tags = ["Message"];
+
+export const messageRoutes: RouteModule = (app, { services, config, metrics }) => {
+  const messages = services.messages;
+
+  app.post(
+    "/api/v1/app/:app_id/msg",
+    {
+      schema: {
+        tags,
+        operationId: "v1.message.create",
+        params: AppParams,
+        querystring: WithContentQuery,
+        body: MessageIn,
+        response: { 202: MessageOut },
+      },
+    },
+    async (req, reply) => {
+      const out = await messages.create(principalOf(req), req.params.app_id, req.body, {
+        withContent: req.query.with_content,
+        idempotency: (body) => idempotencyRecord(req, config.idempotencyTtlSeconds, 202, body),
+      });
+      metrics?.messagesCreated.inc();
+      return reply.code(202).send(out);
+    },
+  );
+
+  app.get(
+    "/api/v1/app/:app_id/msg",
+    {
+      schema: { tags, operationId: "v1.message.list", params: AppParams, querystring: MessageListQuery, response: { 200: listResponse(MessageOut) } },
+    },
+    async (req) => messages.list(principalOf(req), req.params.app_id, req.query),
+  );
+
+  app.get(
+    "/api/v1/app/:app_id/msg/:msg_id",
+    {
+      schema: { tags, operationId: "v1.message.get", params: MessageParams, querystring: WithContentQuery, response: { 200: MessageOut } },
+    },
+    async (req) => messages.get(principalOf(req), req.params.app_id, req.params.msg_id, req.query.with_content),
+  );
+
+  app.delete(
+    "/api/v1/app/:app_id/msg/:msg_id/content",
+    { schema: { tags, operationId: "v1.message.expunge-content", params: MessageParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await messages.expungeContent(principalOf(req), req.params.app_id, req.params.msg_id);
+      return reply.code(204).send();
+    },
+  );
+};

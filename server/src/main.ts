@@ -1,0 +1,106 @@
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+import type { FastifyInstance } from "fastify";
+
+import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
+import { buildApp } from "./http/app.js";
+import { createLogger } from "./lib/logger.js";
+import { createMetrics } from "./lib/metrics.js";
+import { SecretBox } from "./lib/secret-box.js";
+import { Wakeup } from "./lib/wakeup.js";
+import { createServices } from "./services/index.js";
+import { openStore } from "./store/database.js";
+import { DeliveryWorker } from "./worker/worker.js";
+
+export interface Running {
+  /** The API's base URL, when this process serves the API. */
+  url: string | undefined;
+  config: Config;
+  /** Graceful stop: stop accepting, finish or release in-flight deliveries, close the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Hookrelay as configured: the API, the delivery worker, or both (HOOKRELAY_ROLE).
+ * This is the composition root: the only module that wires every layer together.
+ */
+export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
+  const logger = createLogger(config.logLevel);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgPoolSize: config.pgPoolSize });
+  const wakeup = new Wakeup();
+  const services = createServices(store, config, wakeup);
+  const metrics = createMetrics();
+
+  if (config.adminToken) {
+    await services.tokens.ensure(config.adminToken, "admin (HOOKRELAY_ADMIN_TOKEN)");
+  } else if (!(await services.tokens.hasAdminToken())) {
+    const created = await services.tokens.create({ name: "admin (first start)" });
+    out(`Created an admin API token. It is shown only this once; store it now:\n\n    ${created.token}\n`);
+  }
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (config.role !== "worker") {
+    app = await buildApp({ config, services, logger, metrics });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    url = `http://${host}:${port}`;
+    out(`Hookrelay listening on ${url} (dashboard at ${url}/, API docs at ${url}/docs)`);
+  }
+
+  let worker: DeliveryWorker | undefined;
+  if (config.role !== "api") {
+    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger });
+    worker.start();
+    out(`Delivery worker started (${store.dialect})`);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    config,
+    close: () =>
+      (closing ??= (async () => {
+        await app?.close();
+        await worker?.stop(config.shutdownGraceMs);
+        await services.drain();
+        await store.close();
+      })()),
+  };
+}
+
+async function runFromCommandLine(overrides: ConfigInput = {}): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, overrides);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const running = await start(config);
+  const stop = (signal: string): void => {
+    process.stdout.write(`${signal} received, shutting down\n`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+}
+
+export { runFromCommandLine };
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  runFromCommandLine().catch((error: unknown) => {
+    process.stderr.write(`Hookrelay failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}

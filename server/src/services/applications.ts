@@ -1,0 +1,134 @@
+import type { ApplicationIn, ApplicationOut, ApplicationPatch } from "../api/applications.js";
+import { Iso, type Page } from "../api/common.js";
+import { ApiError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { parseJson } from "../lib/json.js";
+import type { ApplicationsRepository } from "../store/applications-repository.js";
+import { isUniqueViolation } from "../store/errors.js";
+import { mapPage, type PageRequest } from "../store/paginate.js";
+import type { ApplicationRow } from "../store/schema.js";
+import type { Principal } from "./tokens.js";
+
+export function toApplicationOut(row: ApplicationRow): ApplicationOut {
+  return {
+    id: row.id,
+    uid: row.uid,
+    name: row.name,
+    metadata: parseJson(row.metadata, {}),
+    throttleRate: row.throttle_rate,
+    rateLimit: row.throttle_rate,
+    createdAt: Iso(row.created_at),
+    updatedAt: Iso(row.updated_at),
+  };
+}
+
+export class ApplicationService {
+  constructor(private readonly apps: ApplicationsRepository) {}
+
+  /**
+   * The application named by id or uid, if the principal may see it. A token scoped to another
+   * application gets the same 404 as a missing one, so ids cannot be probed across tenants.
+   */
+  async resolve(principal: Principal, idOrUid: string): Promise<ApplicationRow> {
+    const row = await this.apps.find(idOrUid);
+    if (!row || (principal.appId !== null && principal.appId !== row.id)) throw ApiError.notFound("Application");
+    return row;
+  }
+
+  async list(principal: Principal, page: PageRequest): Promise<Page<ApplicationOut>> {
+    if (principal.appId !== null) {
+      const row = await this.apps.find(principal.appId);
+      return { data: row ? [toApplicationOut(row)] : [], iterator: null, prevIterator: null, done: true };
+    }
+    return mapPage(await this.apps.list(page), toApplicationOut);
+  }
+
+  /** Creates an application; with `getIfExists`, an existing one with the same uid is returned instead of a 409. */
+  async create(
+    principal: Principal,
+    input: ApplicationIn,
+    getIfExists = false,
+  ): Promise<{ app: ApplicationOut; created: boolean }> {
+    requireAdmin(principal);
+    if (input.uid) {
+      const existing = await this.apps.find(input.uid);
+      if (existing) {
+        if (getIfExists) return { app: toApplicationOut(existing), created: false };
+        throw ApiError.conflict("An application with this uid already exists");
+      }
+    }
+    const now = Date.now();
+    const row: ApplicationRow = {
+      id: newId("app"),
+      uid: input.uid ?? null,
+      name: input.name,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      throttle_rate: input.throttleRate ?? input.rateLimit ?? null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.apps.insert(row);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const raced = input.uid ? await this.apps.find(input.uid) : undefined;
+      if (getIfExists && raced) return { app: toApplicationOut(raced), created: false };
+      throw ApiError.conflict("An application with this uid already exists");
+    }
+    return { app: toApplicationOut(row), created: true };
+  }
+
+  async get(principal: Principal, idOrUid: string): Promise<ApplicationOut> {
+    return toApplicationOut(await this.resolve(principal, idOrUid));
+  }
+
+  /** PUT: replaces the application, or creates it with the path value as uid when it does not exist. */
+  async upsert(
+    principal: Principal,
+    idOrUid: string,
+    input: ApplicationIn,
+  ): Promise<{ app: ApplicationOut; created: boolean }> {
+    const existing = await this.apps.find(idOrUid);
+    if (!existing) {
+      if (idOrUid.startsWith("app_")) throw ApiError.notFound("Application");
+      return this.create(principal, { ...input, uid: input.uid ?? idOrUid });
+    }
+    await this.resolve(principal, idOrUid);
+    return { app: await this.write(existing, { ...input, metadata: input.metadata ?? {} }, true), created: false };
+  }
+
+  async patch(principal: Principal, idOrUid: string, input: ApplicationPatch): Promise<ApplicationOut> {
+    const existing = await this.resolve(principal, idOrUid);
+    return this.write(existing, input, false);
+  }
+
+  async delete(principal: Principal, idOrUid: string): Promise<void> {
+    requireAdmin(principal);
+    const row = await this.resolve(principal, idOrUid);
+    await this.apps.delete(row.id);
+  }
+
+  private async write(existing: ApplicationRow, input: ApplicationPatch, replace: boolean): Promise<ApplicationOut> {
+    const rate = input.throttleRate !== undefined ? input.throttleRate : input.rateLimit;
+    const next: ApplicationRow = {
+      ...existing,
+      name: input.name ?? existing.name,
+      uid: input.uid !== undefined ? input.uid : replace ? null : existing.uid,
+      metadata: input.metadata !== undefined ? JSON.stringify(input.metadata) : existing.metadata,
+      throttle_rate: rate !== undefined ? rate : replace ? null : existing.throttle_rate,
+      updated_at: Date.now(),
+    };
+    try {
+      await this.apps.update(existing.id, next);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw ApiError.conflict("An application with this uid already exists");
+      throw error;
+    }
+    return toApplicationOut(next);
+  }
+}
+
+/** Operations that create or destroy tenants need an unscoped token. */
+export function requireAdmin(principal: Principal): void {
+  if (principal.appId !== null) throw ApiError.forbidden("This token is limited to one application");
+}

@@ -1,0 +1,121 @@
+import type { ApplicationIn } from "../api/applications.js";
+import { Iso, type Page } from "../api/common.js";
+import type { MessageIn, MessageListQuery, MessageOut } from "../api/messages.js";
+import { ApiError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { parseJson } from "../lib/json.js";
+import type { Wakeup } from "../lib/wakeup.js";
+import type { GroupCommit } from "../store/group-commit.js";
+import type { InsertResult, MessagesRepository, NewMessage } from "../store/messages-repository.js";
+import { mapPage } from "../store/paginate.js";
+import type { ApplicationRow, IdempotencyRow, MessageRow } from "../store/schema.js";
+import type { ApplicationService } from "./applications.js";
+import type { Principal } from "./tokens.js";
+
+const DAY_MS = 86_400_000;
+
+export function toMessageOut(row: MessageRow, withContent = true): MessageOut {
+  return {
+    id: row.id,
+    eventType: row.event_type,
+    eventId: row.event_id,
+    payload: withContent ? parseJson<Record<string, unknown>>(row.payload, {}) : {},
+    channels: parseJson<string[] | null>(row.channels, null),
+    tags: parseJson<string[] | null>(row.tags, null),
+    deliverAt: row.deliver_at !== null ? Iso(row.deliver_at) : null,
+    timestamp: Iso(row.created_at),
+  };
+}
+
+export interface CreateOptions {
+  withContent?: boolean;
+  /** Builds the idempotency record from the final response, stored in the same transaction. */
+  idempotency?: (body: MessageOut) => IdempotencyRow | undefined;
+  /** send-example: deliver to this endpoint only. */
+  onlyEndpointId?: string;
+}
+
+/**
+ * Message ingest and lookup. `create` answers only after the message and its delivery rows are
+ * committed (through the shared group-commit writer), then wakes the local worker.
+ */
+export class MessageService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly applications: ApplicationService,
+    private readonly writer: GroupCommit<NewMessage, InsertResult>,
+    private readonly wakeup: Wakeup,
+  ) {}
+
+  async create(principal: Principal, appIdOrUid: string, input: MessageIn, options: CreateOptions = {}): Promise<MessageOut> {
+    const app = await this.appFor(principal, appIdOrUid, input.application ?? undefined);
+    const now = Date.now();
+    const retentionMs = input.payloadRetentionHours
+      ? input.payloadRetentionHours * 3_600_000
+      : (input.payloadRetentionPeriod ?? 90) * DAY_MS;
+    const deliverAt = input.deliverAt ? Date.parse(input.deliverAt) : null;
+    const row: MessageRow = {
+      id: newId("msg"),
+      app_id: app.id,
+      event_type: input.eventType,
+      event_id: input.eventId ?? null,
+      payload: JSON.stringify(input.payload),
+      channels: input.channels && input.channels.length > 0 ? JSON.stringify(input.channels) : null,
+      tags: input.tags && input.tags.length > 0 ? JSON.stringify(input.tags) : null,
+      deliver_at: deliverAt !== null && deliverAt > now ? deliverAt : null,
+      created_at: now,
+      expires_at: now + retentionMs,
+    };
+    const out = toMessageOut(row, options.withContent ?? true);
+    const result = await this.writer.submit({
+      message: row,
+      onlyEndpointId: options.onlyEndpointId,
+      idempotency: options.idempotency?.(out),
+    });
+    if (!result.ok) throw ApiError.conflict("A message with this eventId already exists in this application");
+    if (result.deliveries > 0 && row.deliver_at === null) this.wakeup.notify();
+    return out;
+  }
+
+  async get(principal: Principal, appIdOrUid: string, msgId: string, withContent = true): Promise<MessageOut> {
+    return toMessageOut(await this.resolve(principal, appIdOrUid, msgId), withContent);
+  }
+
+  /** The message row by id or eventId within a visible application, or a 404. */
+  async resolve(principal: Principal, appIdOrUid: string, msgId: string): Promise<MessageRow> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    const row = await this.messages.find(app.id, msgId);
+    if (!row) throw ApiError.notFound("Message");
+    return row;
+  }
+
+  async list(principal: Principal, appIdOrUid: string, query: MessageListQuery): Promise<Page<MessageOut>> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    const page = await this.messages.list(
+      {
+        appId: app.id,
+        channel: query.channel,
+        eventTypes: query.event_types,
+        before: query.before ? Date.parse(query.before) : undefined,
+        after: query.after ? Date.parse(query.after) : undefined,
+      },
+      { limit: query.limit, iterator: query.iterator },
+    );
+    return mapPage(page, (r) => toMessageOut(r, query.with_content));
+  }
+
+  async expungeContent(principal: Principal, appIdOrUid: string, msgId: string): Promise<void> {
+    const row = await this.resolve(principal, appIdOrUid, msgId);
+    await this.messages.expungePayload(row.app_id, row.id);
+  }
+
+  private async appFor(principal: Principal, appIdOrUid: string, create: ApplicationIn | undefined): Promise<ApplicationRow> {
+    try {
+      return await this.applications.resolve(principal, appIdOrUid);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404 || !create || appIdOrUid.startsWith("app_")) throw error;
+      await this.applications.create(principal, { ...create, uid: create.uid ?? appIdOrUid }, true);
+      return this.applications.resolve(principal, appIdOrUid);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Iso } from "../api/common.js";
+import type { EndpointLatencyOut, OverviewOut, Period } from "../api/stats.js";
+import { percentile } from "../lib/percentile.js";
+import { DeliveryStatus } from "../store/schema.js";
+import type { AttemptSample, Range, StatsRepository } from "../store/stats-repository.js";
+import type { ApplicationService } from "./applications.js";
+import type { EndpointService } from "./endpoints.js";
+import type { Principal } from "./tokens.js";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Length of each period and the width of its chart buckets: 60, 24 and 28 points. */
+const PERIODS: Record<Period, { span: number; bucket: number }> = {
+  hour: { span: HOUR, bucket: MINUTE },
+  day: { span: 24 * HOUR, bucket: HOUR },
+  week: { span: 7 * 24 * HOUR, bucket: 6 * HOUR },
+};
+
+/** Counts of inbound requests by outcome; provided by the inbound module once it exists. */
+export type InboundCounter = (range: Range) => Promise<{ accepted: number; rejected: number; duplicate: number }>;
+
+/** The numbers behind the dashboard overview and the per-endpoint charts. */
+export class StatsService {
+  constructor(
+    private readonly stats: StatsRepository,
+    private readonly applications: ApplicationService,
+    private readonly endpoints: EndpointService,
+    private readonly inbound: InboundCounter = async () => ({ accepted: 0, rejected: 0, duplicate: 0 }),
+  ) {}
+
+  async overview(principal: Principal, period: Period, appIdOrUid?: string): Promise<OverviewOut> {
+    let appId: string | undefined = principal.appId ?? undefined;
+    if (appIdOrUid) appId = (await this.applications.resolve(principal, appIdOrUid)).id;
+    const { span, bucket } = PERIODS[period];
+    const to = Date.now();
+    const range: Range = { from: alignDown(to - span, bucket), to, appId };
+    const [messages, attempts, sample, queue, failing, inbound] = await Promise.all([
+      this.stats.messageBuckets(range, bucket),
+      this.stats.attemptBuckets(range, bucket),
+      this.stats.attemptSample(range),
+      this.stats.queueCounts(appId),
+      this.stats.failingEndpoints(appId),
+      this.inbound(range),
+    ]);
+    const totals = sumAttempts(attempts);
+    return {
+      period,
+      from: Iso(range.from),
+      to: Iso(to),
+      messages: [...messages.values()].reduce((a, b) => a + b, 0),
+      attempts: totals,
+      successRate: rate(totals),
+      latencyMs: latency(sample),
+      failingEndpoints: failing.map((f) => ({ ...f, since: Iso(f.since) })),
+      queue,
+      series: series(range, bucket, messages, attempts, sample),
+      inbound,
+    };
+  }
+
+  async endpointLatency(principal: Principal, appIdOrUid: string, endpointIdOrUid: string, period: Period): Promise<EndpointLatencyOut> {
+    const { endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const { span, bucket } = PERIODS[period];
+    const to = Date.now();
+    const range: Range = { from: alignDown(to - span, bucket), to, endpointId: endpoint.id };
+    const [attempts, sample] = await Promise.all([this.stats.attemptBuckets(range, bucket), this.stats.attemptSample(range)]);
+    const totals = sumAttempts(attempts);
+    return {
+      period,
+      ...totals,
+      successRate: rate(totals),
+      latencyMs: latency(sample),
+      series: series(range, bucket, new Map(), attempts, sample),
+    };
+  }
+}
+
+function alignDown(ms: number, bucket: number): number {
+  return Math.floor(ms / bucket) * bucket;
+}
+
+function sumAttempts(rows: { status: number; n: number }[]): { success: number; fail: number } {
+  let success = 0;
+  let fail = 0;
+  for (const r of rows) {
+    if (r.status === DeliveryStatus.success) success += r.n;
+    else fail += r.n;
+  }
+  return { success, fail };
+}
+
+function rate(t: { success: number; fail: number }): number | null {
+  const total = t.success + t.fail;
+  return total === 0 ? null : t.success / total;
+}
+
+function latency(sample: AttemptSample[]) {
+  const sorted = sample.map((s) => s.response_duration_ms).sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+}
+
+function series(
+  range: Range,
+  bucket: number,
+  messages: Map<number, number>,
+  attempts: { bucket: number; status: number; n: number }[],
+  sample: AttemptSample[],
+) {
+  const first = range.from / bucket;
+  const last = Math.floor((range.to - 1) / bucket);
+  const durations = new Map<number, number[]>();
+  for (const s of sample) {
+    const b = Math.floor(s.created_at / bucket);
+    const list = durations.get(b) ?? [];
+    list.push(s.response_duration_ms);
+    durations.set(b, list);
+  }
+  const points = [];
+  for (let b = first; b <= last; b++) {
+    let success = 0;
+    let fail = 0;
+    for (const a of attempts) {
+      if (a.bucket !== b) continue;
+      if (a.status === DeliveryStatus.success) success += a.n;
+      else fail += a.n;
+    }
+    const d = (durations.get(b) ?? []).sort((x, y) => x - y);
+    points.push({
+      t: Iso(b * bucket),
+      messages: messages.get(b) ?? 0,
+      success,
+      fail,
+      p50: percentile(d, 0.5),
+      p95: percentile(d, 0.95),
+    });
+  }
+  return points;
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+
+import { ApiError } from "../lib/errors.js";
+import { sha256Hex } from "../lib/hash.js";
+import { newId } from "../lib/ids.js";
+import type { TokensRepository } from "../store/tokens-repository.js";
+
+export interface Principal {
+  tokenId: string;
+  /** Set for tokens limited to one application (consumer portal, scoped keys). */
+  appId: string | null;
+}
+
+export interface CreatedToken {
+  id: string;
+  token: string;
+  name: string;
+  appId: string | null;
+  expiresAt: number | null;
+  createdAt: number;
+}
+
+const CACHE_TTL_MS = 5_000;
+
+/**
+ * Issues and checks API tokens. Only the SHA-256 of a token is stored, so a database leak
+ * reveals no usable token. Lookups are cached for a few seconds because every request
+ * authenticates; a revocation therefore takes effect within CACHE_TTL_MS on every instance.
+ */
+export class TokenService {
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+
+  constructor(private readonly tokens: TokensRepository) {}
+
+  async create(input: { name: string; appId?: string | null; ttlSeconds?: number | null }): Promise<CreatedToken> {
+    const token = `hr_${randomBytes(24).toString("base64url")}`;
+    const createdAt = Date.now();
+    const expiresAt = input.ttlSeconds ? createdAt + input.ttlSeconds * 1000 : null;
+    const id = newId("tok");
+    await this.tokens.insert({
+      id,
+      name: input.name,
+      token_hash: sha256Hex(token),
+      app_id: input.appId ?? null,
+      expires_at: expiresAt,
+      created_at: createdAt,
+      revoked_at: null,
+    });
+    return { id, token, name: input.name, appId: input.appId ?? null, expiresAt, createdAt };
+  }
+
+  /** Registers a token chosen by the operator (HOOKRELAY_ADMIN_TOKEN); a no-op when already known. */
+  async ensure(token: string, name: string): Promise<void> {
+    const hash = sha256Hex(token);
+    if (await this.tokens.findByHash(hash)) return;
+    await this.tokens.insert({
+      id: newId("tok"),
+      name,
+      token_hash: hash,
+      app_id: null,
+      expires_at: null,
+      created_at: Date.now(),
+      revoked_at: null,
+    });
+  }
+
+  async hasAdminToken(): Promise<boolean> {
+    return (await this.tokens.countActive()) > 0;
+  }
+
+  /** The principal for a bearer token, or a 401. */
+  async authenticate(token: string | undefined): Promise<Principal> {
+    if (!token) throw ApiError.unauthorized("Missing bearer token");
+    const hash = sha256Hex(token);
+    const now = Date.now();
+    const cached = this.cache.get(hash);
+    let principal: Principal | null;
+    if (cached && cached.until > now) {
+      principal = cached.principal;
+    } else {
+      const row = await this.tokens.findByHash(hash);
+      const valid = row && row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
+      principal = valid ? { tokenId: row.id, appId: row.app_id } : null;
+      const until = Math.min(now + CACHE_TTL_MS, row?.expires_at ?? Infinity);
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, { principal, until });
+    }
+    if (!principal) throw ApiError.unauthorized();
+    return principal;
+  }
+
+  async list(limit: number, iterator?: string): Promise<{ data: Omit<CreatedToken, "token">[]; iterator: string | null; prevIterator: null; done: boolean }> {
+    const rows = await this.tokens.list(limit + 1, iterator);
+    const data = rows.slice(0, limit).map((r) => ({
+      id: r.id,
+      name: r.name,
+      appId: r.app_id,
+      expiresAt: r.expires_at,
+      createdAt: r.created_at,
+    }));
+    return { data, iterator: data[data.length - 1]?.id ?? null, prevIterator: null, done: rows.length <= limit };
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (!(await this.tokens.revoke(id, Date.now()))) throw ApiError.notFound("Token");
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,39 @@
+import type { Kysely } from "kysely";
+
+import type { Page } from "../api/common.js";
+import { type PageRequest,paginate } from "./paginate.js";
+import type { ApplicationRow, Database } from "./schema.js";
+
+export class ApplicationsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** By id (`app_…`) or by uid. */
+  async find(idOrUid: string): Promise<ApplicationRow | undefined> {
+    const column = idOrUid.startsWith("app_") ? "id" : "uid";
+    return this.db.selectFrom("applications").selectAll().where(column, "=", idOrUid).executeTakeFirst();
+  }
+
+  async insert(row: ApplicationRow): Promise<void> {
+    await this.db.insertInto("applications").values(row).execute();
+  }
+
+  async update(id: string, values: Partial<ApplicationRow>): Promise<void> {
+    await this.db.updateTable("applications").set(values).where("id", "=", id).execute();
+  }
+
+  async list(page: PageRequest): Promise<Page<ApplicationRow>> {
+    return paginate(this.db.selectFrom("applications").selectAll(), "id", page, "ascending");
+  }
+
+  /** Deletes the application and everything that belongs to it, in one transaction. */
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("attempts").where("app_id", "=", id).execute();
+      await trx.deleteFrom("deliveries").where("app_id", "=", id).execute();
+      await trx.deleteFrom("messages").where("app_id", "=", id).execute();
+      await trx.deleteFrom("tasks").where("app_id", "=", id).execute();
+      await trx.deleteFrom("endpoints").where("app_id", "=", id).execute();
+      await trx.deleteFrom("applications").where("id", "=", id).execute();
+    });
+  }
+}

@@ -1,0 +1,13 @@
+import type { Migration, MigrationProvider } from "kysely";
+
+import * as initial from "./0001-initial.js";
+
+/**
+ * The one migration set for both engines. Listed statically (not read from the folder) so it
+ * works the same from `src` under tsx and from `dist`.
+ */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async (): Promise<Record<string, Migration>> => ({
+    "0001-initial": initial,
+  }),
+};

@@ -1,0 +1,45 @@
+import type { Kysely } from "kysely";
+
+import type { Page } from "../api/common.js";
+import { type PageRequest,paginate } from "./paginate.js";
+import type { Database } from "./schema.js";
+
+export interface QueueRow {
+  id: string;
+  msg_id: string;
+  endpoint_id: string;
+  status: number;
+  attempt_count: number;
+  due_at: number | null;
+  last_status_code: number | null;
+  updated_at: number;
+  event_type: string;
+  url: string | null;
+}
+
+/** The retry queue and dead letter of one application, read from the deliveries table. */
+export class QueueRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async list(appId: string, status: number, page: PageRequest): Promise<Page<QueueRow>> {
+    const q = this.db
+      .selectFrom("deliveries as d")
+      .innerJoin("messages as m", "m.id", "d.msg_id")
+      .leftJoin("endpoints as e", "e.id", "d.endpoint_id")
+      .select([
+        "d.id as id",
+        "d.msg_id",
+        "d.endpoint_id",
+        "d.status",
+        "d.attempt_count",
+        "d.due_at",
+        "d.last_status_code",
+        "d.updated_at",
+        "m.event_type",
+        "e.url",
+      ])
+      .where("d.app_id", "=", appId)
+      .where("d.status", "=", status);
+    return paginate(q, "id", page, "descending");
+  }
+}

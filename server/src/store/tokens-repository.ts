@@ -1,0 +1,47 @@
+import type { Kysely } from "kysely";
+
+import type { Database, TokenRow } from "./schema.js";
+
+/** API tokens, stored only as SHA-256 hashes. */
+export class TokensRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: TokenRow): Promise<void> {
+    await this.db.insertInto("tokens").values(row).execute();
+  }
+
+  async findByHash(hash: string): Promise<TokenRow | undefined> {
+    return this.db.selectFrom("tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
+  }
+
+  async findById(id: string): Promise<TokenRow | undefined> {
+    return this.db.selectFrom("tokens").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** Tokens that are not revoked, newest first; portal tokens (short-lived, app-scoped) included. */
+  async list(limit: number, before?: string): Promise<TokenRow[]> {
+    let q = this.db.selectFrom("tokens").selectAll().where("revoked_at", "is", null);
+    if (before) q = q.where("id", "<", before);
+    return q.orderBy("id", "desc").limit(limit).execute();
+  }
+
+  async countActive(): Promise<number> {
+    const r = await this.db
+      .selectFrom("tokens")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("revoked_at", "is", null)
+      .where("app_id", "is", null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async revoke(id: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable("tokens")
+      .set({ revoked_at: at })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+}
