@@ -1,0 +1,44 @@
+import { careem } from "./careem.js";
+import { deliveroo } from "./deliveroo.js";
+import { github } from "./github.js";
+import { hmac } from "./hmac.js";
+import { jahez } from "./jahez.js";
+import type { Provider } from "./provider.js";
+import { shopify } from "./shopify.js";
+import { standardWebhooks } from "./standard-webhooks.js";
+import { stripe } from "./stripe.js";
+import { talabat } from "./talabat.js";
+
+// Adding a provider: one file exporting a `defineProvider(...)`, one line here.
+const providers: readonly Provider[] = [
+  careem,
+  talabat,
+  deliveroo,
+  jahez,
+  standardWebhooks,
+  stripe,
+  github,
+  shopify,
+  hmac,
+];
+
+const byName: ReadonlyMap<string, Provider> = new Map(providers.map((p) => [p.name, p]));
+
+/**
+ * Names of every registered provider, for validating a source's `provider` field.
+ *
+ * @example
+ * z.enum(providerNames as [string, ...string[]])
+ */
+export const providerNames: readonly string[] = Object.freeze(providers.map((p) => p.name));
+
+/**
+ * The provider registered under `name`, or undefined.
+ *
+ * @example
+ * const provider = getProvider(req.params.provider);
+ * if (!provider) throw ApiError.notFound("Provider");
+ */
+export function getProvider(name: string): Provider | undefined {
+  return byName.get(name);
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+import { safeEqual } from "../lib/hash.js";
+import {
+  ACCEPT,
+  defineProvider,
+  type InboundRequest,
+  reject,
+  UNKNOWN_EVENT_TYPE,
+  type Verdict,
+} from "./provider.js";
+import { decodeBase64, headerValue, hmac } from "./signature.js";
+
+const configSchema = z.object({
+  /** The app's client secret (or the webhook signing secret shown in the admin). */
+  secret: z.string().min(1),
+});
+
+/** A Shopify source's configuration after parsing. */
+export type ShopifyConfig = z.output<typeof configSchema>;
+
+function verify(req: InboundRequest, config: ShopifyConfig): Verdict {
+  const header = headerValue(req.headers, "x-shopify-hmac-sha256");
+  if (header === undefined) return reject("missing_signature");
+  const presented = decodeBase64(header, 32);
+  if (presented === undefined) return reject("malformed_signature");
+  const expected = hmac("sha256", config.secret, req.rawBody);
+  return safeEqual(presented, expected) ? ACCEPT : reject("invalid_signature");
+}
+
+/**
+ * Shopify: `X-Shopify-Hmac-Sha256` is the base64 HMAC-SHA256 of the body. The type is
+ * `X-Shopify-Topic` (`orders/create`), the id `X-Shopify-Webhook-Id`, which retries keep.
+ *
+ * @example
+ * shopify.eventType({}, { "x-shopify-topic": "orders/create" }, config); // "orders/create"
+ */
+export const shopify = defineProvider<ShopifyConfig>({
+  name: "shopify",
+  configSchema,
+  verify,
+  eventType: (_body, headers) => headerValue(headers, "x-shopify-topic") ?? UNKNOWN_EVENT_TYPE,
+  eventId: (_body, headers) => headerValue(headers, "x-shopify-webhook-id"),
+});

@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+import { safeEqual } from "../lib/hash.js";
+import { stringAt } from "./body.js";
+import {
+  ACCEPT,
+  defineProvider,
+  type InboundHeaders,
+  type InboundRequest,
+  reject,
+  toleranceSeconds,
+  UNKNOWN_EVENT_TYPE,
+  type Verdict,
+} from "./provider.js";
+import { decodeBase64, headerValue, hmac, parseUnixTimestamp, withinTolerance } from "./signature.js";
+
+const SECRET_PREFIX = "whsec_";
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The HMAC key of a `whsec_…` secret (the prefix is optional), or undefined if not base64. */
+function secretKey(secret: string): Buffer | undefined {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  if (!BASE64.test(encoded)) return undefined;
+  const key = Buffer.from(encoded, "base64");
+  return key.length > 0 ? key : undefined;
+}
+
+const configSchema = z.object({
+  /** The endpoint secret, `whsec_` followed by base64. */
+  secret: z.string().refine((s) => secretKey(s) !== undefined, {
+    message: "expected a secret of the form whsec_<base64>",
+  }),
+  toleranceSeconds,
+});
+
+/** A Standard Webhooks source's configuration after parsing. */
+export type StandardWebhooksConfig = z.output<typeof configSchema>;
+
+/**
+ * The header family the sender used: Standard Webhooks names, or Svix's older `svix-*` names.
+ * A request is read wholly from one family so id, timestamp and signature always belong together.
+ */
+function headerFamily(headers: InboundHeaders): "webhook" | "svix" | undefined {
+  if (headerValue(headers, "webhook-signature") !== undefined) return "webhook";
+  if (headerValue(headers, "svix-signature") !== undefined) return "svix";
+  return undefined;
+}
+
+function verify(req: InboundRequest, config: StandardWebhooksConfig, now: Date): Verdict {
+  const family = headerFamily(req.headers);
+  if (family === undefined) return reject("missing_signature");
+  const signature = headerValue(req.headers, `${family}-signature`) ?? "";
+  const id = headerValue(req.headers, `${family}-id`);
+  // The id is part of the signed content; without it no signature can match.
+  if (id === undefined) return reject("malformed_signature");
+  const timestamp = headerValue(req.headers, `${family}-timestamp`);
+  const timestampMs =
+    timestamp === undefined ? undefined : parseUnixTimestamp(timestamp, { allowMilliseconds: false });
+  if (timestamp === undefined || timestampMs === undefined) return reject("invalid_timestamp");
+
+  // Several signatures appear during secret rotation; other versions (v1a: ed25519) are skipped.
+  const candidates: Buffer[] = [];
+  for (const entry of signature.split(" ")) {
+    const comma = entry.indexOf(",");
+    if (comma < 0 || entry.slice(0, comma) !== "v1") continue;
+    const decoded = decodeBase64(entry.slice(comma + 1), 32);
+    if (decoded !== undefined) candidates.push(decoded);
+  }
+  if (candidates.length === 0) return reject("malformed_signature");
+  if (!withinTolerance(timestampMs, now, config.toleranceSeconds)) {
+    return reject("timestamp_out_of_tolerance");
+  }
+  const key = secretKey(config.secret);
+  if (key === undefined) return reject("invalid_signature");
+  const expected = hmac("sha256", key, id, ".", timestamp, ".", req.rawBody);
+  let matched = false;
+  // No early exit: every candidate is compared, so timing does not reveal which one matched.
+  for (const candidate of candidates) matched = safeEqual(candidate, expected) || matched;
+  return matched ? ACCEPT : reject("invalid_signature");
+}
+
+/**
+ * Standard Webhooks (and Svix): `webhook-signature` holds space-separated `v1,<base64>`
+ * HMAC-SHA256 signatures of `"{webhook-id}.{webhook-timestamp}.{body}"`; any one may match.
+ * The `svix-id` / `svix-timestamp` / `svix-signature` names are accepted too. The event id is
+ * the message id, the type the body's `type`.
+ *
+ * @example
+ * const config = standardWebhooks.configSchema.parse({ secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
+ * standardWebhooks.verify({ rawBody, headers }, config, new Date()); // { ok: true }
+ */
+export const standardWebhooks = defineProvider<StandardWebhooksConfig>({
+  name: "standard-webhooks",
+  configSchema,
+  verify,
+  eventType: (body) => stringAt(body, "type") ?? UNKNOWN_EVENT_TYPE,
+  eventId: (_body, headers) => headerValue(headers, "webhook-id") ?? headerValue(headers, "svix-id"),
+});
