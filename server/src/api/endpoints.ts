@@ -1,0 +1,187 @@
+import { z } from "zod";
+
+import { AppParams, Channel, Metadata, Name, Uid } from "./common.js";
+
+const SECRET_PATTERN = /^(whsec_)?[a-zA-Z0-9+/=]{32,100}$/;
+
+/** An endpoint signing secret: base64, optionally prefixed `whsec_` (stored with the prefix). */
+export const EndpointSecret = z
+  .string()
+  .regex(SECRET_PATTERN, "must be 32–100 base64 characters, optionally prefixed with 'whsec_'");
+
+/**
+ * True for an absolute http(s) URL with a host. Whitespace is refused outright because
+ * `new URL` would quietly trim or encode it and the stored URL would differ from the one given.
+ *
+ * @example isHttpUrl("https://example.com/hook") // true; isHttpUrl("ftp://x") // false
+ */
+export function isHttpUrl(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+}
+
+export const EndpointUrl = z
+  .string()
+  .min(1)
+  .max(65536)
+  .refine(isHttpUrl, "must be an absolute http or https URL with a host");
+
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Visible Latin-1 and tab: what an HTTP client will put on the wire without refusing or mangling it.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Headers Hookrelay sets itself on every delivery (signature, framing, identity) or that are
+ * hop-by-hop: a custom header must not replace them, or signatures and framing would break.
+ */
+const RESERVED_HEADERS = new Set([
+  "content-type",
+  "content-length",
+  "host",
+  "user-agent",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "expect",
+  "proxy-connection",
+]);
+
+/**
+ * Why a custom header name is refused, or undefined when it is acceptable.
+ *
+ * @example headerNameProblem("svix-signature") // "is set by Hookrelay and cannot be overridden"
+ */
+export function headerNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > 256 || !HEADER_NAME.test(name))
+    return "is not a valid HTTP header name";
+  const lower = name.toLowerCase();
+  if (RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-") || lower.startsWith("svix-")) {
+    return "is set by Hookrelay and cannot be overridden";
+  }
+  return undefined;
+}
+
+const HeaderValue = z.string().max(8192).regex(HEADER_VALUE, "must be printable text without line breaks");
+
+function headerMap<V extends z.ZodType>(value: V) {
+  return z.record(z.string(), value).superRefine((headers, ctx) => {
+    for (const name of Object.keys(headers)) {
+      const problem = headerNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", path: [name], message: `header '${name}' ${problem}` });
+    }
+  });
+}
+
+/** Custom headers sent with every delivery to an endpoint. */
+export const EndpointHeaders = headerMap(HeaderValue);
+export type EndpointHeaders = z.output<typeof EndpointHeaders>;
+
+/** Endpoint uids may not look like ids: `ep_…` in a path is always looked up as an id. */
+const EndpointUid = Uid.refine((v) => !v.startsWith("ep_"), "must not start with 'ep_'");
+const EventTypeList = z.array(Name).min(1);
+const Rate = z.number().int().min(1).max(65535);
+const PatchRate = z.number().int().min(0).max(65535);
+
+const fields = {
+  url: EndpointUrl,
+  uid: EndpointUid.nullish(),
+  description: z.string().max(8192).optional(),
+  disabled: z.boolean().optional(),
+  /** What the official SDKs send; the OpenAPI reference calls it `eventTypes`. Both are accepted. */
+  filterTypes: EventTypeList.nullish(),
+  eventTypes: EventTypeList.nullish(),
+  channels: z.array(Channel).min(1).max(10).nullish(),
+  metadata: Metadata.optional(),
+  throttleRate: Rate.nullish(),
+  /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
+  rateLimit: Rate.nullish(),
+  /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
+  version: z.number().int().min(1).nullish(),
+};
+
+/**
+ * POST body. `secret` is generated when absent; `headers` are the custom delivery headers.
+ *
+ * @example EndpointIn.parse({ url: "https://example.com/hook", filterTypes: ["invoice.paid"] })
+ */
+export const EndpointIn = z.strictObject({
+  ...fields,
+  secret: EndpointSecret.nullish(),
+  headers: EndpointHeaders.nullish(),
+});
+export type EndpointIn = z.output<typeof EndpointIn>;
+
+/** PUT body: replaces everything but the secret and the headers, which have their own routes. */
+export const EndpointUpdate = z.strictObject(fields);
+export type EndpointUpdate = z.output<typeof EndpointUpdate>;
+
+/**
+ * PATCH body: absent fields are kept, `null` clears. A `throttleRate` of 0 means "no limit"
+ * (the reference allows 0 here only). A `secret` here rotates like `secret/rotate`.
+ */
+export const EndpointPatch = z.strictObject({
+  ...fields,
+  url: EndpointUrl.optional(),
+  throttleRate: PatchRate.nullish(),
+  rateLimit: PatchRate.nullish(),
+  secret: EndpointSecret.nullish(),
+});
+export type EndpointPatch = z.output<typeof EndpointPatch>;
+
+export const EndpointOut = z.object({
+  id: z.string(),
+  uid: z.string().nullable(),
+  url: z.string(),
+  description: z.string(),
+  disabled: z.boolean(),
+  /** The event types delivered to this endpoint; null = all. `eventTypes` carries the same value. */
+  filterTypes: z.array(z.string()).nullable(),
+  eventTypes: z.array(z.string()).nullable(),
+  channels: z.array(z.string()).nullable(),
+  metadata: Metadata,
+  throttleRate: z.number().nullable(),
+  rateLimit: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+export type EndpointOut = z.output<typeof EndpointOut>;
+
+export const EndpointSecretOut = z.object({ key: z.string() });
+export type EndpointSecretOut = z.output<typeof EndpointSecretOut>;
+
+export const EndpointSecretRotateIn = z.strictObject({
+  key: EndpointSecret.nullish(),
+  /** How long the previous secret keeps signing (0 – 7 days); defaults to HOOKRELAY_SECRET_GRACE_SECONDS. */
+  gracePeriodSeconds: z.number().int().min(0).max(604_800).nullish(),
+});
+export type EndpointSecretRotateIn = z.output<typeof EndpointSecretRotateIn>;
+
+export const EndpointHeadersIn = z.strictObject({ headers: EndpointHeaders });
+export type EndpointHeadersIn = z.output<typeof EndpointHeadersIn>;
+
+/** PATCH headers: a `null` value or a name in `deleteHeaders` removes that header. */
+export const EndpointHeadersPatchIn = z.strictObject({
+  headers: headerMap(HeaderValue.nullable()),
+  deleteHeaders: z.array(z.string().max(256)).nullish(),
+});
+export type EndpointHeadersPatchIn = z.output<typeof EndpointHeadersPatchIn>;
+
+/** Values of sensitive headers (listed in `sensitive`) are masked. */
+export const EndpointHeadersOut = z.object({
+  headers: z.record(z.string(), z.string()),
+  sensitive: z.array(z.string()),
+});
+export type EndpointHeadersOut = z.output<typeof EndpointHeadersOut>;
+
+export const EndpointParams = AppParams.extend({ endpoint_id: z.string().min(1).max(256) });

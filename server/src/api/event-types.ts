@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+import { ListQuery, Name } from "./common.js";
+
+/** JSON schemas of an event type, keyed by version (`{ "1": { type: "object", … } }`). */
+export const EventTypeSchemas = z.record(z.string(), z.unknown());
+export type EventTypeSchemas = z.output<typeof EventTypeSchemas>;
+
+const queryBool = (fallback: boolean) =>
+  z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true"));
+
+const fields = {
+  description: z.string().max(8192),
+  archived: z.boolean().optional(),
+  deprecated: z.boolean().optional(),
+  featureFlag: Name.nullish(),
+  /**
+   * Newer SDKs send a list of flags. Only one flag is stored, so a longer list is refused
+   * rather than silently cut down.
+   */
+  featureFlags: z.array(Name).max(1).nullish(),
+  /** Sent by newer SDKs; accepted for compatibility but not stored (always returned as null). */
+  groupName: Name.nullish(),
+  schemas: EventTypeSchemas.nullish(),
+};
+
+/**
+ * POST body.
+ *
+ * @example EventTypeIn.parse({ name: "invoice.paid", description: "An invoice was paid" })
+ */
+export const EventTypeIn = z.strictObject({ name: Name, ...fields });
+export type EventTypeIn = z.output<typeof EventTypeIn>;
+
+/** PUT body: every field of the event type except its name, which is in the path. */
+export const EventTypeUpdate = z.strictObject(fields);
+export type EventTypeUpdate = z.output<typeof EventTypeUpdate>;
+
+/** PATCH body: absent fields are kept, `null` clears a nullable one. */
+export const EventTypePatch = z.strictObject({ ...fields, description: fields.description.optional() });
+export type EventTypePatch = z.output<typeof EventTypePatch>;
+
+export const EventTypeOut = z.object({
+  name: z.string(),
+  description: z.string(),
+  archived: z.boolean(),
+  deprecated: z.boolean(),
+  featureFlag: z.string().nullable(),
+  featureFlags: z.array(z.string()).nullable(),
+  groupName: z.string().nullable(),
+  /** Null in listings unless `with_content=true`. */
+  schemas: EventTypeSchemas.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type EventTypeOut = z.output<typeof EventTypeOut>;
+
+/** Event type listings page by name; `with_content` adds the schemas, which can be large. */
+export const EventTypeListQuery = ListQuery.extend({
+  include_archived: queryBool(false),
+  with_content: queryBool(false),
+});
+export type EventTypeListQuery = z.output<typeof EventTypeListQuery>;
+
+export const EventTypeParams = z.object({ event_type_name: Name });
+
+/** `expunge=true` deletes the row; otherwise a delete only archives. */
+export const EventTypeDeleteQuery = z.object({ expunge: queryBool(false) });

@@ -1,0 +1,199 @@
+import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import {
+  EndpointHeadersIn,
+  EndpointHeadersOut,
+  EndpointHeadersPatchIn,
+  EndpointIn,
+  EndpointOut,
+  EndpointParams,
+  EndpointPatch,
+  EndpointSecretOut,
+  EndpointSecretRotateIn,
+  EndpointUpdate,
+} from "../../api/endpoints.js";
+import { principalOf } from "../auth.js";
+import type { RouteModule } from "../route-module.js";
+
+const tags = ["Endpoint"];
+const path = "/api/v1/app/:app_id/endpoint/:endpoint_id";
+
+/**
+ * `/api/v1/app/{app_id}/endpoint…`: endpoint CRUD, secret and headers. The endpoint's
+ * `stats`, `recover`, `send-example` and `msg` routes live with the attempts.
+ */
+export const endpointRoutes: RouteModule = (app, { services }) => {
+  const endpoints = services.endpoints;
+
+  app.get(
+    "/api/v1/app/:app_id/endpoint",
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.list",
+        params: AppParams,
+        querystring: ListQuery,
+        response: { 200: listResponse(EndpointOut) },
+      },
+    },
+    async (req) => endpoints.list(principalOf(req), req.params.app_id, req.query),
+  );
+
+  app.post(
+    "/api/v1/app/:app_id/endpoint",
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.create",
+        params: AppParams,
+        body: EndpointIn,
+        response: { 201: EndpointOut },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await endpoints.create(principalOf(req), req.params.app_id, req.body)),
+  );
+
+  app.get(
+    path,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.get",
+        params: EndpointParams,
+        response: { 200: EndpointOut },
+      },
+    },
+    async (req) => endpoints.get(principalOf(req), req.params.app_id, req.params.endpoint_id),
+  );
+
+  app.put(
+    path,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.update",
+        params: EndpointParams,
+        body: EndpointUpdate,
+        response: { 200: EndpointOut, 201: EndpointOut },
+      },
+    },
+    async (req, reply) => {
+      const { app_id, endpoint_id } = req.params;
+      const { endpoint, created } = await endpoints.upsert(principalOf(req), app_id, endpoint_id, req.body);
+      return reply.code(created ? 201 : 200).send(endpoint);
+    },
+  );
+
+  app.patch(
+    path,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.patch",
+        params: EndpointParams,
+        body: EndpointPatch,
+        response: { 200: EndpointOut },
+      },
+    },
+    async (req) => endpoints.patch(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body),
+  );
+
+  app.delete(
+    path,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.delete",
+        params: EndpointParams,
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      await endpoints.delete(principalOf(req), req.params.app_id, req.params.endpoint_id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    `${path}/secret`,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.get-secret",
+        params: EndpointParams,
+        response: { 200: EndpointSecretOut },
+      },
+    },
+    async (req) => endpoints.getSecret(principalOf(req), req.params.app_id, req.params.endpoint_id),
+  );
+
+  app.post(
+    `${path}/secret/rotate`,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.rotate-secret",
+        params: EndpointParams,
+        // The SDK posts `{}`; curl users often post nothing, which Fastify presents as null.
+        body: EndpointSecretRotateIn.nullish(),
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      await endpoints.rotateSecret(
+        principalOf(req),
+        req.params.app_id,
+        req.params.endpoint_id,
+        req.body ?? {},
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    `${path}/headers`,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.get-headers",
+        params: EndpointParams,
+        response: { 200: EndpointHeadersOut },
+      },
+    },
+    async (req) => endpoints.getHeaders(principalOf(req), req.params.app_id, req.params.endpoint_id),
+  );
+
+  app.put(
+    `${path}/headers`,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.update-headers",
+        params: EndpointParams,
+        body: EndpointHeadersIn,
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      await endpoints.updateHeaders(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body);
+      return reply.code(204).send();
+    },
+  );
+
+  app.patch(
+    `${path}/headers`,
+    {
+      schema: {
+        tags,
+        operationId: "v1.endpoint.patch-headers",
+        params: EndpointParams,
+        body: EndpointHeadersPatchIn,
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      await endpoints.patchHeaders(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body);
+      return reply.code(204).send();
+    },
+  );
+};

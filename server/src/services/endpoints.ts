@@ -1,0 +1,389 @@
+import { randomBytes } from "node:crypto";
+
+import { Iso, type Page } from "../api/common.js";
+import type {
+  EndpointHeaders,
+  EndpointHeadersIn,
+  EndpointHeadersOut,
+  EndpointHeadersPatchIn,
+  EndpointIn,
+  EndpointOut,
+  EndpointPatch,
+  EndpointSecretOut,
+  EndpointSecretRotateIn,
+  EndpointUpdate,
+} from "../api/endpoints.js";
+import type { Config } from "../config/config.js";
+import { ApiError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { parseJson } from "../lib/json.js";
+import type { SecretBox } from "../lib/secret-box.js";
+import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
+import { isUniqueViolation } from "../store/errors.js";
+import { mapPage, type PageRequest } from "../store/paginate.js";
+import type { ApplicationRow, EndpointRow } from "../store/schema.js";
+import type { ApplicationService } from "./applications.js";
+import type { Principal } from "./tokens.js";
+
+/** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
+const MAX_OLD_SECRETS = 5;
+/** Compare-and-set retries before a concurrent-writer conflict is reported to the client. */
+const CAS_ATTEMPTS = 5;
+/** Header values returned masked: they are credentials for the receiver. */
+const SENSITIVE_HEADERS = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "api-key",
+  "x-auth-token",
+  "x-access-token",
+]);
+const MASK = "********";
+
+/**
+ * The API shape of a stored endpoint. The event type filter is returned under both names the
+ * SDKs know (`filterTypes` in the official SDKs, `eventTypes` in the reference), and so is the
+ * rate (`throttleRate`, `rateLimit`).
+ *
+ * @example toEndpointOut(row).filterTypes // ["invoice.paid"] or null for every type
+ */
+export function toEndpointOut(row: EndpointRow): EndpointOut {
+  const types = parseJson<string[] | null>(row.event_types, null);
+  return {
+    id: row.id,
+    uid: row.uid,
+    url: row.url,
+    description: row.description,
+    disabled: row.disabled === 1,
+    filterTypes: types,
+    eventTypes: types,
+    channels: parseJson<string[] | null>(row.channels, null),
+    metadata: parseJson<Record<string, string>>(row.metadata, {}),
+    throttleRate: row.throttle_rate,
+    rateLimit: row.throttle_rate,
+    createdAt: Iso(row.created_at),
+    updatedAt: Iso(row.updated_at),
+    version: 1,
+  };
+}
+
+/**
+ * A new signing secret in Svix's format: `whsec_` + base64 of 24 random bytes.
+ *
+ * @example generateSecret() // "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+ */
+export function generateSecret(): string {
+  return `whsec_${randomBytes(24).toString("base64")}`;
+}
+
+/** Secrets are accepted with or without the `whsec_` prefix and always stored with it. */
+function normalizeSecret(key: string): string {
+  return key.startsWith("whsec_") ? key : `whsec_${key}`;
+}
+
+/**
+ * Endpoints of an application: CRUD, signing secrets (sealed at rest, rotated with a grace
+ * period) and custom delivery headers. Every lookup goes through {@link EndpointService.resolve},
+ * so an endpoint is only ever reachable under its own application.
+ *
+ * @example const ep = await endpoints.create(principal, "acme", { url: "https://example.com/hook" })
+ */
+export class EndpointService {
+  constructor(
+    private readonly repo: EndpointsRepository,
+    private readonly applications: ApplicationService,
+    private readonly secretBox: SecretBox,
+    private readonly config: Config,
+  ) {}
+
+  /**
+   * The application and endpoint named by id or uid. A missing endpoint, one of another
+   * application, or an application the principal may not see all give the same 404.
+   *
+   * @example const { app, endpoint } = await endpoints.resolve(principal, "acme", "ep_…")
+   */
+  async resolve(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+  ): Promise<{ app: ApplicationRow; endpoint: EndpointRow }> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    const endpoint = await this.repo.find(app.id, endpointIdOrUid);
+    if (!endpoint) throw ApiError.notFound("Endpoint");
+    return { app, endpoint };
+  }
+
+  async list(principal: Principal, appIdOrUid: string, page: PageRequest): Promise<Page<EndpointOut>> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    return mapPage(await this.repo.list(app.id, page), toEndpointOut);
+  }
+
+  async create(principal: Principal, appIdOrUid: string, input: EndpointIn): Promise<EndpointOut> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    return toEndpointOut(await this.insert(app, input));
+  }
+
+  async get(principal: Principal, appIdOrUid: string, endpointIdOrUid: string): Promise<EndpointOut> {
+    return toEndpointOut((await this.resolve(principal, appIdOrUid, endpointIdOrUid)).endpoint);
+  }
+
+  /**
+   * PUT: replaces the endpoint's settings (not its secret or headers), or creates it with the
+   * path value as uid when no endpoint has that uid. An `ep_…` id that does not exist is a 404.
+   */
+  async upsert(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: EndpointUpdate,
+  ): Promise<{ endpoint: EndpointOut; created: boolean }> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    let existing = await this.repo.find(app.id, endpointIdOrUid);
+    if (!existing) {
+      if (endpointIdOrUid.startsWith("ep_") || !UID.test(endpointIdOrUid)) {
+        throw ApiError.notFound("Endpoint");
+      }
+      try {
+        const row = await this.insert(app, { ...input, uid: input.uid ?? endpointIdOrUid });
+        return { endpoint: toEndpointOut(row), created: true };
+      } catch (error) {
+        // A concurrent PUT created it first: replace theirs, as a PUT arriving later would.
+        existing = await this.repo.find(app.id, endpointIdOrUid);
+        if (!(error instanceof ApiError) || error.status !== 409 || !existing) throw error;
+      }
+    }
+    return { endpoint: await this.write(existing, input, true), created: false };
+  }
+
+  async patch(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: EndpointPatch,
+  ): Promise<EndpointOut> {
+    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    return this.write(endpoint, input, false);
+  }
+
+  /**
+   * Deletes the endpoint. Its deliveries and attempts are kept as history; pending ones are
+   * failed by the worker when it finds the endpoint gone.
+   */
+  async delete(principal: Principal, appIdOrUid: string, endpointIdOrUid: string): Promise<void> {
+    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    await this.repo.delete(endpoint.id);
+  }
+
+  async getSecret(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+  ): Promise<EndpointSecretOut> {
+    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    return { key: this.secretBox.open(endpoint.secret) };
+  }
+
+  /**
+   * Replaces the signing secret (with `key`, or a generated one). The previous secret keeps
+   * signing alongside the new one for `gracePeriodSeconds` (default HOOKRELAY_SECRET_GRACE_SECONDS)
+   * so receivers can switch without rejecting deliveries.
+   */
+  async rotateSecret(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: EndpointSecretRotateIn,
+  ): Promise<void> {
+    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    await this.modify(endpoint, ["secret", "old_secrets"], (row) => ({
+      ...this.rotated(row, input.key ?? undefined, input.gracePeriodSeconds ?? undefined),
+      updated_at: Date.now(),
+    }));
+  }
+
+  /** Custom headers, with the values of credential-like headers masked and named in `sensitive`. */
+  async getHeaders(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+  ): Promise<EndpointHeadersOut> {
+    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const sensitive: string[] = [];
+    const headers = Object.entries(parseJson<EndpointHeaders>(endpoint.headers, {})).map(([name, value]) => {
+      if (!SENSITIVE_HEADERS.has(name.toLowerCase())) return [name, value] as const;
+      sensitive.push(name);
+      return [name, MASK] as const;
+    });
+    return { headers: Object.fromEntries(headers), sensitive };
+  }
+
+  /** Replaces all custom headers. */
+  async updateHeaders(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: EndpointHeadersIn,
+  ): Promise<void> {
+    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    await this.modify(endpoint, [], () => ({
+      headers: JSON.stringify(mergeHeaders({}, input.headers)),
+      updated_at: Date.now(),
+    }));
+  }
+
+  /** Merges into the custom headers: a null value or a name in `deleteHeaders` removes one. */
+  async patchHeaders(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: EndpointHeadersPatchIn,
+  ): Promise<void> {
+    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const removals = Object.fromEntries((input.deleteHeaders ?? []).map((name) => [name, null]));
+    await this.modify(endpoint, ["headers"], (row) => ({
+      headers: JSON.stringify(
+        mergeHeaders(parseJson<EndpointHeaders>(row.headers, {}), { ...removals, ...input.headers }),
+      ),
+      updated_at: Date.now(),
+    }));
+  }
+
+  private async insert(app: ApplicationRow, input: EndpointIn): Promise<EndpointRow> {
+    if (input.uid && (await this.repo.find(app.id, input.uid))) throw uidConflict();
+    const now = Date.now();
+    const row: EndpointRow = {
+      id: newId("ep"),
+      app_id: app.id,
+      uid: input.uid ?? null,
+      url: input.url,
+      description: input.description ?? "",
+      disabled: input.disabled ? 1 : 0,
+      event_types: jsonList(either(input.filterTypes, input.eventTypes) ?? null),
+      channels: jsonList(input.channels ?? null),
+      metadata: JSON.stringify(input.metadata ?? {}),
+      throttle_rate: either(input.throttleRate, input.rateLimit) || null,
+      secret: this.secretBox.seal(input.secret ? normalizeSecret(input.secret) : generateSecret()),
+      old_secrets: "[]",
+      headers: JSON.stringify(mergeHeaders({}, input.headers ?? {})),
+      first_failure_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.repo.insert(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw uidConflict();
+      throw error;
+    }
+    return row;
+  }
+
+  /**
+   * Applies PUT (`replace`: what the input leaves out is reset) or PATCH (kept) to an endpoint.
+   * Only the columns the input governs are written, so a concurrent secret rotation, header
+   * change or the worker's failure tracking is never overwritten with a stale value. A PUT that
+   * omits `uid` keeps it: clearing it would make the endpoint unreachable at the path just used.
+   */
+  private async write(existing: EndpointRow, input: EndpointPatch, replace: boolean): Promise<EndpointOut> {
+    const types = either(input.filterTypes, input.eventTypes);
+    const rate = either(input.throttleRate, input.rateLimit);
+    const change = (row: EndpointRow): Partial<EndpointRow> => {
+      const disabled = input.disabled !== undefined ? (input.disabled ? 1 : 0) : replace ? 0 : row.disabled;
+      const values: Partial<EndpointRow> = {
+        url: input.url ?? row.url,
+        uid: input.uid !== undefined ? input.uid : row.uid,
+        description: input.description ?? (replace ? "" : row.description),
+        disabled,
+        event_types: types !== undefined ? jsonList(types) : replace ? null : row.event_types,
+        channels: input.channels !== undefined ? jsonList(input.channels) : replace ? null : row.channels,
+        metadata:
+          input.metadata !== undefined ? JSON.stringify(input.metadata) : replace ? "{}" : row.metadata,
+        // 0 (allowed by PATCH) means "no limit", like null.
+        throttle_rate: rate !== undefined ? rate || null : replace ? null : row.throttle_rate,
+        updated_at: Date.now(),
+      };
+      // Re-enabling starts a fresh failure window, or the worker would disable it again at once.
+      if (row.disabled === 1 && disabled === 0) values.first_failure_at = null;
+      if (input.secret) Object.assign(values, this.rotated(row, input.secret, undefined));
+      return values;
+    };
+    try {
+      return toEndpointOut(
+        await this.modify(existing, input.secret ? ["secret", "old_secrets"] : [], change),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw uidConflict();
+      throw error;
+    }
+  }
+
+  /** The secret columns after a rotation at now: the current secret joins the old ones. */
+  private rotated(
+    row: EndpointRow,
+    key: string | undefined,
+    graceSeconds: number | undefined,
+  ): Pick<EndpointRow, "secret" | "old_secrets"> {
+    const now = Date.now();
+    const grace = graceSeconds ?? this.config.secretGraceSeconds;
+    const old = parseJson<OldSecret[]>(row.old_secrets, []).filter((s) => s.expiresAt > now);
+    // A zero grace period means "stop signing with it now": nothing to keep.
+    if (grace > 0) old.unshift({ key: row.secret, expiresAt: now + grace * 1000 });
+    return {
+      secret: this.secretBox.seal(key ? normalizeSecret(key) : generateSecret()),
+      old_secrets: JSON.stringify(old.slice(0, MAX_OLD_SECRETS)),
+    };
+  }
+
+  /**
+   * Read-modify-write with compare-and-set on `compare`: when another request changed those
+   * columns since `row` was read, the change is recomputed from a fresh read.
+   */
+  private async modify(
+    row: EndpointRow,
+    compare: (keyof EndpointVersion)[],
+    change: (row: EndpointRow) => Partial<EndpointRow>,
+  ): Promise<EndpointRow> {
+    let current = row;
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const values = change(current);
+      const expected: EndpointVersion = Object.fromEntries(compare.map((c) => [c, current[c]]));
+      if (await this.repo.updateIf(current.id, expected, values)) return { ...current, ...values };
+      const fresh = await this.repo.get(current.id);
+      if (!fresh) throw ApiError.notFound("Endpoint");
+      current = fresh;
+    }
+    throw ApiError.conflict("The endpoint was changed by another request at the same time; retry");
+  }
+}
+
+const UID = /^[a-zA-Z0-9\-_.]{1,256}$/;
+
+function uidConflict(): ApiError {
+  return ApiError.conflict("An endpoint with this uid already exists in this application");
+}
+
+/** The first of two aliases the client actually sent (`filterTypes`/`eventTypes`, `throttleRate`/`rateLimit`). */
+function either<T>(a: T | undefined, b: T | undefined): T | undefined {
+  return a !== undefined ? a : b;
+}
+
+/** A JSON list without duplicates, or null for "no filter". */
+function jsonList(list: string[] | null): string | null {
+  return list === null ? null : JSON.stringify([...new Set(list)]);
+}
+
+/**
+ * Applies header changes to a header map. Names are case-insensitive in HTTP, so a change
+ * replaces any existing spelling of the same name (`x-token` replaces `X-Token`).
+ */
+function mergeHeaders(current: EndpointHeaders, changes: Record<string, string | null>): EndpointHeaders {
+  const byLower = new Map(
+    Object.entries(current).map(([name, value]) => [name.toLowerCase(), [name, value] as const]),
+  );
+  for (const [name, value] of Object.entries(changes)) {
+    byLower.delete(name.toLowerCase());
+    if (value !== null) byLower.set(name.toLowerCase(), [name, value]);
+  }
+  return Object.fromEntries(byLower.values());
+}

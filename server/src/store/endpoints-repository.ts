@@ -1,0 +1,91 @@
+import type { Kysely } from "kysely";
+
+import type { Page } from "../api/common.js";
+import { parseJson } from "../lib/json.js";
+import { type PageRequest, paginate } from "./paginate.js";
+import type { Database, EndpointRow } from "./schema.js";
+
+/** One entry of `endpoints.old_secrets`: a previous secret (sealed) and when it stops signing. */
+export interface OldSecret {
+  key: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/**
+ * The sealed secrets an endpoint's deliveries are signed with at `now`: the current one first,
+ * then previous ones still inside their grace period, so receivers that have not yet switched
+ * keep verifying. Open each with SecretBox before signing.
+ *
+ * @example liveSecrets(row, Date.now()).map((s) => secretBox.open(s))
+ */
+export function liveSecrets(row: Pick<EndpointRow, "secret" | "old_secrets">, now: number): string[] {
+  const old = parseJson<OldSecret[]>(row.old_secrets, []);
+  return [row.secret, ...old.filter((s) => s.expiresAt > now).map((s) => s.key)];
+}
+
+/** Columns a conditional update may compare: the JSON/secret values changed by read-modify-write. */
+export type EndpointVersion = Partial<Pick<EndpointRow, "secret" | "old_secrets" | "headers">>;
+
+/**
+ * Endpoints of an application. Lookups are always scoped to the application, so an endpoint id
+ * from another tenant is simply not found.
+ *
+ * @example await new EndpointsRepository(db).find(app.id, "ep_…")
+ */
+export class EndpointsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** By id (`ep_…`) or by uid, within one application. */
+  async find(appId: string, idOrUid: string): Promise<EndpointRow | undefined> {
+    const column = idOrUid.startsWith("ep_") ? "id" : "uid";
+    return this.db
+      .selectFrom("endpoints")
+      .selectAll()
+      .where("app_id", "=", appId)
+      .where(column, "=", idOrUid)
+      .executeTakeFirst();
+  }
+
+  /** By id alone, for callers that already hold a trusted id (worker, attempts). */
+  async get(id: string): Promise<EndpointRow | undefined> {
+    return this.db.selectFrom("endpoints").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** Throws a unique violation when the uid is taken in the application. */
+  async insert(row: EndpointRow): Promise<void> {
+    await this.db.insertInto("endpoints").values(row).execute();
+  }
+
+  async update(id: string, values: Partial<EndpointRow>): Promise<void> {
+    await this.db.updateTable("endpoints").set(values).where("id", "=", id).execute();
+  }
+
+  /**
+   * Updates only if the compared columns still hold the values read: a compare-and-set that
+   * works the same on SQLite and PostgreSQL (no `FOR UPDATE`), so two concurrent secret
+   * rotations or header patches cannot silently drop each other's change. False when lost.
+   */
+  async updateIf(id: string, expected: EndpointVersion, values: Partial<EndpointRow>): Promise<boolean> {
+    let q = this.db.updateTable("endpoints").set(values).where("id", "=", id);
+    for (const [column, value] of Object.entries(expected) as [keyof EndpointVersion, string][]) {
+      q = q.where(column, "=", value);
+    }
+    const result = await q.executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Deletes the endpoint only: its deliveries and attempts stay as history. */
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom("endpoints").where("id", "=", id).execute();
+  }
+
+  async list(appId: string, page: PageRequest): Promise<Page<EndpointRow>> {
+    return paginate(
+      this.db.selectFrom("endpoints").selectAll().where("app_id", "=", appId),
+      "id",
+      page,
+      "ascending",
+    );
+  }
+}
