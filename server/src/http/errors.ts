@@ -23,11 +23,15 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = VALIDATION_LOCATION[error.validationContext ?? "body"] ?? "body";
-    const detail = error.validation.map((v) => ({
-      loc: [where, ...v.instancePath.split("/").filter(Boolean)],
-      msg: v.message ?? "invalid value",
-      type: `value_error.${v.keyword}`,
-    }));
+    const detail = error.validation.flatMap((v) => {
+      const loc = [where, ...v.instancePath.split("/").filter(Boolean)];
+      // An unknown field is reported once per key, at the key, so clients see which one.
+      const keys = (v.params as { keys?: unknown }).keys;
+      if (v.keyword === "unrecognized_keys" && Array.isArray(keys)) {
+        return keys.map((k) => ({ loc: [...loc, String(k)], msg: "unknown field", type: "value_error.unrecognized_keys" }));
+      }
+      return [{ loc, msg: v.message ?? "invalid value", type: `value_error.${v.keyword}` }];
+    });
     void reply.code(422).send({ detail });
     return;
   }

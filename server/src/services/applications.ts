@@ -113,7 +113,8 @@ export class ApplicationService {
     const next: ApplicationRow = {
       ...existing,
       name: input.name ?? existing.name,
-      uid: input.uid !== undefined ? input.uid : replace ? null : existing.uid,
+      // A PUT that leaves uid out keeps it: clearing it would make the path just used unreachable.
+      uid: input.uid !== undefined ? input.uid : existing.uid,
       metadata: input.metadata !== undefined ? JSON.stringify(input.metadata) : existing.metadata,
       throttle_rate: rate !== undefined ? rate : replace ? null : existing.throttle_rate,
       updated_at: Date.now(),

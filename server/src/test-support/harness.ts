@@ -9,6 +9,7 @@ import { buildApp } from "../http/app.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { createServices, type Services } from "../services/index.js";
 import { openStore, type Store } from "../store/database.js";
+import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -24,15 +25,20 @@ export interface TestApp {
 }
 
 /**
- * A real app on a real store in a fresh temporary directory (or on PostgreSQL when
- * TEST_DATABASE_URL is given), driven with `app.inject()`. No worker runs unless the test
+ * A real app on a real store — SQLite in a fresh temporary directory, or a fresh schema on
+ * PostgreSQL with `kind: "postgres"` — driven with `app.inject()`. No worker runs unless the test
  * starts one.
  *
  * @example const t = await startTestApp(); const r = await t.app.inject({ url: "/api/v1/app", headers: t.auth });
  */
-export async function startTestApp(overrides: ConfigInput = {}): Promise<TestApp> {
+export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" | "postgres" = "sqlite"): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-test-"));
-  const config = loadConfig({}, { dataDir, logLevel: "silent", ...overrides });
+  let pgSchema: PgSchema | undefined;
+  if (kind === "postgres") {
+    if (!TEST_POSTGRES_URL) throw new Error("TEST_POSTGRES_URL is not set");
+    pgSchema = await createPgSchema(TEST_POSTGRES_URL);
+  }
+  const config = loadConfig({}, { dataDir, logLevel: "silent", databaseUrl: pgSchema?.url, ...overrides });
   const store = await openStore({ dataDir, databaseUrl: config.databaseUrl });
   const wakeup = new Wakeup();
   const services = createServices(store, config, wakeup);
@@ -51,6 +57,7 @@ export async function startTestApp(overrides: ConfigInput = {}): Promise<TestApp
       await app.close();
       await services.drain();
       await store.close();
+      await pgSchema?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
