@@ -1,0 +1,376 @@
+import type {
+  AttemptByMsgListQuery,
+  AttemptedMessageListQuery,
+  AttemptListQuery,
+  DestinationListQuery,
+  EndpointMessageOut,
+  EndpointStats,
+  EndpointStatsQuery,
+  EventExampleIn,
+  MessageAttemptOut,
+  MessageEndpointOut,
+  MessageStatusText,
+  RecoverIn,
+  RecoverOut,
+} from "../api/attempts.js";
+import { Iso, type Page } from "../api/common.js";
+import type { MessageOut } from "../api/messages.js";
+import { ApiError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { parseJson } from "../lib/json.js";
+import type { Wakeup } from "../lib/wakeup.js";
+import type {
+  AttemptedMessageRow,
+  AttemptFilter,
+  AttemptsRepository,
+  DeliveryState,
+  DestinationRow,
+} from "../store/attempts-repository.js";
+import { mapPage } from "../store/paginate.js";
+import { type AttemptRow, DeliveryStatus, type MessageRow } from "../store/schema.js";
+import type { ApplicationService } from "./applications.js";
+import { type EndpointService, toEndpointOut } from "./endpoints.js";
+import type { EventTypeService } from "./event-types.js";
+import { type MessageService, toMessageOut } from "./messages.js";
+import type { Principal } from "./tokens.js";
+
+const DAY_MS = 86_400_000;
+/** Svix's default window of endpoint stats. */
+const STATS_DEFAULT_DAYS = 28;
+
+const STATUS_TEXT: Record<number, MessageStatusText> = {
+  [DeliveryStatus.success]: "success",
+  [DeliveryStatus.pending]: "pending",
+  [DeliveryStatus.fail]: "fail",
+  [DeliveryStatus.sending]: "sending",
+};
+
+type Status = 0 | 1 | 2 | 3;
+
+/** A stored status as the API's integer enum and its text. */
+function statusOf(status: number): { status: Status; statusText: MessageStatusText } {
+  const text = STATUS_TEXT[status];
+  if (text === undefined) throw new Error(`unknown delivery status ${status}`);
+  return { status: status as Status, statusText: text };
+}
+
+/**
+ * The delivery part of MessageEndpointOut / EndpointMessageOut. Only a pending delivery has a
+ * next attempt; while sending, `due_at` is the lease expiry, which is not an attempt time.
+ */
+function deliveryOut(d: DeliveryState): {
+  status: Status;
+  statusText: MessageStatusText;
+  nextAttempt: string | null;
+} {
+  return {
+    ...statusOf(d.status),
+    nextAttempt: d.status === DeliveryStatus.pending && d.due_at !== null ? Iso(d.due_at) : null,
+  };
+}
+
+/**
+ * One attempt in the API's shape; `withContent: false` hides the response body as Svix does.
+ *
+ * @example toAttemptOut(row, false).response // "{}"
+ */
+export function toAttemptOut(row: AttemptRow, withContent = true): MessageAttemptOut {
+  return {
+    id: row.id,
+    msgId: row.msg_id,
+    endpointId: row.endpoint_id,
+    url: row.url,
+    response: withContent ? row.response : "{}",
+    responseStatusCode: row.response_status_code,
+    responseDurationMs: row.response_duration_ms,
+    ...statusOf(row.status),
+    triggerType: row.trigger_type === 1 ? 1 : 0,
+    timestamp: Iso(row.created_at),
+  };
+}
+
+function toDestinationOut(row: DestinationRow): MessageEndpointOut {
+  return { ...toEndpointOut(row), ...deliveryOut(row) };
+}
+
+function toAttemptedMessageOut(row: AttemptedMessageRow, withContent: boolean): EndpointMessageOut {
+  return { ...toMessageOut(row, withContent), ...deliveryOut(row) };
+}
+
+/**
+ * The payload send-example sends: the first example of the event type's version-1 schema,
+ * else a placeholder naming the type. `schemas` may be the stored JSON text or parsed already.
+ *
+ * @example examplePayload("a.b", { "1": { examples: [{ id: 1 }] } }) // { id: 1 }
+ */
+export function examplePayload(eventType: string, schemas: unknown): Record<string, unknown> {
+  const parsed: unknown = typeof schemas === "string" ? parseJson<unknown>(schemas, null) : schemas;
+  const v1 = isObject(parsed) ? parsed["1"] : undefined;
+  const first = isObject(v1) && Array.isArray(v1.examples) ? (v1.examples as unknown[])[0] : undefined;
+  // A message payload must be a JSON object; an example that is a bare value cannot be sent.
+  if (isObject(first)) return first;
+  return { eventType, data: { example: true } };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Message attempts and the operator's levers on the delivery queue: listing what was tried,
+ * resending one message, recovering an endpoint's failures, per-endpoint stats and example
+ * events. The worker makes the attempts; this service only reads them and puts deliveries
+ * back in the queue (as manual, single-shot attempts) and wakes the worker.
+ */
+export class AttemptService {
+  constructor(
+    private readonly repo: AttemptsRepository,
+    private readonly applications: ApplicationService,
+    private readonly endpoints: EndpointService,
+    private readonly messages: MessageService,
+    private readonly eventTypes: EventTypeService,
+    private readonly wakeup: Wakeup,
+  ) {}
+
+  /** v1.message-attempt.list-by-endpoint */
+  async listByEndpoint(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    query: AttemptListQuery,
+  ): Promise<Page<MessageAttemptOut>> {
+    const { app, endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    return this.listAttempts({ ...attemptFilter(query), appId: app.id, endpointId: endpoint.id }, query);
+  }
+
+  /** v1.message-attempt.list-by-msg; `endpoint_id` (id or uid) must name an endpoint of the same app. */
+  async listByMsg(
+    principal: Principal,
+    appIdOrUid: string,
+    msgId: string,
+    query: AttemptByMsgListQuery,
+  ): Promise<Page<MessageAttemptOut>> {
+    const msg = await this.messages.resolve(principal, appIdOrUid, msgId);
+    let endpointId: string | undefined;
+    if (query.endpoint_id !== undefined) {
+      endpointId = (await this.endpoints.resolve(principal, msg.app_id, query.endpoint_id)).endpoint.id;
+    }
+    return this.listAttempts(
+      { ...attemptFilter(query), appId: msg.app_id, msgId: msg.id, endpointId },
+      query,
+    );
+  }
+
+  async get(
+    principal: Principal,
+    appIdOrUid: string,
+    msgId: string,
+    attemptId: string,
+  ): Promise<MessageAttemptOut> {
+    return toAttemptOut(await this.resolveAttempt(principal, appIdOrUid, msgId, attemptId));
+  }
+
+  /** Replaces the stored response body, for when an endpoint echoed something it should not have. */
+  async expungeContent(
+    principal: Principal,
+    appIdOrUid: string,
+    msgId: string,
+    attemptId: string,
+  ): Promise<void> {
+    const attempt = await this.resolveAttempt(principal, appIdOrUid, msgId, attemptId);
+    await this.repo.expungeResponse(attempt.id);
+  }
+
+  /** v1.message-attempt.list-attempted-destinations */
+  async listDestinations(
+    principal: Principal,
+    appIdOrUid: string,
+    msgId: string,
+    query: DestinationListQuery,
+  ): Promise<Page<MessageEndpointOut>> {
+    const msg = await this.messages.resolve(principal, appIdOrUid, msgId);
+    const page = await this.repo.destinations(msg.app_id, msg.id, {
+      limit: query.limit,
+      iterator: query.iterator,
+    });
+    return mapPage(page, toDestinationOut);
+  }
+
+  /** v1.message-attempt.list-attempted-messages */
+  async listAttemptedMessages(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    query: AttemptedMessageListQuery,
+  ): Promise<Page<EndpointMessageOut>> {
+    const { app, endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const page = await this.repo.attemptedMessages(
+      app.id,
+      {
+        endpointId: endpoint.id,
+        status: query.status,
+        channel: query.channel,
+        tag: query.tag,
+        eventTypes: query.event_types,
+        before: query.before !== undefined ? Date.parse(query.before) : undefined,
+        after: query.after !== undefined ? Date.parse(query.after) : undefined,
+      },
+      { limit: query.limit, iterator: query.iterator },
+    );
+    return mapPage(page, (row) => toAttemptedMessageOut(row, query.with_content));
+  }
+
+  /**
+   * Sends the message to the endpoint once more, as a manual attempt. Also works for an
+   * endpoint the message was never routed to (its filters did not match, or it was created
+   * later): a delivery is created for it.
+   */
+  async resend(
+    principal: Principal,
+    appIdOrUid: string,
+    msgId: string,
+    endpointIdOrUid: string,
+  ): Promise<void> {
+    const msg = await this.messages.resolve(principal, appIdOrUid, msgId);
+    const { endpoint } = await this.endpoints.resolve(principal, msg.app_id, endpointIdOrUid);
+    if (msg.payload === null) {
+      throw ApiError.badRequest(
+        "Unable to resend message. Payload is missing (probably expired).",
+        "missing_payload",
+      );
+    }
+    await this.repo.requeue(msg, endpoint.id, Date.now());
+    this.wakeup.notify();
+  }
+
+  /**
+   * Re-queues every failed delivery to the endpoint whose message was created in
+   * `[since, until)`, as manual attempts. It runs to completion before answering, in batches
+   * that each commit on their own (see RECOVER_BATCH), so the 202 means every batch is
+   * committed and the task is `finished`; the worker starts on the first batch while later
+   * ones are still being moved. A crash part-way leaves a `running` task and some of the
+   * deliveries re-queued; calling recover again finishes the job, since re-queued rows are no
+   * longer failed.
+   */
+  async recover(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: RecoverIn,
+  ): Promise<RecoverOut> {
+    const { app, endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const since = Date.parse(input.since);
+    const until = input.until ? Date.parse(input.until) : undefined;
+    const started = Date.now();
+    const id = newId("qtask");
+    await this.repo.insertTask({
+      id,
+      app_id: app.id,
+      endpoint_id: endpoint.id,
+      task: "endpoint.recover",
+      status: "running",
+      created_at: started,
+      updated_at: started,
+    });
+    let cursor: string | undefined;
+    do {
+      const batch = await this.repo.recoverBatch(
+        { appId: app.id, endpointId: endpoint.id, since, until },
+        cursor,
+        Date.now(),
+      );
+      if (batch.moved > 0) this.wakeup.notify();
+      cursor = batch.cursor;
+    } while (cursor !== undefined);
+    const finished = Date.now();
+    await this.repo.updateTask(id, "finished", finished);
+    return { id, status: "finished", task: "endpoint.recover", updatedAt: Iso(finished) };
+  }
+
+  /** Deliveries to the endpoint by status, for messages created in `[since, until)`. */
+  async stats(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    query: EndpointStatsQuery,
+  ): Promise<EndpointStats> {
+    const { app, endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const since =
+      query.since !== undefined ? Date.parse(query.since) : Date.now() - STATS_DEFAULT_DAYS * DAY_MS;
+    const until = query.until !== undefined ? Date.parse(query.until) : undefined;
+    const counts = await this.repo.countByStatus(app.id, endpoint.id, since, until);
+    return {
+      success: counts[DeliveryStatus.success] ?? 0,
+      pending: counts[DeliveryStatus.pending] ?? 0,
+      sending: counts[DeliveryStatus.sending] ?? 0,
+      fail: counts[DeliveryStatus.fail] ?? 0,
+      canceled: 0,
+    };
+  }
+
+  /**
+   * Creates a message of the event type with its example payload and delivers it to this one
+   * endpoint, whatever its filters. The event type must be registered (its schema is the
+   * source of the example). A disabled endpoint is refused: the message would reach nobody.
+   */
+  async sendExample(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: EventExampleIn,
+  ): Promise<MessageOut> {
+    const { app, endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const eventType = await this.eventTypes.find(input.eventType);
+    if (!eventType) throw ApiError.notFound("Event type");
+    if (endpoint.disabled === 1) throw ApiError.badRequest("The endpoint is disabled", "endpoint_disabled");
+    const payload = examplePayload(input.eventType, eventType.schemas as unknown);
+    return this.messages.create(
+      principal,
+      app.id,
+      { eventType: input.eventType, payload },
+      { onlyEndpointId: endpoint.id },
+    );
+  }
+
+  private async listAttempts(
+    filter: AttemptFilter,
+    query: AttemptListQuery,
+  ): Promise<Page<MessageAttemptOut>> {
+    const page = await this.repo.list(filter, { limit: query.limit, iterator: query.iterator });
+    const out = mapPage(page, (row) => toAttemptOut(row, query.with_content));
+    if (!query.with_msg) return out;
+    const byId = new Map<string, MessageRow>();
+    for (const m of await this.repo.messages(
+      filter.appId,
+      page.data.map((a) => a.msg_id),
+    ))
+      byId.set(m.id, m);
+    for (const attempt of out.data) {
+      const msg = byId.get(attempt.msgId);
+      if (msg) attempt.msg = toMessageOut(msg, query.with_content);
+    }
+    return out;
+  }
+
+  private async resolveAttempt(
+    principal: Principal,
+    appIdOrUid: string,
+    msgId: string,
+    attemptId: string,
+  ): Promise<AttemptRow> {
+    const msg = await this.messages.resolve(principal, appIdOrUid, msgId);
+    const attempt = await this.repo.find(msg.app_id, msg.id, attemptId);
+    if (!attempt) throw ApiError.notFound("Message attempt");
+    return attempt;
+  }
+}
+
+function attemptFilter(query: AttemptListQuery): Omit<AttemptFilter, "appId"> {
+  return {
+    status: query.status,
+    statusCodeClass: query.status_code_class,
+    message: { channel: query.channel, tag: query.tag, eventTypes: query.event_types },
+    before: query.before !== undefined ? Date.parse(query.before) : undefined,
+    after: query.after !== undefined ? Date.parse(query.after) : undefined,
+  };
+}
