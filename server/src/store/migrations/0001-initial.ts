@@ -1,11 +1,16 @@
-import { type Kysely, sql } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from "kysely";
 
 /* Column types are chosen to mean the same on SQLite and PostgreSQL: bigint for millisecond
  * times, integer for flags, text for JSON. */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Pagination compares time-sortable ids as strings, which needs byte order. SQLite's default
+  // BINARY collation is that; on PostgreSQL a locale collation (en_US…) would reorder them.
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const key = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder =>
+    (isPostgres ? c.modifyFront(sql`collate "C"`) : c).primaryKey();
   await db.schema
     .createTable("applications")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => key(c))
     .addColumn("uid", "text", (c) => c.unique())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("metadata", "text", (c) => c.notNull())
@@ -16,7 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("event_types")
-    .addColumn("name", "text", (c) => c.primaryKey())
+    .addColumn("name", "text", (c) => key(c))
     .addColumn("description", "text", (c) => c.notNull())
     .addColumn("archived", "integer", (c) => c.notNull())
     .addColumn("deprecated", "integer", (c) => c.notNull())
@@ -28,7 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("endpoints")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => key(c))
     .addColumn("app_id", "text", (c) => c.notNull().references("applications.id").onDelete("cascade"))
     .addColumn("uid", "text")
     .addColumn("url", "text", (c) => c.notNull())
@@ -50,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("messages")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => key(c))
     .addColumn("app_id", "text", (c) => c.notNull())
     .addColumn("event_type", "text", (c) => c.notNull())
     .addColumn("event_id", "text")
@@ -67,7 +72,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("deliveries")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => key(c))
     .addColumn("msg_id", "text", (c) => c.notNull())
     .addColumn("app_id", "text", (c) => c.notNull())
     .addColumn("endpoint_id", "text", (c) => c.notNull())
@@ -98,7 +103,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("attempts")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => key(c))
     .addColumn("delivery_id", "text", (c) => c.notNull())
     .addColumn("msg_id", "text", (c) => c.notNull())
     .addColumn("app_id", "text", (c) => c.notNull())
@@ -119,7 +124,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("tokens")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => key(c))
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("token_hash", "text", (c) => c.notNull().unique())
     .addColumn("app_id", "text")
@@ -130,7 +135,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("idempotency_keys")
-    .addColumn("key", "text", (c) => c.primaryKey())
+    .addColumn("key", "text", (c) => key(c))
     .addColumn("status_code", "integer", (c) => c.notNull())
     .addColumn("body", "text", (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
@@ -140,7 +145,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable("tasks")
-    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => key(c))
     .addColumn("app_id", "text", (c) => c.notNull())
     .addColumn("endpoint_id", "text", (c) => c.notNull())
     .addColumn("task", "text", (c) => c.notNull())
