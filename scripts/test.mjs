@@ -61,8 +61,12 @@ let skipped = 0;
 try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   passed = json.numPassedTests;
-  failed = json.numFailedTests + (json.numFailedTestSuites ?? 0);
+  failed = json.numFailedTests;
   skipped = json.numPendingTests + (json.numTodoTests ?? 0);
+  // A file that failed before any test ran (import or setup error) counts as one failure.
+  for (const file of json.testResults ?? []) {
+    if (file.status === "failed" && !(file.assertionResults ?? []).some((a) => a.status === "failed")) failed++;
+  }
 } catch {
   failed = Math.max(1, failed);
 }

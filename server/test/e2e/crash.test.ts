@@ -17,7 +17,8 @@ describe("crash safety (SIGKILL)", () => {
 
   it("delivers every acknowledged message after a SIGKILL and restart", async () => {
     const receiver = await startReceiver();
-    const first = await startServer({ env: { HOOKRELAY_RETRY_SCHEDULE: "1,1,1,1,1" } });
+    const fastLease = { HOOKRELAY_RETRY_SCHEDULE: "1,1,1,1,1", HOOKRELAY_DELIVERY_TIMEOUT_MS: "2000", HOOKRELAY_LEASE_MARGIN_MS: "500" };
+    const first = await startServer({ env: fastLease });
     servers.push(first);
     const headers = { authorization: `Bearer ${first.token}`, "content-type": "application/json" };
     const post = async (url: string, path: string, body: unknown) => {
@@ -48,7 +49,7 @@ describe("crash safety (SIGKILL)", () => {
     await Promise.all(senders);
     expect(acked.size).toBeGreaterThan(50);
 
-    const second = await startServer({ dataDir: first.dataDir, env: { HOOKRELAY_RETRY_SCHEDULE: "1,1,1,1,1", HOOKRELAY_DELIVERY_TIMEOUT_MS: "2000", HOOKRELAY_LEASE_MARGIN_MS: "500" } });
+    const second = await startServer({ dataDir: first.dataDir, env: fastLease });
     servers.push(second);
     receiver.respond(() => ({ status: 200 }));
     const deadline = Date.now() + 30_000;

@@ -263,7 +263,7 @@ describe("endpoint validation", () => {
       { url: "https://example.com", headers: { "Webhook-Signature": "x" } },
       ["body", "headers", "Webhook-Signature"],
     ],
-    ["an unknown field", { url: "https://example.com", colour: "blue" }, ["body"]],
+    ["an unknown field", { url: "https://example.com", colour: "blue" }, ["body", "colour"]],
   ];
   it.each(cases)("refuses %s with 422 and its location", async (_name, payload, loc) => {
     const app = await createApp();
