@@ -27,6 +27,11 @@ const schema = z.object({
   dataDir: z.string().default("./data"),
   databaseUrl: z.string().optional(),
   pgPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  sqliteSynchronous: z.enum(["full", "normal"]).default("full"),
+  /** How long a PostgreSQL query may wait for a connection before the API answers 503. */
+  pgConnectTimeoutMs: z.coerce.number().int().min(100).default(2_000),
+  /** PostgreSQL `statement_timeout` for every query but migrations; 0 = none. */
+  pgStatementTimeoutMs: z.coerce.number().int().min(0).default(15_000),
   role: z.enum(["all", "api", "worker"]).default("all"),
   adminToken: z.string().min(16).optional(),
   publicUrl: z.string().url().optional(),
@@ -50,6 +55,12 @@ const schema = z.object({
   groupCommitMaxWaitMs: z.coerce.number().min(0).max(50).default(1),
   groupCommitMaxBatch: z.coerce.number().int().min(1).default(500),
   retentionDays: z.coerce.number().int().min(1).default(90),
+  /** How often the worker runs retention (attempts, finished deliveries, payloads, idempotency keys). */
+  retentionIntervalSeconds: z.coerce.number().int().min(1).default(300),
+  /** Rows deleted or updated per retention statement. */
+  retentionBatchSize: z.coerce.number().int().min(1).max(50_000).default(2_000),
+  /** Pause between two retention batches, so ingest and delivery writes go first. */
+  retentionPauseMs: z.coerce.number().int().min(0).default(100),
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
   metrics: bool.default(true),
   trustProxy: bool.default(false),

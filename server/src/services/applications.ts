@@ -3,6 +3,7 @@ import { Iso, type Page } from "../api/common.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
+import { TtlCache } from "../lib/ttl-cache.js";
 import type { ApplicationsRepository } from "../store/applications-repository.js";
 import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
@@ -22,7 +23,15 @@ export function toApplicationOut(row: ApplicationRow): ApplicationOut {
   };
 }
 
+/**
+ * Every message names its application, so lookups are cached briefly. Changes made through
+ * this instance clear the cache at once; another instance's change is seen within this time.
+ */
+const APP_CACHE_MS = 1_000;
+
 export class ApplicationService {
+  private readonly cache = new TtlCache<string, ApplicationRow>(APP_CACHE_MS);
+
   constructor(private readonly apps: ApplicationsRepository) {}
 
   /**
@@ -30,7 +39,11 @@ export class ApplicationService {
    * application gets the same 404 as a missing one, so ids cannot be probed across tenants.
    */
   async resolve(principal: Principal, idOrUid: string): Promise<ApplicationRow> {
-    const row = await this.apps.find(idOrUid);
+    let row = this.cache.get(idOrUid);
+    if (!row) {
+      row = await this.apps.find(idOrUid);
+      if (row) this.cache.set(idOrUid, row);
+    }
     if (!row || (principal.appId !== null && principal.appId !== row.id)) throw ApiError.notFound("Application");
     return row;
   }
@@ -106,6 +119,7 @@ export class ApplicationService {
     requireAdmin(principal);
     const row = await this.resolve(principal, idOrUid);
     await this.apps.delete(row.id);
+    this.cache.clear();
   }
 
   private async write(existing: ApplicationRow, input: ApplicationPatch, replace: boolean): Promise<ApplicationOut> {
@@ -119,6 +133,7 @@ export class ApplicationService {
       throttle_rate: rate !== undefined ? rate : replace ? null : existing.throttle_rate,
       updated_at: Date.now(),
     };
+    this.cache.clear();
     try {
       await this.apps.update(existing.id, next);
     } catch (error) {

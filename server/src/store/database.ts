@@ -2,11 +2,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, sql, SqliteDialect } from "kysely";
 import pg from "pg";
 
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
+import { cachedStatements } from "./sqlite-statement-cache.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -21,8 +22,17 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
   pgPoolSize?: number;
+  /** PostgreSQL: how long a query waits for a connection (new or from the pool) before failing. */
+  pgConnectTimeoutMs?: number;
+  /** PostgreSQL: `statement_timeout` of every pooled connection; 0 = none. */
+  pgStatementTimeoutMs?: number;
   /** SQLite only: a file name inside dataDir, or ":memory:". */
   sqliteFile?: string;
+  /**
+   * SQLite only. "full" (default): a returned commit survives power loss. "normal": it survives
+   * a crash of the process (kill -9) but the last commits may be lost if the machine loses power.
+   */
+  sqliteSynchronous?: "full" | "normal";
 }
 
 /**
@@ -38,9 +48,30 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
-/** Runs pending migrations. Kysely's migrator takes a lock, so instances starting together are safe. */
+/**
+ * Runs pending migrations. Kysely's migrator takes a lock, so instances starting together are safe.
+ *
+ * On PostgreSQL the migrations run on one connection with no statement timeout (building an
+ * index on a large table, or waiting for another instance's migration lock, may take longer
+ * than any API query should), and Kysely's bookkeeping tables are pinned to the current schema:
+ * left unqualified, Kysely looks for them in every schema of the database, finds another
+ * schema's, and then fails to read its own.
+ */
 export async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await db.connection().execute(async (conn) => {
+      await sql`set statement_timeout = 0`.execute(conn);
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn);
+      await runMigrations(conn, rows[0]?.schema);
+      await sql`reset statement_timeout`.execute(conn);
+    });
+    return;
+  }
+  await runMigrations(db, undefined);
+}
+
+async function runMigrations(db: Kysely<Database>, migrationTableSchema: string | undefined): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
@@ -57,17 +88,31 @@ function openSqlite(options: StoreOptions): Store {
   }
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === "normal" ? "NORMAL" : "FULL"}`);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
+/**
+ * A pool that fails fast while PostgreSQL is away instead of queueing requests behind it: a
+ * query waits at most `pgConnectTimeoutMs` for a connection (a refused connection fails at
+ * once), and a statement runs at most `pgStatementTimeoutMs`. Both errors are what the API
+ * maps to 503 and the worker backs off on; the pool replaces broken connections by itself, so
+ * service resumes when the server does.
+ */
 function openPostgres(options: StoreOptions): Store {
+  const statementTimeout = options.pgStatementTimeoutMs ?? 15_000;
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.pgPoolSize ?? 10,
+    connectionTimeoutMillis: options.pgConnectTimeoutMs ?? 2_000,
+    ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
+    // A connection whose server vanished without closing it (a network partition) is found by
+    // TCP keepalive instead of lingering in the pool.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     // int8 columns hold millisecond times and counts, all far below 2^53.
     types: {
       getTypeParser: (oid: number, format?: "text" | "binary") =>
@@ -76,6 +121,11 @@ function openPostgres(options: StoreOptions): Store {
   });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on("error", () => undefined);
+  // Nor may a checked-out one: between two statements of a transaction a client has no query
+  // to fail, so pg emits the loss (or the server's "terminating connection") as an 'error'
+  // event, which would be uncaught. The next query on it fails instead, and the pool drops it
+  // on release because it is no longer queryable.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
