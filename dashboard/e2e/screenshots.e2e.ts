@@ -1,0 +1,205 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import type { Page } from "playwright-core";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+import { apiClient, waitFor } from "./support/api.js";
+import { type Browser, chromiumAvailable, launchBrowser } from "./support/browser.js";
+import { type Receiver, startReceiver } from "./support/receivers.js";
+import { REPO_ROOT, type RunningServer, startServer } from "./support/server.js";
+
+// The committed screenshots change only when asked for; ordinary runs write to a temp dir.
+const OUT = process.env.UPDATE_SCREENSHOTS
+  ? join(REPO_ROOT, "docs/screenshots")
+  : mkdtempSync(join(tmpdir(), "hookrelay-screenshots-"));
+
+/**
+ * Seeds realistic data through the API, then visits every page at 1440×900 and saves a
+ * screenshot to docs/screenshots/. Doubles as a smoke test: each page must render its heading
+ * without an uncaught error.
+ */
+describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let healthy: Receiver;
+  let failing: Receiver;
+  const pageErrors: string[] = [];
+  const ids = { app: "", other: "", healthyEp: "", failingEp: "", msg: "", source: "" };
+
+  beforeAll(async () => {
+    [server, healthy, failing, browser] = await Promise.all([
+      startServer(),
+      startReceiver(200, '{"received":true}'),
+      startReceiver(500, '{"error":"upstream unavailable","retryable":true}'),
+      launchBrowser(),
+    ]);
+    mkdirSync(OUT, { recursive: true });
+    const api = apiClient(server.url, server.adminToken);
+
+    const schema = {
+      type: "object",
+      properties: { invoiceId: { type: "string" }, total: { type: "number" }, currency: { type: "string" } },
+      required: ["invoiceId", "total"],
+    };
+    // The server seeds the canonical inbound types (order.created …); add some of our own.
+    await api("POST", "/api/v1/event-type", {
+      name: "invoice.created",
+      description: "An invoice was issued",
+      schemas: { "1": schema },
+    });
+    await api("POST", "/api/v1/event-type", {
+      name: "invoice.paid",
+      description: "Payment for an invoice was captured",
+    });
+
+    const app = await api<{ id: string }>("POST", "/api/v1/app", { name: "Acme Store", uid: "acme" });
+    const other = await api<{ id: string }>("POST", "/api/v1/app", { name: "Globex" });
+    ids.app = app.id;
+    ids.other = other.id;
+    const ep1 = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/endpoint`, {
+      url: healthy.url,
+      description: "Order sync (production)",
+      filterTypes: ["invoice.created", "invoice.paid"],
+    });
+    const ep2 = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/endpoint`, {
+      url: failing.url,
+      description: "Legacy ERP bridge",
+    });
+    ids.healthyEp = ep1.id;
+    ids.failingEp = ep2.id;
+    await api("PUT", `/api/v1/app/${app.id}/endpoint/${ep1.id}/headers`, { headers: { "X-Tenant": "acme" } });
+    await api("POST", `/api/v1/app/${other.id}/endpoint`, { url: healthy.url });
+
+    const types = ["invoice.created", "invoice.paid", "order.created"];
+    for (let i = 0; i < 12; i++) {
+      const msg = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/msg`, {
+        eventType: types[i % 3],
+        payload: { invoiceId: `inv_${1000 + i}`, total: 19.5 + i, currency: "AED" },
+      });
+      if (i === 0) ids.msg = msg.id;
+    }
+    // An inbound source with accepted, rejected and duplicate requests.
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const source = await api<{ id: string; ingestUrl: string }>("POST", `/api/v1/app/${app.id}/source`, {
+      name: "Billing provider",
+      provider: "standard-webhooks",
+      config: { secret },
+    });
+    ids.source = source.id;
+    const signer = new Webhook(secret);
+    const ingest = async (id: string, body: string, signature?: string) => {
+      const now = new Date();
+      await fetch(source.ingestUrl, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "webhook-id": id,
+          "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+          "webhook-signature": signature ?? signer.sign(id, now, body),
+        },
+        body,
+      });
+    };
+    for (let i = 0; i < 4; i++)
+      await ingest(`evt_${i}`, JSON.stringify({ type: "invoice.paid", data: { invoiceId: `inv_${i}` } }));
+    await ingest("evt_0", JSON.stringify({ type: "invoice.paid", data: { invoiceId: "inv_0" } }));
+    await ingest("evt_bad", JSON.stringify({ type: "invoice.paid", data: {} }), "v1,aW52YWxpZA==");
+
+    await api("POST", "/api/v1/token", { name: "CI deploys" });
+    await api("POST", "/api/v1/token", { name: "Acme integration", appId: app.id });
+    await waitFor(
+      async () => {
+        const q = await api<{ data: unknown[] }>("GET", `/api/v1/app/${app.id}/queue?status=fail`).catch(
+          () => ({ data: [] }),
+        );
+        return q.data.length >= 12;
+      },
+      30_000,
+      "failed deliveries to be exhausted",
+    ).catch(() => undefined);
+
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([server?.stop(), healthy?.close(), failing?.close()]);
+  });
+
+  async function shot(name: string, path: string, heading: string) {
+    await page.goto(`${server.url}${path}`);
+    await page.getByRole("heading", { name: heading }).first().waitFor();
+    await page.waitForLoadState("networkidle").catch(() => undefined);
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(OUT, `${name}.png`) });
+  }
+
+  test("captures every page", async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByLabel("API token").waitFor();
+    await page.screenshot({ path: join(OUT, "01-sign-in.png") });
+    await page.getByLabel("API token").fill(server.adminToken);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+
+    await shot("02-overview", "/", "Overview");
+    await shot("03-applications", "/apps", "Applications");
+    await shot("04-endpoints", `/apps/${ids.app}`, "Acme Store");
+    await shot("05-endpoint-detail", `/apps/${ids.app}/endpoints/${ids.healthyEp}`, healthy.url);
+    await shot("06-endpoint-failing", `/apps/${ids.app}/endpoints/${ids.failingEp}`, failing.url);
+    await shot("07-messages", `/apps/${ids.app}/messages`, "Acme Store");
+    await shot(
+      "08-messages-filtered",
+      `/apps/${ids.app}/messages?endpoint=${ids.failingEp}&status=fail`,
+      "Acme Store",
+    );
+    await page.goto(`${server.url}/apps/${ids.app}/messages/${ids.msg}`);
+    await page
+      .getByRole("table", { name: "Delivery attempts" })
+      .locator('tr[data-attempt-status="2"]')
+      .first()
+      .getByRole("button", { name: "Response" })
+      .click();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(OUT, "09-message-detail.png") });
+    await page.goto(`${server.url}/apps/${ids.app}/queue`);
+    await page.getByRole("button", { name: "Exhausted (dead letter)" }).click();
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(OUT, "10-retry-queue.png") });
+    await shot("11-inbound-sources", `/apps/${ids.app}/sources`, "Acme Store");
+    await shot("12-inbound", "/inbound", "Inbound");
+    await page.goto(`${server.url}/apps/${ids.app}/sources/${ids.source}`);
+    await page.locator('tr[data-request-status="rejected"]').first().waitFor();
+    expect(await page.locator('tr[data-request-status="accepted"]').count()).toBeGreaterThanOrEqual(4);
+    await page.locator('tr[data-request-status="rejected"]').first().getByRole("button").first().click();
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(OUT, "12b-inbound-source.png") });
+    await page.goto(`${server.url}/event-types`);
+    await page.getByRole("button", { name: "Schema", exact: true }).first().click();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(OUT, "13-event-types.png") });
+    await shot("14-api-tokens", "/tokens", "API tokens");
+
+    await page.goto(`${server.url}/apps/${ids.app}`);
+    await page.getByRole("button", { name: "Consumer portal" }).click();
+    const portalUrl = await page.getByLabel("Portal URL").inputValue();
+    await page.screenshot({ path: join(OUT, "15-portal-link.png") });
+    const portal = await browser.context.newPage();
+    portal.on("pageerror", (e) => pageErrors.push(String(e)));
+    await portal.goto(portalUrl);
+    await portal.getByRole("heading", { name: "Acme Store" }).waitFor();
+    await portal.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Messages" }).click();
+    await portal.locator("tr[data-msg-id]").first().waitFor();
+    await portal.waitForTimeout(400);
+    await portal.screenshot({ path: join(OUT, "16-portal-messages.png") });
+    await portal.close();
+
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,130 @@
+import { api, type Query } from "./client";
+import type {
+  ApplicationOut,
+  CreatedTokenOut,
+  EndpointHeadersOut,
+  EndpointIn,
+  EndpointLatencyOut,
+  EndpointMessageOut,
+  EndpointOut,
+  EndpointStats,
+  EventTypeIn,
+  EventTypeOut,
+  InboundRequestDetailOut,
+  InboundRequestOut,
+  InboundStats,
+  MessageAttemptOut,
+  MessageEndpointOut,
+  MessageOut,
+  OverviewStats,
+  Page,
+  Period,
+  PortalAccessOut,
+  QueueItem,
+  SourceIn,
+  SourceOut,
+  TokenOut,
+} from "./types";
+
+/** Every API operation the dashboard calls, one thin function each. */
+const e = encodeURIComponent;
+const appPath = (app: string) => `/api/v1/app/${e(app)}`;
+const epPath = (app: string, ep: string) => `${appPath(app)}/endpoint/${e(ep)}`;
+
+export const apps = {
+  list: (query: Query) => api<Page<ApplicationOut>>("/api/v1/app", { query }),
+  get: (app: string) => api<ApplicationOut>(appPath(app)),
+  create: (body: { name: string; uid?: string | null }) =>
+    api<ApplicationOut>("/api/v1/app", { method: "POST", body }),
+  patch: (app: string, body: { name?: string; uid?: string | null }) =>
+    api<ApplicationOut>(appPath(app), { method: "PATCH", body }),
+  remove: (app: string) => api<void>(appPath(app), { method: "DELETE" }),
+  portalAccess: (app: string) =>
+    api<PortalAccessOut>(`/api/v1/auth/app-portal-access/${e(app)}`, { method: "POST", body: {} }),
+};
+
+export const endpoints = {
+  list: (app: string, query: Query) => api<Page<EndpointOut>>(`${appPath(app)}/endpoint`, { query }),
+  get: (app: string, ep: string) => api<EndpointOut>(epPath(app, ep)),
+  create: (app: string, body: EndpointIn) =>
+    api<EndpointOut>(`${appPath(app)}/endpoint`, { method: "POST", body }),
+  patch: (app: string, ep: string, body: Partial<EndpointIn>) =>
+    api<EndpointOut>(epPath(app, ep), { method: "PATCH", body }),
+  remove: (app: string, ep: string) => api<void>(epPath(app, ep), { method: "DELETE" }),
+  secret: (app: string, ep: string) => api<{ key: string }>(`${epPath(app, ep)}/secret`),
+  rotateSecret: (app: string, ep: string) =>
+    api<void>(`${epPath(app, ep)}/secret/rotate`, { method: "POST", body: {} }),
+  headers: (app: string, ep: string) => api<EndpointHeadersOut>(`${epPath(app, ep)}/headers`),
+  /** PATCH: only the changed headers, so masked credentials are never written back. */
+  patchHeaders: (
+    app: string,
+    ep: string,
+    body: { headers: Record<string, string>; deleteHeaders: string[] },
+  ) => api<void>(`${epPath(app, ep)}/headers`, { method: "PATCH", body }),
+  stats: (app: string, ep: string, query: Query) => api<EndpointStats>(`${epPath(app, ep)}/stats`, { query }),
+  latency: (app: string, ep: string, period: Period) =>
+    api<EndpointLatencyOut>(`${epPath(app, ep)}/latency`, { query: { period } }),
+  recover: (app: string, ep: string, since: string) =>
+    api<unknown>(`${epPath(app, ep)}/recover`, { method: "POST", body: { since } }),
+  sendExample: (app: string, ep: string, eventType: string) =>
+    api<MessageOut>(`${epPath(app, ep)}/send-example`, { method: "POST", body: { eventType } }),
+  messages: (app: string, ep: string, query: Query) =>
+    api<Page<EndpointMessageOut>>(`${epPath(app, ep)}/msg`, { query }),
+};
+
+export const messages = {
+  list: (app: string, query: Query) => api<Page<MessageOut>>(`${appPath(app)}/msg`, { query }),
+  get: (app: string, msg: string) => api<MessageOut>(`${appPath(app)}/msg/${e(msg)}`),
+  destinations: (app: string, msg: string) =>
+    api<Page<MessageEndpointOut>>(`${appPath(app)}/msg/${e(msg)}/endpoint`, { query: { limit: 250 } }),
+  resend: (app: string, msg: string, ep: string) =>
+    api<void>(`${appPath(app)}/msg/${e(msg)}/endpoint/${e(ep)}/resend`, { method: "POST", body: {} }),
+};
+
+export const attempts = {
+  byMessage: (app: string, msg: string, query: Query) =>
+    api<Page<MessageAttemptOut>>(`${appPath(app)}/attempt/msg/${e(msg)}`, { query }),
+  byEndpoint: (app: string, ep: string, query: Query) =>
+    api<Page<MessageAttemptOut>>(`${appPath(app)}/attempt/endpoint/${e(ep)}`, { query }),
+};
+
+export const eventTypes = {
+  list: (query: Query) => api<Page<EventTypeOut>>("/api/v1/event-type", { query }),
+  create: (body: EventTypeIn) => api<EventTypeOut>("/api/v1/event-type", { method: "POST", body }),
+  patch: (name: string, body: Partial<EventTypeIn>) =>
+    api<EventTypeOut>(`/api/v1/event-type/${e(name)}`, { method: "PATCH", body }),
+  remove: (name: string) => api<void>(`/api/v1/event-type/${e(name)}`, { method: "DELETE" }),
+};
+
+export const tokens = {
+  list: (query: Query) => api<Page<TokenOut>>("/api/v1/token", { query }),
+  create: (body: { name: string; appId?: string }) =>
+    api<CreatedTokenOut>("/api/v1/token", { method: "POST", body }),
+  revoke: (id: string) => api<void>(`/api/v1/token/${e(id)}`, { method: "DELETE" }),
+};
+
+export const stats = {
+  overview: (period: Period, appId?: string) =>
+    api<OverviewStats>("/api/v1/stats/overview", { query: { period, app_id: appId } }),
+  inbound: (query: { provider?: string; app?: string; period: Period | "month" }) =>
+    api<InboundStats>("/api/v1/stats/inbound", { query }),
+};
+
+export const queue = {
+  list: (app: string, query: Query) => api<Page<QueueItem>>(`${appPath(app)}/queue`, { query }),
+};
+
+export const sources = {
+  list: (app: string, query: Query) => api<Page<SourceOut>>(`${appPath(app)}/source`, { query }),
+  get: (app: string, src: string) => api<SourceOut>(`${appPath(app)}/source/${e(src)}`),
+  create: (app: string, body: SourceIn) => api<SourceOut>(`${appPath(app)}/source`, { method: "POST", body }),
+  patch: (app: string, src: string, body: Partial<SourceIn>) =>
+    api<SourceOut>(`${appPath(app)}/source/${e(src)}`, { method: "PATCH", body }),
+  remove: (app: string, src: string) => api<void>(`${appPath(app)}/source/${e(src)}`, { method: "DELETE" }),
+  requests: (app: string, src: string, query: Query) =>
+    api<Page<InboundRequestOut>>(`${appPath(app)}/source/${e(src)}/request`, { query }),
+  request: (app: string, src: string, req: string) =>
+    api<InboundRequestDetailOut>(`${appPath(app)}/source/${e(src)}/request/${e(req)}`),
+  retryRequest: (app: string, src: string, req: string) =>
+    api<unknown>(`${appPath(app)}/source/${e(src)}/request/${e(req)}/retry`, { method: "POST", body: {} }),
+};

@@ -1,0 +1,109 @@
+/**
+ * Response and request shapes the dashboard reads. Where the server already publishes a zod
+ * schema in server/src/api the type is imported from there (types only, nothing at runtime);
+ * the rest (request bodies the dashboard builds) are declared here.
+ */
+import type { z } from "zod";
+
+import type { ApplicationOut } from "../../../server/src/api/applications";
+import type {
+  EndpointMessageOut,
+  EndpointStats,
+  MessageAttemptOut,
+  MessageEndpointOut,
+  MessageStatusText,
+} from "../../../server/src/api/attempts";
+import type { Page } from "../../../server/src/api/common";
+import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/api/endpoints";
+import type { EventTypeOut } from "../../../server/src/api/event-types";
+import type { MessageOut } from "../../../server/src/api/messages";
+import type { QueueItemOut } from "../../../server/src/api/queue";
+import type {
+  InboundRequestDetailOut as ServerInboundRequestDetailOut,
+  InboundRequestOut as ServerInboundRequestOut,
+  InboundStatsOut,
+  SourceOut as ServerSourceOut,
+} from "../../../server/src/api/sources";
+import type { EndpointLatencyOut, OverviewOut, Period } from "../../../server/src/api/stats";
+import type { TokenCreatedOut, TokenOut as ServerTokenOut } from "../../../server/src/api/tokens";
+
+export type {
+  ApplicationOut,
+  EndpointHeadersOut,
+  EndpointLatencyOut,
+  EndpointMessageOut,
+  EndpointOut,
+  EndpointStats,
+  EventTypeOut,
+  MessageAttemptOut,
+  MessageEndpointOut,
+  MessageOut,
+  MessageStatusText,
+  Page,
+  Period,
+};
+
+/** Svix MessageStatus: 0 success, 1 pending, 2 fail, 3 sending. */
+export type MessageStatus = 0 | 1 | 2 | 3;
+
+/** Body of endpoint create / patch as the dashboard sends it. */
+export interface EndpointIn {
+  url: string;
+  description?: string;
+  uid?: string | null;
+  disabled?: boolean;
+  filterTypes?: string[] | null;
+  channels?: string[] | null;
+  rateLimit?: number | null;
+  metadata?: Record<string, string>;
+}
+
+export interface EventTypeIn {
+  name: string;
+  description: string;
+  archived?: boolean;
+  deprecated?: boolean;
+  schemas?: Record<string, unknown> | null;
+}
+
+export interface PortalAccessOut {
+  url: string;
+  token: string;
+}
+
+export type TokenOut = z.output<typeof ServerTokenOut>;
+export type CreatedTokenOut = z.output<typeof TokenCreatedOut>;
+
+export type OverviewStats = OverviewOut;
+export type FailingEndpoint = OverviewOut["failingEndpoints"][number];
+export type OverviewPoint = OverviewOut["series"][number];
+export type LatencyPoint = EndpointLatencyOut["series"][number];
+
+export type QueueStatus = "pending" | "sending" | "fail";
+export type QueueItem = z.output<typeof QueueItemOut>;
+
+export const PROVIDERS = [
+  "careem",
+  "talabat",
+  "deliveroo",
+  "jahez",
+  "standard-webhooks",
+  "stripe",
+  "github",
+  "shopify",
+  "hmac",
+] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export type SourceOut = z.output<typeof ServerSourceOut>;
+export type InboundRequestOut = z.output<typeof ServerInboundRequestOut>;
+export type InboundRequestDetailOut = z.output<typeof ServerInboundRequestDetailOut>;
+export type InboundStats = z.output<typeof InboundStatsOut>;
+export type InboundStatus = InboundRequestOut["status"];
+
+export interface SourceIn {
+  name: string;
+  uid?: string | null;
+  provider: Provider;
+  config: Record<string, unknown>;
+}

@@ -1,0 +1,43 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useNavigate } from "@tanstack/react-router";
+
+import { endpoints } from "../../api/resources";
+import { Dialog } from "../../components/Dialog";
+import { EndpointForm } from "./EndpointForm";
+import { bodyOf, draftOf, type EndpointDraft } from "./fields";
+
+export function CreateEndpointDialog({
+  appId,
+  open,
+  onClose,
+}: {
+  appId: string;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const mutation = useMutation({
+    mutationFn: (draft: EndpointDraft) => {
+      const { disabled: _disabled, ...body } = bodyOf(draft);
+      return endpoints.create(appId, body);
+    },
+    onSuccess: async (ep) => {
+      await client.invalidateQueries({ queryKey: ["endpoints", appId] });
+      onClose();
+      await navigate({ to: "/apps/$appId/endpoints/$endpointId", params: { appId, endpointId: ep.id } });
+    },
+  });
+  return (
+    <Dialog open={open} onClose={onClose} title="Add endpoint" wide>
+      <EndpointForm
+        initial={draftOf()}
+        submitLabel="Create endpoint"
+        busy={mutation.isPending}
+        error={mutation.error}
+        onSubmit={(d) => mutation.mutate(d)}
+        onCancel={onClose}
+      />
+    </Dialog>
+  );
+}

@@ -1,0 +1,44 @@
+import type { ReactNode } from "react";
+
+import type { EndpointOut } from "../../api/types";
+import { Card } from "../../components/Card";
+import { formatDate } from "../../lib/format";
+import { filterTypesOf, rateLimitOf } from "./fields";
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="flex justify-between gap-4 py-1.5">
+      <dt className="shrink-0 whitespace-nowrap text-slate-500">{label}</dt>
+      <dd className="text-right text-slate-800">{children}</dd>
+    </div>
+  );
+}
+
+export function EndpointDetailsCard({ endpoint }: { endpoint: EndpointOut }) {
+  const types = filterTypesOf(endpoint);
+  const rate = rateLimitOf(endpoint);
+  return (
+    <Card title="Configuration">
+      <dl className="divide-y divide-slate-100 text-sm">
+        <Row label="Event types">
+          {types.length ? (
+            <span className="flex flex-wrap justify-end gap-1">
+              {types.map((t) => (
+                <code key={t} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">
+                  {t}
+                </code>
+              ))}
+            </span>
+          ) : (
+            "All"
+          )}
+        </Row>
+        <Row label="Channels">{endpoint.channels?.length ? endpoint.channels.join(", ") : "All"}</Row>
+        <Row label="Rate limit">{rate ? `${rate} / s` : "Unlimited"}</Row>
+        <Row label="UID">{endpoint.uid ?? "—"}</Row>
+        <Row label="Created">{formatDate(endpoint.createdAt)}</Row>
+        <Row label="Updated">{formatDate(endpoint.updatedAt)}</Row>
+      </dl>
+    </Card>
+  );
+}

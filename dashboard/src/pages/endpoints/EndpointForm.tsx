@@ -1,0 +1,89 @@
+import { type FormEvent, useState } from "react";
+
+import { Button } from "../../components/Button";
+import { ActionError } from "../../components/ErrorState";
+import { CheckboxField, TextField } from "../../components/Field";
+import { type EndpointDraft } from "./fields";
+import { FilterTypesPicker } from "./FilterTypesPicker";
+
+interface Props {
+  initial: EndpointDraft;
+  submitLabel: string;
+  busy: boolean;
+  error: unknown;
+  onSubmit: (draft: EndpointDraft) => void;
+  onCancel?: () => void;
+  /** Editing shows the enable/disable switch; creating always starts enabled. */
+  editing?: boolean;
+}
+
+export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCancel, editing }: Props) {
+  const [draft, setDraft] = useState(initial);
+  const set = <K extends keyof EndpointDraft>(key: K, value: EndpointDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    onSubmit(draft);
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-4">
+      <TextField
+        label="Endpoint URL"
+        type="url"
+        required
+        value={draft.url}
+        onChange={(e) => set("url", e.target.value)}
+        placeholder="https://example.com/webhooks"
+      />
+      <TextField
+        label="Description"
+        value={draft.description}
+        onChange={(e) => set("description", e.target.value)}
+        placeholder="Production order sync"
+      />
+      <FilterTypesPicker value={draft.filterTypes} onChange={(v) => set("filterTypes", v)} />
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
+        <TextField
+          label="Channels"
+          value={draft.channels}
+          onChange={(e) => set("channels", e.target.value)}
+          placeholder="eu, priority"
+          hint="Comma-separated; empty = all"
+        />
+        <TextField
+          label="Rate limit (per second)"
+          type="number"
+          min={1}
+          max={65535}
+          value={draft.rateLimit}
+          onChange={(e) => set("rateLimit", e.target.value)}
+          placeholder="Unlimited"
+        />
+        <TextField
+          label="UID"
+          value={draft.uid}
+          onChange={(e) => set("uid", e.target.value)}
+          placeholder="optional"
+          pattern="[a-zA-Z0-9\-_.]+"
+        />
+      </div>
+      {editing && (
+        <CheckboxField
+          label="Disabled"
+          hint="A disabled endpoint receives no new deliveries."
+          checked={draft.disabled}
+          onChange={(e) => set("disabled", e.target.checked)}
+        />
+      )}
+      <ActionError error={error} />
+      <div className="flex justify-end gap-2">
+        {onCancel && <Button onClick={onCancel}>Cancel</Button>}
+        <Button type="submit" variant="primary" busy={busy}>
+          {submitLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}

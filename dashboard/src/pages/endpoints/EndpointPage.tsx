@@ -1,0 +1,51 @@
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { endpoints } from "../../api/resources";
+import type { Period } from "../../api/types";
+import { ErrorState } from "../../components/ErrorState";
+import { Loading } from "../../components/Loading";
+import { EndpointActivityCard } from "./EndpointActivityCard";
+import { EndpointAttempts } from "./EndpointAttempts";
+import { EndpointDetailsCard } from "./EndpointDetailsCard";
+import { EndpointHeader } from "./EndpointHeader";
+import { HeadersCard } from "./HeadersCard";
+import { RecoverCard } from "./RecoverCard";
+import { SecretCard } from "./SecretCard";
+import { SendExampleCard } from "./SendExampleCard";
+
+export function EndpointPage({ appId, endpointId }: { appId: string; endpointId: string }) {
+  const [period, setPeriod] = useState<Period>("day");
+  const ep = useQuery({
+    queryKey: ["endpoint", appId, endpointId],
+    queryFn: () => endpoints.get(appId, endpointId),
+  });
+
+  if (ep.isPending) return <Loading label="Loading endpoint…" />;
+  if (ep.isError)
+    return <ErrorState error={ep.error} what="the endpoint" onRetry={() => void ep.refetch()} />;
+
+  return (
+    <div className="space-y-6">
+      <EndpointHeader appId={appId} endpoint={ep.data} />
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-3">
+        <div className="space-y-6 xl:col-span-2">
+          <EndpointActivityCard
+            appId={appId}
+            endpointId={ep.data.id}
+            period={period}
+            onPeriodChange={setPeriod}
+          />
+          <EndpointAttempts appId={appId} endpointId={ep.data.id} />
+        </div>
+        <div className="space-y-6">
+          <EndpointDetailsCard endpoint={ep.data} />
+          <SendExampleCard appId={appId} endpoint={ep.data} />
+          <SecretCard appId={appId} endpointId={ep.data.id} />
+          <RecoverCard appId={appId} endpointId={ep.data.id} />
+          <HeadersCard appId={appId} endpointId={ep.data.id} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import type { EndpointIn, EndpointOut } from "../../api/types";
+
+/** Svix renamed eventTypes → filterTypes and throttleRate → rateLimit; read either. */
+export function filterTypesOf(ep: EndpointOut): string[] {
+  return ep.filterTypes ?? ep.eventTypes ?? [];
+}
+
+export function rateLimitOf(ep: EndpointOut): number | null {
+  return ep.rateLimit ?? ep.throttleRate ?? null;
+}
+
+export interface EndpointDraft {
+  url: string;
+  description: string;
+  uid: string;
+  filterTypes: string[];
+  channels: string;
+  rateLimit: string;
+  disabled: boolean;
+}
+
+export function draftOf(ep?: EndpointOut): EndpointDraft {
+  return {
+    url: ep?.url ?? "",
+    description: ep?.description ?? "",
+    uid: ep?.uid ?? "",
+    filterTypes: ep ? filterTypesOf(ep) : [],
+    channels: (ep?.channels ?? []).join(", "),
+    rateLimit: ep && rateLimitOf(ep) !== null ? String(rateLimitOf(ep)) : "",
+    disabled: ep?.disabled ?? false,
+  };
+}
+
+const list = (text: string) =>
+  text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The request body for a draft; empty lists become null so the endpoint receives everything. */
+export function bodyOf(draft: EndpointDraft): EndpointIn {
+  const channels = list(draft.channels);
+  return {
+    url: draft.url.trim(),
+    description: draft.description.trim(),
+    uid: draft.uid.trim() || null,
+    filterTypes: draft.filterTypes.length ? draft.filterTypes : null,
+    channels: channels.length ? channels : null,
+    rateLimit: draft.rateLimit.trim() ? Number(draft.rateLimit) : null,
+    disabled: draft.disabled,
+  };
+}
