@@ -8,6 +8,7 @@ import pg from "pg";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 import { cachedStatements } from "./sqlite-statement-cache.js";
+import { SqliteThreadDialect } from "./sqlite-thread-dialect.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -81,17 +82,17 @@ async function runMigrations(db: Kysely<Database>, migrationTableSchema: string 
 
 function openSqlite(options: StoreOptions): Store {
   const file = options.sqliteFile ?? "hookrelay.db";
-  let path = file;
-  if (file !== ":memory:") {
-    mkdirSync(options.dataDir, { recursive: true });
-    path = join(options.dataDir, file);
+  const synchronous = options.sqliteSynchronous ?? "full";
+  if (file === ":memory:") {
+    // An in-memory database cannot be shared with a thread; it serves only throwaway uses.
+    const sqlite = new SqliteDatabase(":memory:");
+    sqlite.pragma("foreign_keys = ON");
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+    return { db, dialect: "sqlite", close: () => db.destroy() };
   }
-  const sqlite = new SqliteDatabase(path);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma(`synchronous = ${options.sqliteSynchronous === "normal" ? "NORMAL" : "FULL"}`);
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+  mkdirSync(options.dataDir, { recursive: true });
+  const path = join(options.dataDir, file);
+  const db = new Kysely<Database>({ dialect: new SqliteThreadDialect({ path, synchronous }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 

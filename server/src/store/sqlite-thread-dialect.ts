@@ -1,0 +1,214 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from "kysely";
+
+export interface SqliteThreadOptions {
+  /** Path of the database file. */
+  path: string;
+  synchronous: "full" | "normal";
+}
+
+/*
+ * The thread's code, run with `eval` so it needs no build step or loader under tsx, vitest or
+ * the compiled server alike. It owns the one SQLite connection: prepares (and caches)
+ * statements, runs them, and answers each request by id.
+ */
+const THREAD_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driverPath);
+const db = new Database(workerData.path);
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = " + (workerData.synchronous === "normal" ? "NORMAL" : "FULL"));
+db.pragma("foreign_keys = ON");
+db.pragma("busy_timeout = 5000");
+const cache = new Map();
+function prepare(sql) {
+  let s = cache.get(sql);
+  if (s) { cache.delete(sql); }
+  else { s = db.prepare(sql); if (cache.size >= 500) cache.delete(cache.keys().next().value); }
+  cache.set(sql, s);
+  return s;
+}
+parentPort.on("message", (m) => {
+  if (m.close) { db.close(); parentPort.postMessage({ closed: true }); return; }
+  try {
+    const s = prepare(m.sql);
+    if (s.reader) parentPort.postMessage({ id: m.id, rows: s.all(m.params) });
+    else { const r = s.run(m.params); parentPort.postMessage({ id: m.id, changes: r.changes, insertId: Number(r.lastInsertRowid) }); }
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: { message: String(e && e.message), code: e && e.code } });
+  }
+});
+`;
+
+interface Reply {
+  id: number;
+  rows?: unknown[];
+  changes?: number;
+  insertId?: number;
+  error?: { message: string; code?: string };
+  closed?: boolean;
+}
+
+/**
+ * Kysely over SQLite with the connection in a worker thread. better-sqlite3 is synchronous, so
+ * on the main thread every query — and every commit's fsync, several milliseconds with
+ * synchronous=FULL — stalled all HTTP handling and deliveries in flight. Here the event loop
+ * only posts the SQL and awaits the answer. Queries are serialized exactly as with Kysely's own
+ * SQLite driver: one connection, one transaction at a time.
+ *
+ * @example new Kysely<Database>({ dialect: new SqliteThreadDialect({ path: "data/hookrelay.db", synchronous: "full" }) })
+ */
+export class SqliteThreadDialect implements Dialect {
+  constructor(private readonly options: SqliteThreadOptions) {}
+
+  createDriver(): Driver {
+    return new SqliteThreadDriver(this.options);
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}
+
+class SqliteThreadDriver implements Driver {
+  private worker: Worker | undefined;
+  private connection: ThreadConnection | undefined;
+  private readonly mutex = new Mutex();
+
+  constructor(private readonly options: SqliteThreadOptions) {}
+
+  async init(): Promise<void> {
+    const driverPath = createRequire(import.meta.url).resolve("better-sqlite3");
+    this.worker = new Worker(THREAD_SOURCE, {
+      eval: true,
+      workerData: { driverPath, path: this.options.path, synchronous: this.options.synchronous },
+    });
+    this.worker.unref();
+    this.connection = new ThreadConnection(this.worker);
+    // The first query proves the database opened (or surfaces why it did not).
+    await this.connection.executeQuery(CompiledQuery.raw("select 1"));
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.mutex.lock();
+    return this.connection!;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin"));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("commit"));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("rollback"));
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.mutex.unlock();
+  }
+
+  async destroy(): Promise<void> {
+    await this.connection?.close();
+  }
+}
+
+class ThreadConnection implements DatabaseConnection {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly worker: Worker) {
+    worker.on("message", (reply: Reply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      p.resolve(reply);
+    });
+    const failAll = (error: Error): void => {
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+    };
+    worker.on("error", (e) => failAll(e));
+    worker.on("exit", (code) => failAll(new Error(`SQLite thread exited with code ${code}`)));
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const id = this.nextId++;
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, sql: compiled.sql, params: compiled.parameters });
+    });
+    if (reply.error) {
+      // Keep better-sqlite3's error code (SQLITE_CONSTRAINT_UNIQUE…) for the callers that branch on it.
+      throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+    }
+    if (reply.rows) return { rows: reply.rows as R[] };
+    return {
+      rows: [],
+      numAffectedRows: BigInt(reply.changes ?? 0),
+      insertId: reply.insertId !== undefined ? BigInt(reply.insertId) : undefined,
+    };
+  }
+
+  // eslint-disable-next-line require-yield -- streaming is not offered; the interface requires the method
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error("streaming is not supported by the SQLite thread driver");
+  }
+
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.worker.once("exit", () => resolve());
+      this.worker.on("message", (m: Reply) => {
+        if (m.closed) void this.worker.terminate();
+      });
+      this.worker.postMessage({ close: true });
+    });
+    return this.closed;
+  }
+}
+
+/** One holder at a time, in arrival order (as Kysely's own SQLite driver does). */
+class Mutex {
+  private queue: (() => void)[] = [];
+  private held = false;
+
+  async lock(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
