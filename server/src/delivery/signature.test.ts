@@ -1,7 +1,8 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 
-import { generateSecret, signPayload } from "./signature.js";
+import { generateSecret } from "../lib/webhook-secret.js";
+import { signPayload } from "./signature.js";
 
 const VECTOR = {
   secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",

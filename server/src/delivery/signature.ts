@@ -1,15 +1,6 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 
 const PREFIX = "whsec_";
-
-/**
- * A new endpoint signing secret: `whsec_` + base64 of 24 random bytes, the size Svix issues.
- *
- * @example generateSecret() // "whsec_" + 32 base64 characters
- */
-export function generateSecret(): string {
-  return PREFIX + randomBytes(24).toString("base64");
-}
 
 /**
  * The `webhook-signature` header value (Standard Webhooks v1): HMAC-SHA256 over

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 
 import { Iso, type Page } from "../api/common.js";
 import type {
@@ -18,6 +17,7 @@ import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { SecretBox } from "../lib/secret-box.js";
+import { generateSecret } from "../lib/webhook-secret.js";
 import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
 import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
@@ -66,15 +66,6 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     updatedAt: Iso(row.updated_at),
     version: 1,
   };
-}
-
-/**
- * A new signing secret in Svix's format: `whsec_` + base64 of 24 random bytes.
- *
- * @example generateSecret() // "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
- */
-export function generateSecret(): string {
-  return `whsec_${randomBytes(24).toString("base64")}`;
 }
 
 /** Secrets are accepted with or without the `whsec_` prefix and always stored with it. */

@@ -8,10 +8,10 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
-import { generateSecret } from "../delivery/signature.js";
 import { newId } from "../lib/ids.js";
 import { SecretBox } from "../lib/secret-box.js";
 import { Wakeup } from "../lib/wakeup.js";
+import { generateSecret } from "../lib/webhook-secret.js";
 import { openStore, type Store } from "../store/database.js";
 import { DeliveriesRepository } from "../store/deliveries-repository.js";
 import type { DeliveryRow, EndpointRow, MessageRow } from "../store/schema.js";
