@@ -4,10 +4,16 @@
  * Starts, each in its own process: a bare node:http server (JSON parse + 202), the real
  * Hookrelay server, and a loopback receiver. Loads them from this process with autocannon and
  * prints ingest throughput and its ratio to the bare server, p50/p99 latency, end-to-end
- * deliveries/s and its ratio to a raw undici POST loop to the same receiver, and peak RSS.
+ * deliveries/s and its ratio to a raw undici POST loop to the same receiver, verified inbound
+ * webhook throughput (Careem-signed, distinct orders) and its ratio to the bare server, and peak RSS.
  * The figures are appended to bench/RESULTS.md with the date and machine.
+ *
+ * With `--store postgres` (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) each
+ * run gets a fresh schema, dropped at the end, and adds the two-instance figures: two API
+ * processes sharing the load, two workers draining one backlog, each as a ratio to one.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,6 +21,8 @@ import { parseArgs } from "node:util";
 
 import autocannon from "autocannon";
 import { Pool } from "undici";
+
+import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -131,9 +139,9 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   });
 }
 
-async function api(url: string, path: string, body: unknown): Promise<void> {
+async function api(url: string, path: string, body: unknown, method = "POST"): Promise<void> {
   const r = await fetch(url + path, {
-    method: "POST",
+    method,
     headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
@@ -158,20 +166,84 @@ async function rawUndiciLoop(target: string, total: number, concurrency: number)
   return total / seconds;
 }
 
+/** PostgreSQL: a fresh schema per run (created in main, dropped at the end), so runs never mix. */
+let pgSchema: PgSchema | undefined;
+
 function storeEnv(dataDir: string): Record<string, string> {
   if (args.store === "postgres") {
-    const url = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-    return { DATABASE_URL: url };
+    if (!pgSchema) throw new Error("the PostgreSQL schema is created in main()");
+    return { DATABASE_URL: pgSchema.url };
   }
   return { HOOKRELAY_DATA_DIR: dataDir };
 }
 
+/**
+ * PostgreSQL only: the same two measurements with two instances on the one database, and
+ * their ratio to one instance. Ingest: two API processes, the load generator's connections
+ * split between them (half each, so the offered load is the same as for one). Delivery: the
+ * backlog that made is drained by two worker processes at once.
+ */
+async function twoInstancePhase(
+  dataDir: string,
+  receiver: Awaited<ReturnType<typeof startReceiver>>,
+  single: { ingestRps: number; deliveryRps: number },
+): Promise<Record<string, number | string>> {
+  const env = { ...storeEnv(dataDir), HOOKRELAY_ROLE: "api" };
+  const apis = await Promise.all([startHookrelay(env), startHookrelay(env)]);
+  const half = Math.max(1, Math.floor(CONNECTIONS / 2));
+  const run = (url: string) =>
+    autocannon({
+      url: `${url}/api/v1/app/bench/msg`,
+      method: "POST",
+      connections: half,
+      duration: SECONDS,
+      headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+      body: BODY,
+    });
+  const runs = await Promise.all(apis.map((a) => run(a.url)));
+  const accepted = runs.reduce((n: number, r: { "2xx": number }) => n + r["2xx"], 0);
+  const rejected = runs.reduce((n: number, r: { non2xx: number; errors: number }) => n + r.non2xx + r.errors, 0);
+  for (const a of apis) await stop(a.child);
+
+  const backlog = accepted * 2;
+  receiver.reset();
+  const workerEnv = { ...storeEnv(dataDir), HOOKRELAY_ROLE: "worker" };
+  const workers = await Promise.all([startHookrelay(workerEnv), startHookrelay(workerEnv)]);
+  let started = 0;
+  let delivered = 0;
+  const deadline = Date.now() + 180_000;
+  while (delivered < backlog && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    delivered = await receiver.count();
+    if (delivered > 0 && started === 0) started = performance.now();
+  }
+  const deliveryRps = delivered / ((performance.now() - started) / 1000);
+  for (const w of workers) await stop(w.child);
+
+  const ingestRps = accepted / SECONDS;
+  return {
+    ingest2Rps: Math.round(ingestRps),
+    ingest2Non2xx: rejected,
+    ingest2Ratio: (ingestRps / single.ingestRps).toFixed(2),
+    delivery2Rps: Math.round(deliveryRps),
+    delivered2: delivered,
+    delivery2Ratio: (deliveryRps / single.deliveryRps).toFixed(2),
+  };
+}
+
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, "server/dist/main.js"))) {
+  // dist predating the inbound routes would fail the inbound phase; rebuild then too.
+  if (
+    !existsSync(join(ROOT, "server/dist/main.js")) ||
+    !existsSync(join(ROOT, "server/dist/http/routes/ingest.js"))
+  ) {
     execFileSync("npm", ["run", "build", "-w", "server"], { cwd: ROOT, stdio: "inherit" });
   }
   const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-bench-"));
   const results: Record<string, number | string> = {};
+  if (args.store === "postgres") {
+    pgSchema = await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
+  }
   try {
     // 1. The yardstick.
     const bare = await startBare();
@@ -220,11 +292,109 @@ async function main(): Promise<void> {
     const rawRps = await rawUndiciLoop(receiver.url, Math.min(backlog, 100_000), 256);
     results.rawUndiciRps = Math.round(rawRps);
     results.deliveryRatio = ((results.deliveryRps as number) / rawRps).toFixed(2);
+    if (args.store === "postgres") {
+      const single = { ingestRps: results.ingestRps as number, deliveryRps: results.deliveryRps as number };
+      Object.assign(results, await twoInstancePhase(dataDir, receiver, single));
+    }
     receiver.child.kill();
+
+    // 5. Inbound: Careem webhooks through the whole ingest path (source lookup, rate limit,
+    // HMAC verification, de-duplication, normalization, message + request log in one commit).
+    Object.assign(results, await inboundPhase(dataDir));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    await pgSchema?.drop();
   }
   report(results);
+}
+
+const CAREEM_SECRET = "careem_bench_secret_0123456789";
+const ORDER_NOTE = "x".repeat(560);
+
+/**
+ * A distinct Careem `order.created` per call (distinct bodies, so none is a duplicate), about
+ * the size of the outbound bench's payload, signed as Careem signs: hex HMAC-SHA256 of
+ * "{timestamp}.{body}". Runs in autocannon's `setupRequest`, once per request.
+ */
+function signedCareemOrder(n: number): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({
+    event_type: "order.created",
+    timestamp: new Date().toISOString(),
+    data: {
+      order: {
+        id: `careem_bench_${process.pid}_${n}`,
+        order_number: `ORD-${n}`,
+        status: "confirmed",
+        restaurant_id: "rest_456",
+        customer: { id: "cust_789", name: "Ahmed Ali", phone: "+971501234567", email: "ahmed@example.com" },
+        items: [
+          {
+            id: "item_123",
+            menu_item_id: "menu_456",
+            name: "Chicken Shawarma",
+            quantity: 2,
+            unit_price: "25.00",
+            total_price: "50.00",
+          },
+        ],
+        total_amount: "52.00",
+        currency: "AED",
+        note: ORDER_NOTE,
+      },
+    },
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac("sha256", CAREEM_SECRET).update(`${timestamp}.${body}`).digest("hex");
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-careem-timestamp": timestamp,
+      "x-careem-signature": signature,
+    },
+  };
+}
+
+async function inboundPhase(dataDir: string): Promise<Record<string, number | string>> {
+  const hr = await startHookrelay({ ...storeEnv(dataDir), HOOKRELAY_ROLE: "api" });
+  try {
+    await api(hr.url, "/api/v1/app?get_if_exists=true", { name: "Bench inbound", uid: "bench-inbound" });
+    // Two endpoints, as in the outbound phase, so each message fans out to two delivery rows.
+    await api(hr.url, "/api/v1/app/bench-inbound/endpoint", { url: "https://example.com/one", uid: "one" });
+    await api(hr.url, "/api/v1/app/bench-inbound/endpoint", { url: "https://example.com/two", uid: "two" });
+    // A limit far above the load, so the limiter runs on every request but refuses none.
+    const config = { secret: CAREEM_SECRET, rateLimits: [{ points: 1_000_000_000, durationSeconds: 60 }] };
+    await api(
+      hr.url,
+      "/api/v1/app/bench-inbound/source/bench-careem",
+      { name: "Careem", provider: "careem", config },
+      "PUT",
+    );
+    let n = 0;
+    const run = (seconds: number) =>
+      autocannon({
+        url: `${hr.url}/webhooks/careem/bench-inbound`,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req: Record<string, unknown>) => ({ ...req, ...signedCareemOrder(n++) }),
+          },
+        ],
+      });
+    await run(1);
+    const inbound = await run(SECONDS);
+    return {
+      inboundRps: Math.round(inbound["2xx"] / SECONDS),
+      inboundNon2xx: inbound.non2xx + inbound.errors,
+      inboundP50Ms: inbound.latency.p50,
+      inboundP99Ms: inbound.latency.p99,
+      inboundPeakRssMb: peakRssMb(hr.child.pid),
+    };
+  } finally {
+    await stop(hr.child);
+  }
 }
 
 function report(r: Record<string, number | string>): void {
@@ -244,6 +414,17 @@ function report(r: Record<string, number | string>): void {
     `| raw undici POST loop to the same receiver | ${r.rawUndiciRps} req/s |`,
     `| **delivery ratio** (target ≥ 0.5) | **${r.deliveryRatio}** |`,
     `| peak RSS: API process / worker process | ${r.apiPeakRssMb} MB / ${r.workerPeakRssMb} MB |`,
+    `| inbound Careem webhook: verify, de-duplicate, normalize, 2 endpoints | ${r.inboundRps} req/s (non-2xx: ${r.inboundNon2xx}) |`,
+    `| **inbound ratio** (to bare node:http) | **${(Number(r.inboundRps) / Number(r.bareRps)).toFixed(2)}** |`,
+    `| inbound latency p50 / p99, peak RSS | ${r.inboundP50Ms} ms / ${r.inboundP99Ms} ms, ${r.inboundPeakRssMb} MB |`,
+    ...(r.ingest2Rps === undefined
+      ? []
+      : [
+          `| two API instances, one PostgreSQL (connections split) | ${r.ingest2Rps} msg/s (non-2xx: ${r.ingest2Non2xx}) |`,
+          `| **two-instance ingest ratio** (to one instance) | **${r.ingest2Ratio}** |`,
+          `| two workers draining one backlog | ${r.delivery2Rps} deliveries/s (${r.delivered2} delivered) |`,
+          `| **two-worker delivery ratio** (to one worker) | **${r.delivery2Ratio}** |`,
+        ]),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -5,12 +5,15 @@ import type { FastifyInstance } from "fastify";
 
 import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
 import { buildApp } from "./http/app.js";
+import { canonicalEventTypes } from "./inbound/normalize.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { SecretBox } from "./lib/secret-box.js";
 import { Wakeup } from "./lib/wakeup.js";
 import { createServices } from "./services/index.js";
 import { openStore } from "./store/database.js";
+import { PgWakeup } from "./store/pg-notifier.js";
+import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
 
 export interface Running {
@@ -27,8 +30,27 @@ export interface Running {
  */
 export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
   const logger = createLogger(config.logLevel);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, pgPoolSize: config.pgPoolSize });
-  const wakeup = new Wakeup();
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    pgPoolSize: config.pgPoolSize,
+    pgConnectTimeoutMs: config.pgConnectTimeoutMs,
+    pgStatementTimeoutMs: config.pgStatementTimeoutMs,
+    sqliteSynchronous: config.sqliteSynchronous,
+  });
+  // On PostgreSQL, instances wake each other's workers through LISTEN/NOTIFY; SQLite has one
+  // process, where the in-process signal does.
+  const pgWakeup =
+    store.dialect === "postgres" && config.databaseUrl
+      ? new PgWakeup({
+          connectionString: config.databaseUrl,
+          listen: config.role !== "api",
+          logger,
+          connectTimeoutMs: config.pgConnectTimeoutMs,
+        })
+      : undefined;
+  pgWakeup?.start();
+  const wakeup = pgWakeup ?? new Wakeup();
   const services = createServices(store, config, wakeup);
   const metrics = createMetrics();
 
@@ -38,6 +60,10 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
     const created = await services.tokens.create({ name: "admin (first start)" });
     out(`Created an admin API token. It is shown only this once; store it now:\n\n    ${created.token}\n`);
   }
+
+  // The canonical inbound event types (order.created …) with their schemas, so endpoints can
+  // subscribe to them and the dashboard documents them. An operator's edits are kept.
+  for (const t of canonicalEventTypes) await services.eventTypes.ensure(t.name, t.description, t.schema);
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -52,10 +78,13 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   }
 
   let worker: DeliveryWorker | undefined;
+  let retention: RetentionJob | undefined;
   if (config.role !== "api") {
     worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger });
     worker.start();
-    out(`Delivery worker started (${store.dialect})`);
+    retention = new RetentionJob({ store, config, logger });
+    retention.start();
+    out(`Delivery worker started (${store.dialect}, owner ${worker.owner})`);
   }
 
   let closing: Promise<void> | undefined;
@@ -64,9 +93,12 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
     config,
     close: () =>
       (closing ??= (async () => {
-        await app?.close();
-        await worker?.stop(config.shutdownGraceMs);
+        // The API stops accepting (and finishes the requests it has) while the worker stops
+        // claiming, waits up to shutdownGraceMs for its sends, records them and hands back the
+        // rows still in flight; then the rest, and the pool last.
+        await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop()]);
         await services.drain();
+        await pgWakeup?.close();
         await store.close();
       })()),
   };

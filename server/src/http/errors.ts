@@ -2,6 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
 import { ApiError } from "../lib/errors.js";
+import { isDatabaseUnavailable } from "../store/errors.js";
+
+export { isDatabaseUnavailable };
 
 const VALIDATION_LOCATION: Record<string, string> = {
   body: "body",
@@ -62,22 +65,6 @@ function clientErrorCode(error: FastifyError): string {
     default:
       return "bad_request";
   }
-}
-
-const CONNECTION_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03", "08006", "08001", "08003"]);
-
-/** Errors that mean "the database cannot be reached right now", from pg or from the socket. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && CONNECTION_ERRORS.has(e.code)) return true;
-  const m = e.message ?? "";
-  return (
-    m.includes("Connection terminated") ||
-    m.includes("timeout exceeded when trying to connect") ||
-    m.includes("Client has encountered a connection error") ||
-    m.includes("SQLITE_BUSY")
-  );
 }
 
 /** 404 for unknown routes, in the same shape as every other error. */

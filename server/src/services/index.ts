@@ -10,15 +10,21 @@ import { EndpointsRepository } from "../store/endpoints-repository.js";
 import { EventTypesRepository } from "../store/event-types-repository.js";
 import { GroupCommit } from "../store/group-commit.js";
 import { IdempotencyRepository } from "../store/idempotency-repository.js";
+import { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
 import { type InsertResult, MessagesRepository, type NewMessage } from "../store/messages-repository.js";
 import { QueueRepository } from "../store/queue-repository.js";
+import type { InboundRequestRow } from "../store/schema.js";
+import { SourcesRepository } from "../store/sources-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
 import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
+import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
 import { MessageService } from "./messages.js";
+import { SourceRateLimits } from "./rate-limits.js";
+import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
 import { TokenService } from "./tokens.js";
 
@@ -33,6 +39,8 @@ export interface Services {
   attempts: AttemptService;
   stats: StatsService;
   queue: QueueRepository;
+  sources: SourceService;
+  inbound: InboundService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -44,7 +52,8 @@ export interface Services {
 export function createServices(store: Store, config: Config, wakeup: Wakeup): Services {
   const { db } = store;
   const secretBox = new SecretBox(config.secretKey);
-  const messagesRepo = new MessagesRepository(db);
+  const messagesRepo = new MessagesRepository(db, store.dialect);
+  const inboundRequests = new InboundRequestsRepository(db, store.dialect);
   const writer = new GroupCommit<NewMessage, InsertResult>(
     db,
     {
@@ -52,13 +61,37 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
       maxBatch: config.groupCommitMaxBatch,
       concurrency: store.dialect === "sqlite" ? 1 : 4,
     },
-    (trx, items) => messagesRepo.insertBatch(trx, items),
+    // Messages from inbound webhooks are de-duplicated inside the batch's transaction.
+    (trx, items) =>
+      inboundRequests.insertDeduplicated(trx, items, (t, i) => messagesRepo.insertBatch(t, i), DEDUPE_WINDOW_MS),
   );
   const tokens = new TokenService(new TokensRepository(db));
   const applications = new ApplicationService(new ApplicationsRepository(db));
   const eventTypes = new EventTypeService(new EventTypesRepository(db));
   const endpoints = new EndpointService(new EndpointsRepository(db), applications, secretBox, config);
   const messages = new MessageService(messagesRepo, applications, writer, wakeup);
+  // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
+  // along with their message on `writer`.
+  const inboundLog = new GroupCommit<InboundRequestRow, void>(
+    db,
+    {
+      maxWaitMs: config.groupCommitMaxWaitMs,
+      maxBatch: config.groupCommitMaxBatch,
+      concurrency: store.dialect === "sqlite" ? 1 : 2,
+    },
+    (trx, rows) => inboundRequests.insertBatch(trx, rows),
+  );
+  const sources = new SourceService(new SourcesRepository(db), applications, secretBox);
+  const inbound = new InboundService({
+    sources,
+    requests: inboundRequests,
+    rateLimits: new SourceRateLimits(store),
+    applications,
+    messages: writer,
+    log: inboundLog,
+    wakeup,
+    retentionDays: config.retentionDays,
+  });
   const attempts = new AttemptService(new AttemptsRepository(db), applications, endpoints, messages, eventTypes, wakeup);
   return {
     tokens,
@@ -73,8 +106,12 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     eventTypes,
     messages,
     attempts,
-    stats: new StatsService(new StatsRepository(db), applications, endpoints),
+    stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => inbound.countByStatus(range)),
     queue: new QueueRepository(db),
-    drain: () => writer.drain(),
+    sources,
+    inbound,
+    drain: async () => {
+      await Promise.all([writer.drain(), inboundLog.drain()]);
+    },
   };
 }

@@ -1,8 +1,7 @@
 import { Iso } from "../api/common.js";
 import type { EndpointLatencyOut, OverviewOut, Period } from "../api/stats.js";
-import { percentile } from "../lib/percentile.js";
 import { DeliveryStatus } from "../store/schema.js";
-import type { AttemptSample, Range, StatsRepository } from "../store/stats-repository.js";
+import type { AttemptStats, Quantile, Range, StatsRepository } from "../store/stats-repository.js";
 import type { ApplicationService } from "./applications.js";
 import type { EndpointService } from "./endpoints.js";
 import type { Principal } from "./tokens.js";
@@ -35,15 +34,14 @@ export class StatsService {
     const { span, bucket } = PERIODS[period];
     const to = Date.now();
     const range: Range = { from: alignDown(to - span, bucket), to, appId };
-    const [messages, attempts, sample, queue, failing, inbound] = await Promise.all([
+    const [messages, attempts, queue, failing, inbound] = await Promise.all([
       this.stats.messageBuckets(range, bucket),
-      this.stats.attemptBuckets(range, bucket),
-      this.stats.attemptSample(range),
+      this.stats.attemptStats(range, bucket),
       this.stats.queueCounts(appId),
       this.stats.failingEndpoints(appId),
       this.inbound(range),
     ]);
-    const totals = sumAttempts(attempts);
+    const totals = sumAttempts(attempts.buckets);
     return {
       period,
       from: Iso(range.from),
@@ -51,10 +49,10 @@ export class StatsService {
       messages: [...messages.values()].reduce((a, b) => a + b, 0),
       attempts: totals,
       successRate: rate(totals),
-      latencyMs: latency(sample),
+      latencyMs: latency(attempts.latency),
       failingEndpoints: failing.map((f) => ({ ...f, since: Iso(f.since) })),
       queue,
-      series: series(range, bucket, messages, attempts, sample),
+      series: series(range, bucket, messages, attempts),
       inbound,
     };
   }
@@ -64,14 +62,14 @@ export class StatsService {
     const { span, bucket } = PERIODS[period];
     const to = Date.now();
     const range: Range = { from: alignDown(to - span, bucket), to, endpointId: endpoint.id };
-    const [attempts, sample] = await Promise.all([this.stats.attemptBuckets(range, bucket), this.stats.attemptSample(range)]);
-    const totals = sumAttempts(attempts);
+    const attempts = await this.stats.attemptStats(range, bucket);
+    const totals = sumAttempts(attempts.buckets);
     return {
       period,
       ...totals,
       successRate: rate(totals),
-      latencyMs: latency(sample),
-      series: series(range, bucket, new Map(), attempts, sample),
+      latencyMs: latency(attempts.latency),
+      series: series(range, bucket, new Map(), attempts),
     };
   }
 }
@@ -95,44 +93,30 @@ function rate(t: { success: number; fail: number }): number | null {
   return total === 0 ? null : t.success / total;
 }
 
-function latency(sample: AttemptSample[]) {
-  const sorted = sample.map((s) => s.response_duration_ms).sort((a, b) => a - b);
-  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99) };
+function latency(quantile: Quantile) {
+  return { p50: quantile(0.5), p95: quantile(0.95), p99: quantile(0.99) };
 }
 
-function series(
-  range: Range,
-  bucket: number,
-  messages: Map<number, number>,
-  attempts: { bucket: number; status: number; n: number }[],
-  sample: AttemptSample[],
-) {
+function series(range: Range, bucket: number, messages: Map<number, number>, attempts: AttemptStats) {
   const first = range.from / bucket;
   const last = Math.floor((range.to - 1) / bucket);
-  const durations = new Map<number, number[]>();
-  for (const s of sample) {
-    const b = Math.floor(s.created_at / bucket);
-    const list = durations.get(b) ?? [];
-    list.push(s.response_duration_ms);
-    durations.set(b, list);
-  }
   const points = [];
   for (let b = first; b <= last; b++) {
     let success = 0;
     let fail = 0;
-    for (const a of attempts) {
+    for (const a of attempts.buckets) {
       if (a.bucket !== b) continue;
       if (a.status === DeliveryStatus.success) success += a.n;
       else fail += a.n;
     }
-    const d = (durations.get(b) ?? []).sort((x, y) => x - y);
+    const quantile = attempts.latencyByBucket.get(b);
     points.push({
       t: Iso(b * bucket),
       messages: messages.get(b) ?? 0,
       success,
       fail,
-      p50: percentile(d, 0.5),
-      p95: percentile(d, 0.95),
+      p50: quantile ? quantile(0.5) : null,
+      p95: quantile ? quantile(0.95) : null,
     });
   }
   return points;

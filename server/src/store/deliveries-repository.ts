@@ -1,7 +1,9 @@
 import { CompiledQuery, type Kysely, type RawBuilder, sql } from "kysely";
 
 import { newId } from "../lib/ids.js";
+import { latencyBucket } from "../lib/latency-histogram.js";
 import type { Dialect, Store } from "./database.js";
+import { isDatabaseUnavailable } from "./errors.js";
 import {
   type AttemptRow,
   type Database,
@@ -9,6 +11,8 @@ import {
   DeliveryStatus,
   type EndpointRow,
   type MessageRow,
+  LATENCY_COLUMNS,
+  type StatsHourlyRow,
 } from "./schema.js";
 
 export interface ClaimOptions {
@@ -71,9 +75,10 @@ export interface DeliveriesRepositoryOptions {
   endpointDisableAfterMs: number;
 }
 
-// Bound parameters per statement: 7 per delivery update and 12 per attempt row, so 500 rows
-// stay far below SQLite's 32,766 and PostgreSQL's 65,535.
+// Bound parameters per statement: 7 per delivery update, 12 per attempt row and 14 per
+// counter row, so 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535.
 const CHUNK = 500;
+const HOUR_MS = 3_600_000;
 const { success, pending, fail, sending } = DeliveryStatus;
 
 /**
@@ -186,7 +191,8 @@ export class DeliveriesRepository {
    * (fenced on the lease owner) and the endpoints' health. At one transaction per delivery
    * SQLite tops out near 4.5k deliveries/s because every commit is an fsync; a batch pays that
    * once. If the batch fails as a whole, each result is retried in its own transaction, so one
-   * bad result cannot lose its neighbours.
+   * bad result cannot lose its neighbours — unless the database is unreachable, when every one
+   * would fail the same way (each after a connect timeout), so none is tried.
    */
   async recordResults(results: DeliveryResult[]): Promise<RecordSummary> {
     if (results.length === 0) return { written: 0, errors: [] };
@@ -194,7 +200,9 @@ export class DeliveriesRepository {
       await this.db.transaction().execute((trx) => this.write(trx, results));
       return { written: results.length, errors: [] };
     } catch (batchError) {
-      if (results.length === 1) return { written: 0, errors: [{ result: results[0]!, error: batchError }] };
+      if (results.length === 1 || isDatabaseUnavailable(batchError)) {
+        return { written: 0, errors: results.map((result) => ({ result, error: batchError })) };
+      }
       const summary: RecordSummary = { written: 0, errors: [] };
       for (const result of results) {
         try {
@@ -248,9 +256,40 @@ export class DeliveriesRepository {
     for (const r of all) latest.set(r.deliveryId, r);
     for (const chunk of chunks([...latest.values()], CHUNK)) await this.updateDeliveries(trx, chunk);
 
-    for (const [endpointId, results] of groupBy(all, (r) => r.endpointId)) {
+    // Sorted, like the counters below, so two workers' transactions lock shared rows in the
+    // same order and cannot deadlock on PostgreSQL.
+    const byEndpoint = [...groupBy(all, (r) => r.endpointId)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [endpointId, results] of byEndpoint) {
       await this.updateEndpointHealth(trx, endpointId, results);
     }
+
+    // Last, so the counter rows every worker shares stay locked only until the commit.
+    const counters = hourlyCounters(all);
+    for (const chunk of chunks(counters, CHUNK)) await this.incrementCounters(trx, chunk);
+  }
+
+  /**
+   * Adds the batch's attempts to the hourly counters: one multi-row upsert, one row per
+   * (endpoint, hour), whatever the batch size. `ON CONFLICT … DO UPDATE` with `excluded` reads
+   * the same on SQLite (3.24+) and PostgreSQL; rows are unique per statement, as PostgreSQL
+   * requires, and sorted so concurrent workers take their row locks in the same order.
+   */
+  private async incrementCounters(trx: Kysely<Database>, rows: StatsHourlyRow[]): Promise<void> {
+    const p = new Params(this.dialect);
+    const types = COUNTER_COLUMNS.map((c) => (c === "endpoint_id" || c === "app_id" ? "text" : c === "hour" ? "bigint" : "integer"));
+    const tuples = rows.map((row, i) => {
+      const cast = i === 0 && this.dialect === "postgres";
+      return `(${COUNTER_COLUMNS.map((c, k) => (cast ? `CAST(${p.add(row[c])} AS ${types[k]})` : p.add(row[c]))).join(", ")})`;
+    });
+    const sums = COUNTER_COLUMNS.filter((c) => c !== "endpoint_id" && c !== "hour" && c !== "app_id" && c !== "latency_max_ms")
+      .map((c) => `${c} = stats_hourly.${c} + excluded.${c}`)
+      .join(", ");
+    const text = `
+      INSERT INTO stats_hourly (${COUNTER_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")}
+      ON CONFLICT (endpoint_id, hour) DO UPDATE SET ${sums},
+        latency_max_ms = CASE WHEN excluded.latency_max_ms > stats_hourly.latency_max_ms
+          THEN excluded.latency_max_ms ELSE stats_hourly.latency_max_ms END`;
+    await trx.executeQuery(CompiledQuery.raw(text, p.values));
   }
 
   /**
@@ -360,6 +399,40 @@ const ATTEMPT_COLUMNS = [
   "trigger_type",
   "created_at",
 ] as const satisfies readonly (keyof AttemptRow)[];
+
+const COUNTER_COLUMNS = [
+  "endpoint_id",
+  "hour",
+  "app_id",
+  "success",
+  "fail",
+  ...LATENCY_COLUMNS,
+  "latency_max_ms",
+] as const satisfies readonly (keyof StatsHourlyRow)[];
+
+/** The batch's attempts folded into one counter row per (endpoint, hour), sorted by that key. */
+function hourlyCounters(results: DeliveryResult[]): StatsHourlyRow[] {
+  const rows = new Map<string, StatsHourlyRow>();
+  for (const r of results) {
+    if (!r.attempt) continue;
+    const hour = Math.floor(r.at / HOUR_MS) * HOUR_MS;
+    const key = `${r.endpointId} ${hour}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { endpoint_id: r.endpointId, hour, app_id: r.attempt.app_id, success: 0, fail: 0, latency_max_ms: 0 } as StatsHourlyRow;
+      for (const c of LATENCY_COLUMNS) row[c] = 0;
+      rows.set(key, row);
+    }
+    if (r.attempt.status === success) row.success++;
+    else row.fail++;
+    const ms = Math.max(0, Math.round(r.attempt.response_duration_ms));
+    row[LATENCY_COLUMNS[latencyBucket(ms)]!]++;
+    if (ms > row.latency_max_ms) row.latency_max_ms = ms;
+  }
+  return [...rows.values()].sort((a, b) =>
+    a.endpoint_id < b.endpoint_id ? -1 : a.endpoint_id > b.endpoint_id ? 1 : a.hour - b.hour,
+  );
+}
 
 /**
  * Positional parameters in the store's syntax (`?` or `$n`). The two batch statements are

@@ -3,17 +3,33 @@ import type { Kysely, Transaction } from "kysely";
 import type { Page } from "../api/common.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
-import { type PageRequest,paginate } from "./paginate.js";
-import { type Database, type DeliveryRow, DeliveryStatus, type IdempotencyRow, type MessageRow } from "./schema.js";
+import { bulkInsert } from "./bulk-insert.js";
+import type { Dialect } from "./database.js";
+import { INBOUND_REQUEST_COLUMNS } from "./inbound-requests-repository.js";
+import { type PageRequest, paginate } from "./paginate.js";
+import {
+  type Database,
+  type DeliveryRow,
+  DeliveryStatus,
+  type IdempotencyRow,
+  type InboundRequestRow,
+  type MessageRow,
+} from "./schema.js";
 
 export interface NewMessage {
   message: MessageRow;
   /** Limit delivery to this endpoint (send-example); otherwise every matching endpoint. */
   onlyEndpointId?: string | undefined;
   idempotency?: IdempotencyRow | undefined;
+  /** The inbound request this message came from, logged in the same transaction. */
+  inboundRequest?: InboundRequestRow | undefined;
 }
 
-export type InsertResult = { ok: true; deliveries: number } | { ok: false; reason: "duplicate_event_id" };
+export type InsertResult =
+  | { ok: true; deliveries: number }
+  | { ok: false; reason: "duplicate_event_id" }
+  /** An inbound event another request of the same source was accepted for (see InboundRequestsRepository). */
+  | { ok: false; reason: "duplicate_inbound"; msgId: string | null };
 
 export interface MessageFilter {
   appId: string;
@@ -23,8 +39,36 @@ export interface MessageFilter {
   after?: number | undefined;
 }
 
-// Parameters per statement stay well below SQLite's 32,766 and PostgreSQL's 65,535.
-const DELIVERY_CHUNK = 1_000;
+const MESSAGE_COLUMNS = [
+  "id",
+  "app_id",
+  "event_type",
+  "event_id",
+  "payload",
+  "channels",
+  "tags",
+  "deliver_at",
+  "created_at",
+  "expires_at",
+] as const satisfies readonly (keyof MessageRow)[];
+
+const DELIVERY_COLUMNS = [
+  "id",
+  "msg_id",
+  "app_id",
+  "endpoint_id",
+  "status",
+  "attempt_count",
+  "due_at",
+  "lease_owner",
+  "last_attempt_at",
+  "last_status_code",
+  "next_trigger",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof DeliveryRow)[];
+
+const IDEMPOTENCY_COLUMNS = ["key", "status_code", "body", "created_at", "expires_at"] as const satisfies readonly (keyof IdempotencyRow)[];
 
 interface EndpointFilterRow {
   id: string;
@@ -53,7 +97,10 @@ export function endpointMatches(
  * idempotency records with a handful of multi-row statements.
  */
 export class MessagesRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async insertBatch(trx: Transaction<Database>, items: NewMessage[]): Promise<InsertResult[]> {
     const results: InsertResult[] = new Array(items.length);
@@ -83,6 +130,7 @@ export class MessagesRepository {
     const messages: MessageRow[] = [];
     const deliveries: DeliveryRow[] = [];
     const idempotency: IdempotencyRow[] = [];
+    const inbound: InboundRequestRow[] = [];
     items.forEach((item, index) => {
       const m = item.message;
       if (m.event_id !== null) {
@@ -95,6 +143,7 @@ export class MessagesRepository {
       }
       messages.push(m);
       if (item.idempotency) idempotency.push(item.idempotency);
+      if (item.inboundRequest) inbound.push(item.inboundRequest);
       const channels = parseJson<string[] | null>(m.channels, null);
       let count = 0;
       for (const ep of byApp.get(m.app_id) ?? []) {
@@ -106,20 +155,12 @@ export class MessagesRepository {
       results[index] = { ok: true, deliveries: count };
     });
 
-    if (messages.length > 0) await trx.insertInto("messages").values(messages).execute();
-    for (let i = 0; i < deliveries.length; i += DELIVERY_CHUNK) {
-      await trx
-        .insertInto("deliveries")
-        .values(deliveries.slice(i, i + DELIVERY_CHUNK))
-        .execute();
-    }
-    if (idempotency.length > 0) {
-      await trx
-        .insertInto("idempotency_keys")
-        .values(idempotency)
-        .onConflict((oc) => oc.column("key").doNothing())
-        .execute();
-    }
+    await bulkInsert(trx, this.dialect, "messages", MESSAGE_COLUMNS, messages);
+    await bulkInsert(trx, this.dialect, "deliveries", DELIVERY_COLUMNS, deliveries);
+    // A unique violation here (a redelivery accepted concurrently) fails the batch; the group
+    // commit then retries item by item and only the late copy fails.
+    await bulkInsert(trx, this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, inbound);
+    await bulkInsert(trx, this.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, idempotency, "key");
     return results;
   }
 

@@ -15,6 +15,10 @@ export interface Database {
   tokens: TokenRow;
   idempotency_keys: IdempotencyRow;
   tasks: TaskRow;
+  sources: SourceRow;
+  inbound_requests: InboundRequestRow;
+  inbound_rate_limits: InboundRateLimitRow;
+  stats_hourly: StatsHourlyRow;
 }
 
 export interface ApplicationRow {
@@ -150,5 +154,94 @@ export interface TaskRow {
   created_at: number;
   updated_at: number;
 }
+
+/** An inbound source: a provider bound to an application (migration 0002). */
+export interface SourceRow {
+  id: string;
+  app_id: string;
+  uid: string | null;
+  name: string;
+  provider: string;
+  /** The provider's name for delivery platforms (one per application, reached at /webhooks/{provider}/{app}); else null. */
+  platform: string | null;
+  /** JSON of the provider config, ipAllowlist and rateLimits, sealed with SecretBox. */
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Outcome of an inbound request. */
+export type InboundStatus = "accepted" | "rejected" | "duplicate";
+
+/** One request received by a source, whatever became of it. */
+export interface InboundRequestRow {
+  id: string;
+  source_id: string;
+  app_id: string;
+  provider: string;
+  status: InboundStatus;
+  /** Why it was rejected (a VerifyFailure, `ip_not_allowed`, `rate_limited`); null otherwise. */
+  reason: string | null;
+  provider_event_type: string | null;
+  event_id: string | null;
+  /** The event id while this accepted request de-duplicates redeliveries; unique per source. */
+  dedupe_key: string | null;
+  /** The message it became (accepted, retried) or the original's message (duplicate). */
+  msg_id: string | null;
+  source_ip: string | null;
+  /** JSON object of lower-cased headers, credentials and signatures redacted. */
+  headers: string;
+  body: string;
+  body_encoding: "utf8" | "base64";
+  /** 1 when only the first bytes of a rejected request's body were kept. */
+  body_truncated: number;
+  /** Body size in bytes as received. */
+  size: number;
+  processing_ms: number;
+  received_at: number;
+  retried_at: number | null;
+}
+
+/** rate-limiter-flexible's PostgreSQL counter table; unused on SQLite. */
+export interface InboundRateLimitRow {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
+/**
+ * Delivery attempts per endpoint and hour (migration 0003): what the dashboard's day and week
+ * figures read, kept when retention deletes the attempts themselves. `lat_N` counts attempts
+ * answered in under N ms (and at least the previous bound); `lat_inf` the rest.
+ */
+export interface StatsHourlyRow {
+  endpoint_id: string;
+  /** Start of the hour, ms since the epoch. */
+  hour: number;
+  app_id: string;
+  success: number;
+  fail: number;
+  lat_10: number;
+  lat_50: number;
+  lat_100: number;
+  lat_250: number;
+  lat_500: number;
+  lat_1000: number;
+  lat_5000: number;
+  lat_inf: number;
+  latency_max_ms: number;
+}
+
+/** The latency columns of stats_hourly, one per bucket of `LATENCY_BOUNDS_MS` (lib/latency-histogram). */
+export const LATENCY_COLUMNS = [
+  "lat_10",
+  "lat_50",
+  "lat_100",
+  "lat_250",
+  "lat_500",
+  "lat_1000",
+  "lat_5000",
+  "lat_inf",
+] as const satisfies readonly (keyof StatsHourlyRow)[];
 
 export type Seq = Generated<number>;

@@ -1,6 +1,13 @@
 import { type Kysely, sql } from "kysely";
 
-import { type Database, DeliveryStatus } from "./schema.js";
+import {
+  emptyHistogram,
+  histogramQuantile,
+  type LatencyHistogram,
+  mergeHistogram,
+} from "../lib/latency-histogram.js";
+import { percentile } from "../lib/percentile.js";
+import { type Database, DeliveryStatus, LATENCY_COLUMNS } from "./schema.js";
 
 export interface Range {
   from: number;
@@ -18,9 +25,87 @@ export interface AttemptSample {
 /** Most attempts read for latency percentiles; beyond that the newest ones stand for the rest. */
 export const LATENCY_SAMPLE = 50_000;
 
+const HOUR_MS = 3_600_000;
+
+/** A latency quantile function: `q` in [0, 1] → milliseconds, or null without attempts. */
+export type Quantile = (q: number) => number | null;
+
+/** Attempt counts and latency per time bucket (bucket = floor(time / bucketMs)). */
+export interface AttemptStats {
+  buckets: { bucket: number; status: number; n: number }[];
+  /** Latency over the whole range. */
+  latency: Quantile;
+  /** Latency per bucket; buckets without attempts are absent. */
+  latencyByBucket: Map<number, Quantile>;
+}
+
 /** Aggregates behind the overview, the endpoint charts and the retry-queue counts. */
 export class StatsRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Attempt counts and latency. Buckets of whole hours are read from the hourly counters the
+   * worker keeps (`stats_hourly`), which survive retention and cost one row per endpoint and
+   * hour however many attempts there were; latency percentiles are then interpolated from
+   * their histogram. Finer buckets (the last hour, by minute) read the attempts themselves,
+   * which retention never reaches that soon, with exact percentiles.
+   */
+  async attemptStats(range: Range, bucketMs: number): Promise<AttemptStats> {
+    if (bucketMs % HOUR_MS === 0 && range.from % HOUR_MS === 0) return this.counterStats(range, bucketMs);
+    const [buckets, sample] = await Promise.all([this.attemptBuckets(range, bucketMs), this.attemptSample(range)]);
+    const durations = new Map<number, number[]>();
+    for (const s of sample) {
+      const b = Math.floor(s.created_at / bucketMs);
+      const list = durations.get(b);
+      if (list) list.push(s.response_duration_ms);
+      else durations.set(b, [s.response_duration_ms]);
+    }
+    const exact = (values: number[]): Quantile => {
+      const sorted = values.sort((a, b) => a - b);
+      return (q) => percentile(sorted, q);
+    };
+    return {
+      buckets,
+      latency: exact(sample.map((s) => s.response_duration_ms)),
+      latencyByBucket: new Map([...durations].map(([b, d]) => [b, exact(d)])),
+    };
+  }
+
+  private async counterStats(range: Range, bucketMs: number): Promise<AttemptStats> {
+    const bucket = sql<number>`hour / ${sql.lit(bucketMs)}`;
+    let q = this.db
+      .selectFrom("stats_hourly")
+      .select((eb) => [
+        bucket.as("bucket"),
+        eb.fn.sum<number>("success").as("success"),
+        eb.fn.sum<number>("fail").as("fail"),
+        eb.fn.max<number>("latency_max_ms").as("max_ms"),
+        ...LATENCY_COLUMNS.map((c) => eb.fn.sum<number>(c).as(c)),
+      ])
+      .where("hour", ">=", range.from)
+      .where("hour", "<", range.to);
+    if (range.appId) q = q.where("app_id", "=", range.appId);
+    if (range.endpointId) q = q.where("endpoint_id", "=", range.endpointId);
+    const rows = await q.groupBy(bucket).execute();
+
+    const buckets: AttemptStats["buckets"] = [];
+    const latencyByBucket = new Map<number, Quantile>();
+    const overall = emptyHistogram();
+    for (const row of rows) {
+      const b = Math.floor(Number(row.bucket));
+      const success = Number(row.success);
+      const fail = Number(row.fail);
+      if (success > 0) buckets.push({ bucket: b, status: DeliveryStatus.success, n: success });
+      if (fail > 0) buckets.push({ bucket: b, status: DeliveryStatus.fail, n: fail });
+      const histogram: LatencyHistogram = {
+        counts: LATENCY_COLUMNS.map((c) => Number(row[c])),
+        maxMs: Number(row.max_ms),
+      };
+      mergeHistogram(overall, histogram);
+      latencyByBucket.set(b, (p) => histogramQuantile(histogram, p));
+    }
+    return { buckets, latency: (p) => histogramQuantile(overall, p), latencyByBucket };
+  }
 
   /** Messages per time bucket (bucket = floor(created_at / bucketMs), integer division on both engines). */
   async messageBuckets(range: Range, bucketMs: number): Promise<Map<number, number>> {

@@ -50,13 +50,15 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+  // A worker-only process serves no API: it is ready once its worker has started (url "").
+  const workerOnly = env.HOOKRELAY_ROLE === "worker";
   const url = await new Promise<string>((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${output}`)), 30_000);
     const onData = (): void => {
       const m = output.match(/listening on (http:\/\/[^\s]+)/);
-      if (m?.[1]) {
+      if (m?.[1] || (workerOnly && output.includes("Delivery worker started"))) {
         clearTimeout(timer);
-        resolvePromise(m[1]);
+        resolvePromise(m?.[1] ?? "");
       }
     };
     child.stdout.on("data", onData);

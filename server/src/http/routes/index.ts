@@ -4,7 +4,10 @@ import { attemptRoutes } from "./attempts.js";
 import { endpointRoutes } from "./endpoints.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
+import { inboundStatsRoutes } from "./inbound-stats.js";
+import { ingestRoutes } from "./ingest.js";
 import { messageRoutes } from "./messages.js";
+import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
 import { tokenRoutes } from "./tokens.js";
 
@@ -18,4 +21,7 @@ export const routes: RouteModule[] = [
   attemptRoutes,
   tokenRoutes,
   statsRoutes,
+  sourceRoutes,
+  inboundStatsRoutes,
+  ingestRoutes,
 ];

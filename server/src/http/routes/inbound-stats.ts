@@ -1,0 +1,19 @@
+import { InboundStatsOut, InboundStatsQuery } from "../../api/sources.js";
+import { principalOf } from "../auth.js";
+import type { RouteModule } from "../route-module.js";
+
+/** `GET /api/v1/stats/inbound`: what providers sent and what became of it. */
+export const inboundStatsRoutes: RouteModule = (app, { services }) => {
+  app.get(
+    "/api/v1/stats/inbound",
+    {
+      schema: {
+        tags: ["Statistics"],
+        operationId: "hookrelay.stats.inbound",
+        querystring: InboundStatsQuery,
+        response: { 200: InboundStatsOut },
+      },
+    },
+    async (req) => services.inbound.stats(principalOf(req), req.query),
+  );
+};

@@ -1,0 +1,82 @@
+import { performance } from "node:perf_hooks";
+
+import type { FastifyRequest } from "fastify";
+
+import { IngestOut, PlatformIngestParams, SourceIngestParams } from "../../api/sources.js";
+import type { InboundHeaders } from "../../inbound/provider.js";
+import type { RouteModule } from "../route-module.js";
+
+const tags = ["Inbound"];
+
+/** Lower-cased header names with repeated headers joined, as providers expect to read them. */
+function headersOf(req: FastifyRequest): InboundHeaders {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+/** The arrival time of the request in performance.now() terms (Fastify times from onRequest). */
+function startedAt(elapsedMs: number): number {
+  return performance.now() - elapsedMs;
+}
+
+/**
+ * Where providers send webhooks. Not under /api: no bearer token, as the provider's own scheme
+ * (signature, API key, bearer token) authenticates each call. Every content type is read as
+ * raw bytes, since signatures cover the body exactly as sent; this plugin is encapsulated, so
+ * the JSON parser of the management API is untouched. Bodies over HOOKRELAY_BODY_LIMIT_BYTES
+ * are refused with 413 before any of this runs.
+ */
+export const ingestRoutes: RouteModule = (app, { services }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  const rawBody = (req: FastifyRequest): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+
+  app.post(
+    "/webhooks/:provider/:app_id",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.ingest.platform",
+        summary: "Receive a delivery platform's webhook for an application",
+        security: [],
+        params: PlatformIngestParams,
+        response: { 200: IngestOut },
+      },
+    },
+    async (req, reply) =>
+      services.inbound.ingest({
+        platform: { provider: req.params.provider, app: req.params.app_id },
+        rawBody: rawBody(req),
+        headers: headersOf(req),
+        ip: req.ip,
+        startedAt: startedAt(reply.elapsedTime),
+      }),
+  );
+
+  app.post(
+    "/ingest/:source_id",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.ingest.source",
+        summary: "Receive a webhook for one source",
+        security: [],
+        params: SourceIngestParams,
+        response: { 200: IngestOut },
+      },
+    },
+    async (req, reply) =>
+      services.inbound.ingest({
+        sourceId: req.params.source_id,
+        rawBody: rawBody(req),
+        headers: headersOf(req),
+        ip: req.ip,
+        startedAt: startedAt(reply.elapsedTime),
+      }),
+  );
+};

@@ -1,0 +1,189 @@
+import type { FastifyRequest } from "fastify";
+
+import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import {
+  InboundRequestDetailOut,
+  InboundRequestListQuery,
+  InboundRequestOut,
+  InboundRequestParams,
+  SourceIn,
+  SourceOut,
+  SourceParams,
+  SourcePatch,
+} from "../../api/sources.js";
+import type { Config } from "../../config/config.js";
+import { principalOf } from "../auth.js";
+import type { RouteModule } from "../route-module.js";
+
+const tags = ["Source"];
+
+/**
+ * The base of the ingest URLs shown for a source: HOOKRELAY_PUBLIC_URL when set (what providers
+ * must call through a proxy or load balancer), else the scheme and host this request used.
+ */
+export function publicBaseUrl(
+  config: Pick<Config, "publicUrl">,
+  req: Pick<FastifyRequest, "protocol" | "host">,
+): string {
+  return config.publicUrl !== undefined
+    ? config.publicUrl.replace(/\/+$/, "")
+    : `${req.protocol}://${req.host}`;
+}
+
+/** Inbound sources of an application, their request log, and retry of a logged request. */
+export const sourceRoutes: RouteModule = (app, { services, config }) => {
+  const sources = services.sources;
+  const inbound = services.inbound;
+
+  app.get(
+    "/api/v1/app/:app_id/source",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.source.list",
+        params: AppParams,
+        querystring: ListQuery,
+        response: { 200: listResponse(SourceOut) },
+      },
+    },
+    async (req) => sources.list(principalOf(req), req.params.app_id, req.query, publicBaseUrl(config, req)),
+  );
+
+  app.post(
+    "/api/v1/app/:app_id/source",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.source.create",
+        params: AppParams,
+        body: SourceIn,
+        response: { 201: SourceOut },
+      },
+    },
+    async (req, reply) => {
+      const out = await sources.create(
+        principalOf(req),
+        req.params.app_id,
+        req.body,
+        publicBaseUrl(config, req),
+      );
+      return reply.code(201).send(out);
+    },
+  );
+
+  app.get(
+    "/api/v1/app/:app_id/source/:source_id",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.source.get",
+        params: SourceParams,
+        response: { 200: SourceOut },
+      },
+    },
+    async (req) =>
+      sources.get(principalOf(req), req.params.app_id, req.params.source_id, publicBaseUrl(config, req)),
+  );
+
+  app.put(
+    "/api/v1/app/:app_id/source/:source_id",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.source.update",
+        params: SourceParams,
+        body: SourceIn,
+        response: { 200: SourceOut, 201: SourceOut },
+      },
+    },
+    async (req, reply) => {
+      const { source, created } = await sources.upsert(
+        principalOf(req),
+        req.params.app_id,
+        req.params.source_id,
+        req.body,
+        publicBaseUrl(config, req),
+      );
+      return reply.code(created ? 201 : 200).send(source);
+    },
+  );
+
+  app.patch(
+    "/api/v1/app/:app_id/source/:source_id",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.source.patch",
+        params: SourceParams,
+        body: SourcePatch,
+        response: { 200: SourceOut },
+      },
+    },
+    async (req) =>
+      sources.patch(
+        principalOf(req),
+        req.params.app_id,
+        req.params.source_id,
+        req.body,
+        publicBaseUrl(config, req),
+      ),
+  );
+
+  app.delete(
+    "/api/v1/app/:app_id/source/:source_id",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.source.delete",
+        params: SourceParams,
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      await sources.delete(principalOf(req), req.params.app_id, req.params.source_id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    "/api/v1/app/:app_id/source/:source_id/request",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.inbound-request.list",
+        params: SourceParams,
+        querystring: InboundRequestListQuery,
+        response: { 200: listResponse(InboundRequestOut) },
+      },
+    },
+    async (req) => inbound.listRequests(principalOf(req), req.params.app_id, req.params.source_id, req.query),
+  );
+
+  app.get(
+    "/api/v1/app/:app_id/source/:source_id/request/:req_id",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.inbound-request.get",
+        params: InboundRequestParams,
+        response: { 200: InboundRequestDetailOut },
+      },
+    },
+    async (req) =>
+      inbound.getRequest(principalOf(req), req.params.app_id, req.params.source_id, req.params.req_id),
+  );
+
+  app.post(
+    "/api/v1/app/:app_id/source/:source_id/request/:req_id/retry",
+    {
+      schema: {
+        tags,
+        operationId: "hookrelay.inbound-request.retry",
+        params: InboundRequestParams,
+        response: { 200: InboundRequestOut },
+      },
+    },
+    async (req) =>
+      inbound.retry(principalOf(req), req.params.app_id, req.params.source_id, req.params.req_id),
+  );
+};

@@ -1,0 +1,436 @@
+import ipaddr from "ipaddr.js";
+import { z } from "zod";
+
+import { Iso, type Page } from "../api/common.js";
+import { RateLimitIn, type SourceIn, type SourceOut, type SourcePatch } from "../api/sources.js";
+import type { Provider, RateLimit } from "../inbound/provider.js";
+import { getProvider } from "../inbound/registry.js";
+import { ApiError } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import type { SecretBox } from "../lib/secret-box.js";
+import { TtlCache } from "../lib/ttl-cache.js";
+import { isUniqueViolation } from "../store/errors.js";
+import { mapPage, type PageRequest } from "../store/paginate.js";
+import type { ApplicationRow, SourceRow } from "../store/schema.js";
+import type { SourcesRepository } from "../store/sources-repository.js";
+import type { ApplicationService } from "./applications.js";
+import type { Principal } from "./tokens.js";
+
+/**
+ * Delivery platforms: reachable at `/webhooks/{provider}/{app}` and so limited to one source
+ * per application. Every source is also reachable at `/ingest/{source_id}`.
+ */
+export const DELIVERY_PLATFORMS: ReadonlySet<string> = new Set(["careem", "talabat", "deliveroo", "jahez"]);
+
+/** Config fields holding credentials: write-only, returned masked. */
+const SECRET_FIELDS = ["secret", "apiKey", "token"] as const;
+
+/** Config fields Hookrelay reads itself; everything else belongs to the provider. */
+const COMMON_FIELDS = new Set(["ipAllowlist", "rateLimits"]);
+
+type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/**
+ * An address or CIDR range in the usual notation. IPv4 must be dotted-quad: ipaddr.js would
+ * also take "0x7f.1" or "2130706433", which nobody means in an allowlist.
+ */
+export function parseCidr(text: string): Cidr | undefined {
+  const [address = "", bits, ...rest] = text.trim().split("/");
+  if (rest.length > 0) return undefined;
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+  if (!v4 && !(address.includes(":") && ipaddr.IPv6.isValid(address))) return undefined;
+  const max = v4 ? 32 : 128;
+  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
+  const prefix = bits === undefined ? max : Number(bits);
+  if (prefix > max) return undefined;
+  return [ipaddr.parse(address), prefix];
+}
+
+/**
+ * Whether `ip` (as Node reports the peer, IPv4-mapped IPv6 included) lies in one of `ranges`;
+ * an empty list allows every address.
+ *
+ * @example ipAllowed([parseCidr("203.0.113.0/24")!], "::ffff:203.0.113.7") // true
+ */
+export function ipAllowed(ranges: readonly Cidr[], ip: string): boolean {
+  if (ranges.length === 0) return true;
+  if (!ipaddr.isValid(ip)) return false;
+  const address = ipaddr.process(ip);
+  return ranges.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits));
+}
+
+const CommonConfig = z.object({
+  ipAllowlist: z
+    .array(z.string().refine((s) => parseCidr(s) !== undefined, "expected an IP address or CIDR range"))
+    .max(100)
+    .default([]),
+  /** null or absent: the provider's documented limits. An empty list: no limit. */
+  rateLimits: z.array(RateLimitIn).max(10).nullish(),
+});
+
+/** A source ready for the ingest path: provider, parsed config, allowlist and limits. */
+export interface LoadedSource {
+  row: SourceRow;
+  provider: Provider;
+  /** The provider's config after `configSchema.parse`. */
+  config: unknown;
+  ipAllowlist: readonly Cidr[];
+  rateLimits: readonly RateLimit[];
+  /** Header names that must not be stored (the generic HMAC scheme's configured header). */
+  secretHeaders: readonly string[];
+  /** The stored config as the API shows it, secrets masked and limits resolved. */
+  masked: Record<string, unknown>;
+}
+
+/**
+ * A secret as the API shows it: a known prefix, an ellipsis and the last four characters for
+ * long values, four asterisks for short ones (whose tail would give too much away).
+ *
+ * @example maskSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") // "whsec_…LaSw"
+ */
+export function maskSecret(value: string): string {
+  const prefix = value.startsWith("whsec_") ? "whsec_" : "";
+  if (value.length - prefix.length < 16) return `${prefix}****`;
+  return `${prefix}…${value.slice(-4)}`;
+}
+
+/** Validates a source's config for `provider` and returns what is stored (defaults filled in). */
+function validateConfig(provider: Provider, input: Record<string, unknown>): Record<string, unknown> {
+  const common: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) (COMMON_FIELDS.has(key) ? common : own)[key] = value;
+  const issues: string[] = [];
+  const parsedCommon = CommonConfig.safeParse(common);
+  if (!parsedCommon.success) issues.push(...describe(parsedCommon.error.issues));
+  const parsedOwn = provider.configSchema.safeParse(own);
+  if (!parsedOwn.success) {
+    issues.push(...describe(parsedOwn.error.issues));
+  } else {
+    // Provider schemas drop unknown keys silently; a misspelt `secert` should not be.
+    const known = parsedOwn.data as Record<string, unknown>;
+    for (const key of Object.keys(own)) {
+      if (!Object.hasOwn(known, key))
+        issues.push(`config.${key}: not a setting of provider ${provider.name}`);
+    }
+  }
+  if (issues.length > 0 || !parsedOwn.success || !parsedCommon.success) {
+    throw new ApiError(422, "validation_error", `Invalid config: ${issues.join("; ")}`);
+  }
+  const stored: Record<string, unknown> = { ...(parsedOwn.data as Record<string, unknown>) };
+  stored.ipAllowlist = parsedCommon.data.ipAllowlist;
+  if (parsedCommon.data.rateLimits != null) stored.rateLimits = parsedCommon.data.rateLimits;
+  return stored;
+}
+
+function describe(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => `config${i.path.map((p) => `.${String(p)}`).join("")}: ${i.message}`);
+}
+
+/** Secret fields sent back exactly as masked keep their stored value, so a GET → PUT round trip is safe. */
+function keepMaskedSecrets(
+  input: Record<string, unknown>,
+  current: Record<string, unknown>,
+): Record<string, unknown> {
+  const out = { ...input };
+  for (const field of SECRET_FIELDS) {
+    const was = current[field];
+    if (typeof was === "string" && out[field] === maskSecret(was)) out[field] = was;
+  }
+  return out;
+}
+
+/** Most decoded configs and lookups kept in memory; a cache is emptied when it grows past this. */
+const CACHE_LIMIT = 10_000;
+/**
+ * How long an ingest-path lookup (found or not) is reused. Every webhook looks its source up,
+ * so the lookup is cached like applications are: a change made on another instance applies
+ * within this time, one made on this instance at once.
+ */
+const LOOKUP_TTL_MS = 1_000;
+
+/**
+ * Inbound sources: CRUD for the management API and, for the ingest path, the source with its
+ * config opened, parsed and cached (keyed by the sealed text, so any update is seen at once by
+ * every instance).
+ *
+ * @example const out = await sources.create(principal, "acme", { name: "Careem", provider: "careem", config: { secret: "s" } }, baseUrl)
+ */
+export class SourceService {
+  private readonly cache = new Map<string, { sealed: string; loaded: Omit<LoadedSource, "row"> }>();
+  /** Ingest-path lookups; null records "no such source" so a probe for random ids stays cheap. */
+  private readonly lookups = new TtlCache<string, SourceRow | null>(LOOKUP_TTL_MS, CACHE_LIMIT);
+
+  constructor(
+    private readonly repo: SourcesRepository,
+    private readonly applications: ApplicationService,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  /** The application and source named by id or uid; one of another application is a 404. */
+  async resolve(
+    principal: Principal,
+    appIdOrUid: string,
+    sourceIdOrUid: string,
+  ): Promise<{ app: ApplicationRow; source: SourceRow }> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    const source = await this.repo.find(app.id, sourceIdOrUid);
+    if (!source) throw ApiError.notFound("Source");
+    return { app, source };
+  }
+
+  async list(
+    principal: Principal,
+    appIdOrUid: string,
+    page: PageRequest,
+    baseUrl: string,
+  ): Promise<Page<SourceOut>> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    return mapPage(await this.repo.list(app.id, page), (row) => this.toOut(row, app, baseUrl));
+  }
+
+  async create(
+    principal: Principal,
+    appIdOrUid: string,
+    input: SourceIn,
+    baseUrl: string,
+  ): Promise<SourceOut> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    return this.toOut(await this.insert(app, input), app, baseUrl);
+  }
+
+  async get(
+    principal: Principal,
+    appIdOrUid: string,
+    sourceIdOrUid: string,
+    baseUrl: string,
+  ): Promise<SourceOut> {
+    const { app, source } = await this.resolve(principal, appIdOrUid, sourceIdOrUid);
+    return this.toOut(source, app, baseUrl);
+  }
+
+  /** PUT: replaces the source, or creates it with the path value as uid when no source has it. */
+  async upsert(
+    principal: Principal,
+    appIdOrUid: string,
+    sourceIdOrUid: string,
+    input: SourceIn,
+    baseUrl: string,
+  ): Promise<{ source: SourceOut; created: boolean }> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    const existing = await this.repo.find(app.id, sourceIdOrUid);
+    if (!existing) {
+      if (sourceIdOrUid.startsWith("src_") || !/^[a-zA-Z0-9\-_.]{1,256}$/.test(sourceIdOrUid)) {
+        throw ApiError.notFound("Source");
+      }
+      const row = await this.insert(app, { ...input, uid: input.uid ?? sourceIdOrUid });
+      return { source: this.toOut(row, app, baseUrl), created: true };
+    }
+    const current = this.open(existing);
+    const config =
+      input.provider === existing.provider ? keepMaskedSecrets(input.config, current) : input.config;
+    const row = await this.write(existing, {
+      uid: input.uid ?? null,
+      name: input.name,
+      provider: input.provider,
+      config,
+    });
+    return { source: this.toOut(row, app, baseUrl), created: false };
+  }
+
+  /** PATCH: changes the given fields; `config` is merged into the stored one unless the provider changes. */
+  async patch(
+    principal: Principal,
+    appIdOrUid: string,
+    sourceIdOrUid: string,
+    input: SourcePatch,
+    baseUrl: string,
+  ): Promise<SourceOut> {
+    const { app, source } = await this.resolve(principal, appIdOrUid, sourceIdOrUid);
+    const provider = input.provider ?? source.provider;
+    const current = this.open(source);
+    let config: Record<string, unknown>;
+    if (provider !== source.provider) {
+      if (input.config === undefined) {
+        throw new ApiError(
+          422,
+          "validation_error",
+          "Changing the provider needs a config for the new provider",
+        );
+      }
+      config = input.config;
+    } else {
+      config = keepMaskedSecrets({ ...current, ...input.config }, current);
+    }
+    const row = await this.write(source, {
+      uid: input.uid !== undefined ? input.uid : source.uid,
+      name: input.name ?? source.name,
+      provider,
+      config,
+    });
+    return this.toOut(row, app, baseUrl);
+  }
+
+  async delete(principal: Principal, appIdOrUid: string, sourceIdOrUid: string): Promise<void> {
+    const { source } = await this.resolve(principal, appIdOrUid, sourceIdOrUid);
+    await this.repo.delete(source.id);
+    this.cache.delete(source.id);
+    this.lookups.clear();
+  }
+
+  /** `/ingest/{source_id}`: the source by id, ready to verify with (cached for a few seconds). */
+  async loadById(id: string): Promise<LoadedSource | undefined> {
+    if (!id.startsWith("src_")) return undefined;
+    const row = await this.lookup(`id\n${id}`, () => this.repo.get(id));
+    return row && this.load(row);
+  }
+
+  /** `/webhooks/{provider}/{app}`: the application's source of a delivery platform (cached for a few seconds). */
+  async loadForPlatform(provider: string, appIdOrUid: string): Promise<LoadedSource | undefined> {
+    if (!DELIVERY_PLATFORMS.has(provider)) return undefined;
+    const row = await this.lookup(`platform\n${provider}\n${appIdOrUid}`, () =>
+      this.repo.findForPlatform(provider, appIdOrUid),
+    );
+    return row && this.load(row);
+  }
+
+  private async lookup(
+    key: string,
+    find: () => Promise<SourceRow | undefined>,
+  ): Promise<SourceRow | undefined> {
+    const hit = this.lookups.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const row = await find();
+    this.lookups.set(key, row ?? null);
+    return row;
+  }
+
+  /** Opens, parses and caches a source's config. */
+  load(row: SourceRow): LoadedSource {
+    const hit = this.cache.get(row.id);
+    if (hit && hit.sealed === row.config) return { row, ...hit.loaded };
+    const provider = getProvider(row.provider);
+    // The provider was validated on write; a stored name the registry no longer knows means a
+    // provider was removed from the code while sources still use it.
+    if (!provider) throw new Error(`source ${row.id} uses unknown provider ${row.provider}`);
+    const stored = this.open(row);
+    const own: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(stored)) if (!COMMON_FIELDS.has(key)) own[key] = value;
+    const common = CommonConfig.parse(stored);
+    const loaded: Omit<LoadedSource, "row"> = {
+      provider,
+      config: provider.configSchema.parse(own),
+      ipAllowlist: common.ipAllowlist.map((c) => parseCidr(c)!),
+      rateLimits: common.rateLimits ?? provider.defaultRateLimits ?? [],
+      secretHeaders: typeof stored.header === "string" ? [stored.header.toLowerCase()] : [],
+      masked: {},
+    };
+    loaded.masked = maskConfig({ ...stored, rateLimits: loaded.rateLimits });
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(row.id, { sealed: row.config, loaded });
+    return { row, ...loaded };
+  }
+
+  private open(row: SourceRow): Record<string, unknown> {
+    return JSON.parse(this.secretBox.open(row.config)) as Record<string, unknown>;
+  }
+
+  private async insert(app: ApplicationRow, input: SourceIn): Promise<SourceRow> {
+    const now = Date.now();
+    const row: SourceRow = {
+      id: newId("src"),
+      app_id: app.id,
+      uid: input.uid ?? null,
+      name: input.name,
+      provider: input.provider,
+      platform: DELIVERY_PLATFORMS.has(input.provider) ? input.provider : null,
+      config: this.seal(input.provider, input.config),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.checkFree(app.id, row);
+    try {
+      await this.repo.insert(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(row);
+      throw error;
+    }
+    this.lookups.clear();
+    return row;
+  }
+
+  private async write(
+    existing: SourceRow,
+    input: { uid: string | null; name: string; provider: string; config: Record<string, unknown> },
+  ): Promise<SourceRow> {
+    const next: SourceRow = {
+      ...existing,
+      uid: input.uid,
+      name: input.name,
+      provider: input.provider,
+      platform: DELIVERY_PLATFORMS.has(input.provider) ? input.provider : null,
+      config: this.seal(input.provider, input.config),
+      updated_at: Date.now(),
+    };
+    await this.checkFree(existing.app_id, next);
+    try {
+      await this.repo.update(existing.id, next);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(next);
+      throw error;
+    }
+    this.lookups.clear();
+    return next;
+  }
+
+  /** A readable 409 before the insert; the unique constraints still decide races. */
+  private async checkFree(appId: string, row: SourceRow): Promise<void> {
+    if (row.uid !== null) {
+      const other = await this.repo.find(appId, row.uid);
+      if (other && other.id !== row.id) throw ApiError.conflict("A source with this uid already exists");
+    }
+    if (row.platform !== null) {
+      const other = await this.repo.findForPlatform(row.platform, appId);
+      if (other && other.id !== row.id) throw conflict(row);
+    }
+  }
+
+  private seal(providerName: string, config: Record<string, unknown>): string {
+    const provider = getProvider(providerName);
+    if (!provider) throw new ApiError(422, "validation_error", `Unknown provider ${providerName}`);
+    return this.secretBox.seal(JSON.stringify(validateConfig(provider, config)));
+  }
+
+  private toOut(row: SourceRow, app: ApplicationRow, baseUrl: string): SourceOut {
+    const direct = `${baseUrl}/ingest/${row.id}`;
+    const urls =
+      row.platform !== null
+        ? [`${baseUrl}/webhooks/${row.platform}/${encodeURIComponent(app.uid ?? app.id)}`, direct]
+        : [direct];
+    return {
+      id: row.id,
+      uid: row.uid,
+      name: row.name,
+      provider: row.provider,
+      config: this.load(row).masked,
+      ingestUrl: urls[0]!,
+      ingestUrls: urls,
+      createdAt: Iso(row.created_at),
+      updatedAt: Iso(row.updated_at),
+    };
+  }
+}
+
+function maskConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...config };
+  for (const field of SECRET_FIELDS) {
+    const value = out[field];
+    if (typeof value === "string") out[field] = maskSecret(value);
+  }
+  return out;
+}
+
+function conflict(row: SourceRow): ApiError {
+  return row.platform !== null
+    ? ApiError.conflict(`This application already has a ${row.platform} source, or a source with this uid`)
+    : ApiError.conflict("A source with this uid already exists");
+}

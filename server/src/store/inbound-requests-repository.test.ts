@@ -1,0 +1,293 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { newId } from "../lib/ids.js";
+import { startTestApp, type TestApp } from "../test-support/harness.js";
+import { testStores } from "../test-support/postgres.js";
+import { isUniqueViolation } from "./errors.js";
+import { InboundRequestsRepository } from "./inbound-requests-repository.js";
+import { MessagesRepository, type NewMessage } from "./messages-repository.js";
+import type { InboundRequestRow, MessageRow, SourceRow } from "./schema.js";
+import { SourcesRepository } from "./sources-repository.js";
+
+/** The inbound tables behave the same on every store (set TEST_POSTGRES_URL to include PostgreSQL). */
+describe.each(testStores)("inbound repositories on %s", (kind) => {
+  let t: TestApp;
+  let requests: InboundRequestsRepository;
+  let sources: SourcesRepository;
+  let messages: MessagesRepository;
+  let appId: string;
+  let counter = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, kind);
+    requests = new InboundRequestsRepository(t.store.db, t.store.dialect);
+    sources = new SourcesRepository(t.store.db);
+    messages = new MessagesRepository(t.store.db, t.store.dialect);
+    appId = newId("app");
+    await t.store.db
+      .insertInto("applications")
+      .values({
+        id: appId,
+        uid: `repo-${kind}`,
+        name: "repo",
+        metadata: "{}",
+        throttle_rate: null,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function source(provider = "stripe", platform: string | null = null): Promise<SourceRow> {
+    const row: SourceRow = {
+      id: newId("src"),
+      app_id: appId,
+      uid: `s-${++counter}`,
+      name: "s",
+      provider,
+      platform,
+      config: "{}",
+      created_at: Date.now(),
+      updated_at: Date.now(),
+    };
+    await sources.insert(row);
+    return row;
+  }
+
+  function request(sourceId: string, overrides: Partial<InboundRequestRow> = {}): InboundRequestRow {
+    return {
+      id: newId("req"),
+      source_id: sourceId,
+      app_id: appId,
+      provider: "stripe",
+      status: "accepted",
+      reason: null,
+      provider_event_type: "invoice.paid",
+      event_id: null,
+      dedupe_key: null,
+      msg_id: null,
+      source_ip: "127.0.0.1",
+      headers: JSON.stringify({ "content-type": "application/json" }),
+      body: '{"émoji":"🧾"}',
+      body_encoding: "utf8",
+      body_truncated: 0,
+      size: 14,
+      processing_ms: 1.25,
+      received_at: Date.now(),
+      retried_at: null,
+      ...overrides,
+    };
+  }
+
+  async function insert(...rows: InboundRequestRow[]): Promise<void> {
+    await t.store.db.transaction().execute((trx) => requests.insertBatch(trx, rows));
+  }
+
+  it("round-trips a row exactly, fractional milliseconds and non-ASCII text included", async () => {
+    const s = await source();
+    const row = request(s.id, { processing_ms: 0.123, size: 42 });
+    await insert(row);
+    expect(await requests.find(s.id, row.id)).toEqual(row);
+    expect(await requests.find(s.id, newId("req"))).toBeUndefined();
+  });
+
+  it("lets only one request per source hold a de-duplication key; NULLs never collide", async () => {
+    const s = await source();
+    const other = await source();
+    await insert(request(s.id, { dedupe_key: "evt_1" }), request(s.id), request(s.id));
+    await insert(request(other.id, { dedupe_key: "evt_1" }));
+    const error = await insert(request(s.id, { dedupe_key: "evt_1" })).catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+    expect(await requests.findDedupeHolder(s.id, "evt_1")).toMatchObject({ msg_id: null });
+  });
+
+  describe("insertDeduplicated", () => {
+    const WINDOW = 60_000;
+
+    function item(sourceId: string, key: string | null, receivedAt: number): NewMessage {
+      const message: MessageRow = {
+        id: newId("msg"),
+        app_id: appId,
+        event_type: "order.created",
+        event_id: null,
+        payload: "{}",
+        channels: null,
+        tags: null,
+        deliver_at: null,
+        created_at: receivedAt,
+        expires_at: receivedAt + 1_000_000,
+      };
+      return {
+        message,
+        inboundRequest: request(sourceId, { dedupe_key: key, msg_id: message.id, received_at: receivedAt }),
+      };
+    }
+
+    const write = (items: NewMessage[]) =>
+      t.store.db
+        .transaction()
+        .execute((trx) =>
+          requests.insertDeduplicated(trx, items, (tx, i) => messages.insertBatch(tx, i), WINDOW),
+        );
+
+    it("answers a copy within the window with the first copy's message and writes nothing for it", async () => {
+      const s = await source();
+      const first = item(s.id, "evt_a", 1_000_000);
+      expect(await write([first])).toEqual([{ ok: true, deliveries: 0 }]);
+      const copy = item(s.id, "evt_a", 1_000_000 + WINDOW - 1);
+      expect(await write([copy])).toEqual([
+        { ok: false, reason: "duplicate_inbound", msgId: first.message.id },
+      ]);
+      expect(await requests.find(s.id, copy.inboundRequest!.id)).toBeUndefined();
+      expect(
+        await t.store.db.selectFrom("messages").select("id").where("id", "=", copy.message.id).execute(),
+      ).toEqual([]);
+    });
+
+    it("accepts a copy once the window has passed, moving the key to it", async () => {
+      const s = await source();
+      const first = item(s.id, "evt_b", 2_000_000);
+      await write([first]);
+      const later = item(s.id, "evt_b", 2_000_000 + WINDOW + 1);
+      expect(await write([later])).toEqual([{ ok: true, deliveries: 0 }]);
+      expect(await requests.findDedupeHolder(s.id, "evt_b")).toMatchObject({ id: later.inboundRequest!.id });
+      expect((await requests.find(s.id, first.inboundRequest!.id))?.dedupe_key).toBeNull();
+    });
+
+    it("catches copies within one batch, per source, and lets other items through untouched", async () => {
+      const s = await source();
+      const other = await source();
+      const a = item(s.id, "evt_c", 3_000_000);
+      const b = item(s.id, "evt_c", 3_000_001);
+      const c = item(other.id, "evt_c", 3_000_002);
+      const d = item(s.id, null, 3_000_003);
+      const plain: NewMessage = { message: { ...a.message, id: newId("msg") } };
+      expect(await write([a, b, c, d, plain])).toEqual([
+        { ok: true, deliveries: 0 },
+        { ok: false, reason: "duplicate_inbound", msgId: a.message.id },
+        { ok: true, deliveries: 0 },
+        { ok: true, deliveries: 0 },
+        { ok: true, deliveries: 0 },
+      ]);
+    });
+  });
+
+  it("lists a source's requests newest first with status, provider and time filters", async () => {
+    const s = await source();
+    const rows = [
+      request(s.id, { status: "accepted", received_at: 10_000 }),
+      request(s.id, { status: "rejected", reason: "invalid_signature", received_at: 20_000 }),
+      request(s.id, { status: "duplicate", received_at: 30_000 }),
+    ];
+    await insert(...rows);
+    const ids = async (filter: Parameters<InboundRequestsRepository["list"]>[0]) =>
+      (await requests.list(filter, { limit: 10 })).data.map((r) => r.id);
+    expect(await ids({ sourceId: s.id })).toEqual([rows[2]!.id, rows[1]!.id, rows[0]!.id]);
+    expect(await ids({ sourceId: s.id, status: "rejected" })).toEqual([rows[1]!.id]);
+    expect(await ids({ sourceId: s.id, provider: "github" })).toEqual([]);
+    expect(await ids({ sourceId: s.id, after: 10_000, before: 30_000 })).toEqual([rows[1]!.id]);
+    const page = await requests.list({ sourceId: s.id }, { limit: 10 });
+    expect(page.data[0]).not.toHaveProperty("body");
+    expect(page.data[0]).not.toHaveProperty("headers");
+  });
+
+  it("counts by outcome and samples processing times within a range, per application and provider", async () => {
+    const s = await source("talabat");
+    const at = 5_000_000;
+    await insert(
+      request(s.id, { provider: "talabat", status: "accepted", received_at: at, processing_ms: 3 }),
+      request(s.id, {
+        provider: "talabat",
+        status: "rejected",
+        reason: "invalid_credentials",
+        received_at: at + 1,
+        processing_ms: 1,
+      }),
+      request(s.id, {
+        provider: "talabat",
+        status: "rejected",
+        reason: "invalid_credentials",
+        received_at: at + 2,
+        processing_ms: 2,
+      }),
+      request(s.id, { provider: "talabat", status: "duplicate", received_at: at + 3, processing_ms: 4 }),
+      request(s.id, { provider: "talabat", status: "accepted", received_at: at + 100, processing_ms: 9 }),
+    );
+    const range = { from: at, to: at + 100, appId, provider: "talabat" };
+    expect(await requests.countByStatus(range)).toEqual({ accepted: 1, rejected: 2, duplicate: 1 });
+    expect(await requests.countByOutcome(range)).toEqual(
+      expect.arrayContaining([
+        { provider: "talabat", status: "rejected", reason: "invalid_credentials", n: 2 },
+        { provider: "talabat", status: "accepted", reason: null, n: 1 },
+      ]),
+    );
+    expect((await requests.processingSample(range)).sort()).toEqual([1, 2, 3, 4]);
+    expect(await requests.countByStatus({ ...range, appId: newId("app") })).toEqual({
+      accepted: 0,
+      rejected: 0,
+      duplicate: 0,
+    });
+  });
+
+  it("prunes requests older than a time, a bounded number per call", async () => {
+    const s = await source();
+    await insert(
+      ...[1, 2, 3].map((n) => request(s.id, { received_at: n })),
+      request(s.id, { received_at: 1_000_000_000 }),
+    );
+    expect(await requests.prune(10, 2)).toBe(2);
+    expect(await requests.prune(10, 2)).toBe(1);
+    expect(await requests.prune(10, 2)).toBe(0);
+    expect((await requests.list({ sourceId: s.id }, { limit: 10 })).data).toHaveLength(1);
+  });
+
+  it("finds a delivery platform's source by application id or uid, one per application", async () => {
+    const s = await source("careem", "careem");
+    expect((await sources.findForPlatform("careem", appId))?.id).toBe(s.id);
+    expect((await sources.findForPlatform("careem", `repo-${kind}`))?.id).toBe(s.id);
+    expect(await sources.findForPlatform("talabat", appId)).toBeUndefined();
+    const error = await source("careem", "careem").catch((e: unknown) => e);
+    expect(isUniqueViolation(error)).toBe(true);
+  });
+
+  it("removes sources and their log with the application (foreign keys cascade)", async () => {
+    const otherApp = newId("app");
+    await t.store.db
+      .insertInto("applications")
+      .values({
+        id: otherApp,
+        uid: null,
+        name: "gone",
+        metadata: "{}",
+        throttle_rate: null,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute();
+    const row: SourceRow = {
+      id: newId("src"),
+      app_id: otherApp,
+      uid: null,
+      name: "s",
+      provider: "stripe",
+      platform: null,
+      config: "{}",
+      created_at: 0,
+      updated_at: 0,
+    };
+    await sources.insert(row);
+    await insert(request(row.id, { app_id: otherApp }));
+    await t.store.db.deleteFrom("applications").where("id", "=", otherApp).execute();
+    expect(await sources.get(row.id)).toBeUndefined();
+    const left = await t.store.db
+      .selectFrom("inbound_requests")
+      .select("id")
+      .where("source_id", "=", row.id)
+      .execute();
+    expect(left).toEqual([]);
+  });
+});

@@ -1,0 +1,261 @@
+import type { Kysely, Transaction } from "kysely";
+
+import type { Page } from "../api/common.js";
+import { bulkInsert } from "./bulk-insert.js";
+import type { Dialect } from "./database.js";
+import type { InsertResult, NewMessage } from "./messages-repository.js";
+import { type PageRequest, paginate } from "./paginate.js";
+import type { Database, InboundRequestRow, InboundStatus } from "./schema.js";
+
+/** Every column, in insert order (for {@link bulkInsert}). */
+export const INBOUND_REQUEST_COLUMNS = [
+  "id",
+  "source_id",
+  "app_id",
+  "provider",
+  "status",
+  "reason",
+  "provider_event_type",
+  "event_id",
+  "dedupe_key",
+  "msg_id",
+  "source_ip",
+  "headers",
+  "body",
+  "body_encoding",
+  "body_truncated",
+  "size",
+  "processing_ms",
+  "received_at",
+  "retried_at",
+] as const satisfies readonly (keyof InboundRequestRow)[];
+
+/** What the request log lists: everything but the stored headers and body. */
+export type InboundRequestSummary = Omit<InboundRequestRow, "headers" | "body" | "dedupe_key">;
+
+const SUMMARY_COLUMNS = [
+  "id",
+  "source_id",
+  "app_id",
+  "provider",
+  "status",
+  "reason",
+  "provider_event_type",
+  "event_id",
+  "msg_id",
+  "source_ip",
+  "body_encoding",
+  "body_truncated",
+  "size",
+  "processing_ms",
+  "received_at",
+  "retried_at",
+] as const satisfies readonly (keyof InboundRequestSummary)[];
+
+export interface InboundRequestFilter {
+  sourceId: string;
+  status?: InboundStatus | undefined;
+  provider?: string | undefined;
+  /** Received strictly before / after, in epoch milliseconds. */
+  before?: number | undefined;
+  after?: number | undefined;
+}
+
+/** A time range for statistics, optionally narrowed to one application and one provider. */
+export interface InboundRange {
+  from: number;
+  to: number;
+  appId?: string | undefined;
+  provider?: string | undefined;
+}
+
+/** The accepted request currently holding a de-duplication key. */
+export interface DedupeHolder {
+  id: string;
+  msg_id: string | null;
+  received_at: number;
+}
+
+/**
+ * True when a log row referred to a source that no longer exists (deleted, or its application
+ * deleted, since the request looked it up): a foreign-key violation on either engine.
+ */
+export function isMissingSource(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+}
+
+/** Most requests read for processing-time percentiles; beyond that the newest stand for the rest. */
+export const PROCESSING_SAMPLE = 50_000;
+
+/**
+ * The inbound request log. Accepted requests are written by the message writer in the
+ * transaction of their message (see `NewMessage.inboundRequest`); rejected and duplicate ones
+ * through {@link insertBatch} on a group-commit writer of their own.
+ *
+ * @example const page = await repo.list({ sourceId, status: "rejected" }, { limit: 50 });
+ */
+export class InboundRequestsRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** Inserts log rows inside a group-commit transaction; one result per row. */
+  async insertBatch(trx: Transaction<Database>, rows: InboundRequestRow[]): Promise<void[]> {
+    await bulkInsert(trx, this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, rows);
+    return rows.map(() => undefined);
+  }
+
+  /**
+   * The message writer's batch handler with inbound de-duplication in front, inside the same
+   * transaction: an item whose `inboundRequest.dedupe_key` is held by an accepted request of
+   * the same source received less than `windowMs` before it is answered `duplicate_inbound` and
+   * not written; a holder past the window gives its key up to the new copy. Copies within one
+   * batch are caught the same way.
+   *
+   * One query per batch rather than one read per webhook before it: a read on the ingest path
+   * waits for the commit in flight, which would double every webhook's latency. On SQLite (a
+   * single writer) check and insert are atomic; on PostgreSQL two batches committing at once
+   * are still kept apart by the unique index, and the later one fails with a unique violation.
+   *
+   * @example new GroupCommit(db, options, (trx, items) => inbound.insertDeduplicated(trx, items, insertBatch, DAY_MS))
+   */
+  async insertDeduplicated(
+    trx: Transaction<Database>,
+    items: NewMessage[],
+    insert: (trx: Transaction<Database>, items: NewMessage[]) => Promise<InsertResult[]>,
+    windowMs: number,
+  ): Promise<InsertResult[]> {
+    const keyed = items.flatMap((i) => (i.inboundRequest?.dedupe_key != null ? [i.inboundRequest] : []));
+    if (keyed.length === 0) return insert(trx, items);
+    const holders = await trx
+      .selectFrom("inbound_requests")
+      .select(["id", "source_id", "dedupe_key", "msg_id", "received_at"])
+      .where("source_id", "in", [...new Set(keyed.map((r) => r.source_id))])
+      .where("dedupe_key", "in", [...new Set(keyed.map((r) => r.dedupe_key!))])
+      .execute();
+    // id null: held by an item of this batch, nothing to release.
+    const held = new Map<string, { id: string | null; msg_id: string | null; received_at: number }>(
+      holders.map((h) => [`${h.source_id}\n${h.dedupe_key}`, h]),
+    );
+    const results: InsertResult[] = new Array(items.length);
+    const release: string[] = [];
+    const pass: NewMessage[] = [];
+    const passIndex: number[] = [];
+    items.forEach((item, index) => {
+      const request = item.inboundRequest;
+      if (request?.dedupe_key != null) {
+        const key = `${request.source_id}\n${request.dedupe_key}`;
+        const holder = held.get(key);
+        if (holder && holder.received_at > request.received_at - windowMs) {
+          results[index] = { ok: false, reason: "duplicate_inbound", msgId: holder.msg_id };
+          return;
+        }
+        if (holder?.id) release.push(holder.id);
+        held.set(key, { id: null, msg_id: item.message.id, received_at: request.received_at });
+      }
+      pass.push(item);
+      passIndex.push(index);
+    });
+    if (release.length > 0) {
+      await trx
+        .updateTable("inbound_requests")
+        .set({ dedupe_key: null })
+        .where("id", "in", release)
+        .execute();
+    }
+    const inserted = pass.length > 0 ? await insert(trx, pass) : [];
+    inserted.forEach((result, j) => (results[passIndex[j]!] = result));
+    return results;
+  }
+
+  /** The accepted request of this source that holds `key`, if any (served by the unique index). */
+  async findDedupeHolder(sourceId: string, key: string): Promise<DedupeHolder | undefined> {
+    return this.db
+      .selectFrom("inbound_requests")
+      .select(["id", "msg_id", "received_at"])
+      .where("source_id", "=", sourceId)
+      .where("dedupe_key", "=", key)
+      .executeTakeFirst();
+  }
+
+  async list(filter: InboundRequestFilter, page: PageRequest): Promise<Page<InboundRequestSummary>> {
+    let q = this.db
+      .selectFrom("inbound_requests")
+      .select(SUMMARY_COLUMNS)
+      .where("source_id", "=", filter.sourceId);
+    if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+    if (filter.provider !== undefined) q = q.where("provider", "=", filter.provider);
+    if (filter.before !== undefined) q = q.where("received_at", "<", filter.before);
+    if (filter.after !== undefined) q = q.where("received_at", ">", filter.after);
+    return paginate(q, "id", page, "descending");
+  }
+
+  /** One request with its headers and body, within one source. */
+  async find(sourceId: string, id: string): Promise<InboundRequestRow | undefined> {
+    return this.db
+      .selectFrom("inbound_requests")
+      .selectAll()
+      .where("source_id", "=", sourceId)
+      .where("id", "=", id)
+      .executeTakeFirst();
+  }
+
+  async update(id: string, values: Partial<InboundRequestRow>): Promise<void> {
+    await this.db.updateTable("inbound_requests").set(values).where("id", "=", id).execute();
+  }
+
+  /** Requests by status in a range: the inbound figures of the dashboard overview. */
+  async countByStatus(range: InboundRange): Promise<Record<InboundStatus, number>> {
+    const counts: Record<InboundStatus, number> = { accepted: 0, rejected: 0, duplicate: 0 };
+    for (const row of await this.countByOutcome(range)) counts[row.status] += row.n;
+    return counts;
+  }
+
+  /** Requests grouped by provider, status and reason in a range. */
+  async countByOutcome(
+    range: InboundRange,
+  ): Promise<{ provider: string; status: InboundStatus; reason: string | null; n: number }[]> {
+    const rows = await this.inRange(range)
+      .select(["provider", "status", "reason", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy(["provider", "status", "reason"])
+      .execute();
+    return rows.map((r) => ({ provider: r.provider, status: r.status, reason: r.reason, n: Number(r.n) }));
+  }
+
+  /** Processing times of the newest requests in a range, for percentiles. */
+  async processingSample(range: InboundRange): Promise<number[]> {
+    const rows = await this.inRange(range)
+      .select("processing_ms")
+      .orderBy("received_at", "desc")
+      .limit(PROCESSING_SAMPLE)
+      .execute();
+    return rows.map((r) => Number(r.processing_ms));
+  }
+
+  /**
+   * Deletes requests received before `before` (retention). Bounded per call so a first prune of
+   * a large log does not hold the write lock for long; returns how many were deleted.
+   */
+  async prune(before: number, limit = 5_000): Promise<number> {
+    const ids = this.db
+      .selectFrom("inbound_requests")
+      .select("id")
+      .where("received_at", "<", before)
+      .orderBy("received_at")
+      .limit(limit);
+    const result = await this.db.deleteFrom("inbound_requests").where("id", "in", ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  private inRange(range: InboundRange) {
+    let q = this.db
+      .selectFrom("inbound_requests")
+      .where("received_at", ">=", range.from)
+      .where("received_at", "<", range.to);
+    if (range.appId !== undefined) q = q.where("app_id", "=", range.appId);
+    if (range.provider !== undefined) q = q.where("provider", "=", range.provider);
+    return q;
+  }
+}

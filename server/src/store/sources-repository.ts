@@ -1,0 +1,74 @@
+import type { Kysely } from "kysely";
+
+import type { Page } from "../api/common.js";
+import { type PageRequest, paginate } from "./paginate.js";
+import type { Database, SourceRow } from "./schema.js";
+
+/**
+ * Inbound sources. Management lookups are scoped to an application, so a source id from another
+ * tenant is simply not found; the ingest routes look sources up without a principal, by id or
+ * by (platform, application).
+ *
+ * @example await new SourcesRepository(db).find(app.id, "src_…")
+ */
+export class SourcesRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** By id (`src_…`) or by uid, within one application. */
+  async find(appId: string, idOrUid: string): Promise<SourceRow | undefined> {
+    const column = idOrUid.startsWith("src_") ? "id" : "uid";
+    return this.db
+      .selectFrom("sources")
+      .selectAll()
+      .where("app_id", "=", appId)
+      .where(column, "=", idOrUid)
+      .executeTakeFirst();
+  }
+
+  /** By id alone: `/ingest/{source_id}`. */
+  async get(id: string): Promise<SourceRow | undefined> {
+    return this.db.selectFrom("sources").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /**
+   * The delivery-platform source of an application named by id or uid:
+   * `/webhooks/{platform}/{app}`. One query, as it runs on every inbound request.
+   */
+  async findForPlatform(platform: string, appIdOrUid: string): Promise<SourceRow | undefined> {
+    const column = appIdOrUid.startsWith("app_") ? "applications.id" : "applications.uid";
+    return this.db
+      .selectFrom("sources")
+      .innerJoin("applications", "applications.id", "sources.app_id")
+      .selectAll("sources")
+      .where(column, "=", appIdOrUid)
+      .where("sources.platform", "=", platform)
+      .executeTakeFirst();
+  }
+
+  async list(appId: string, page: PageRequest): Promise<Page<SourceRow>> {
+    return paginate(
+      this.db.selectFrom("sources").selectAll().where("app_id", "=", appId),
+      "id",
+      page,
+      "ascending",
+    );
+  }
+
+  /** Throws a unique violation when the uid, or the platform, is taken in the application. */
+  async insert(row: SourceRow): Promise<void> {
+    await this.db.insertInto("sources").values(row).execute();
+  }
+
+  async update(id: string, values: Partial<SourceRow>): Promise<void> {
+    await this.db.updateTable("sources").set(values).where("id", "=", id).execute();
+  }
+
+  /** Deletes the source and its request log in one transaction (the log would cascade on its
+   * own where foreign keys are enforced; this does not depend on it). */
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("inbound_requests").where("source_id", "=", id).execute();
+      await trx.deleteFrom("sources").where("id", "=", id).execute();
+    });
+  }
+}

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { newId } from "../lib/ids.js";
+import { openStore, type Store, type StoreOptions } from "../store/database.js";
+import type { DeliveryRow, EndpointRow, MessageRow } from "../store/schema.js";
+import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js";
+
+export interface TestStore {
+  store: Store;
+  /** The PostgreSQL schema's URL (search_path set), when kind is postgres. */
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A migrated store with nothing in it: SQLite in a fresh temporary directory, or a fresh schema
+ * on TEST_POSTGRES_URL. For repository tests that need no API.
+ *
+ * @example const t = await openTestStore("postgres"); … await t.close();
+ */
+export async function openTestStore(
+  kind: "sqlite" | "postgres",
+  options: Partial<StoreOptions> = {},
+): Promise<TestStore> {
+  const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-store-"));
+  let schema: PgSchema | undefined;
+  if (kind === "postgres") {
+    if (!TEST_POSTGRES_URL) throw new Error("TEST_POSTGRES_URL is not set");
+    schema = await createPgSchema(TEST_POSTGRES_URL);
+  }
+  const store = await openStore({ dataDir, databaseUrl: schema?.url, ...options });
+  return {
+    store,
+    url: schema?.url,
+    close: async () => {
+      await store.close();
+      await schema?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Rows written straight to the tables, for tests that start below the API. */
+export class Seed {
+  constructor(private readonly store: Pick<Store, "db">) {}
+
+  async app(at = Date.now()): Promise<string> {
+    const id = newId("app");
+    await this.store.db
+      .insertInto("applications")
+      .values({ id, uid: null, name: "Test", metadata: "{}", throttle_rate: null, created_at: at, updated_at: at })
+      .execute();
+    return id;
+  }
+
+  async endpoint(appId: string, values: Partial<EndpointRow> = {}): Promise<string> {
+    const at = Date.now();
+    const id = newId("ep");
+    await this.store.db
+      .insertInto("endpoints")
+      .values({
+        id,
+        app_id: appId,
+        uid: null,
+        url: "http://127.0.0.1:9/",
+        description: "",
+        disabled: 0,
+        event_types: null,
+        channels: null,
+        metadata: "{}",
+        throttle_rate: null,
+        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        old_secrets: "[]",
+        headers: "{}",
+        first_failure_at: null,
+        created_at: at,
+        updated_at: at,
+        ...values,
+      })
+      .execute();
+    return id;
+  }
+
+  /** A message and its delivery to `endpointId`; returns both ids. */
+  async delivery(
+    appId: string,
+    endpointId: string,
+    values: { message?: Partial<MessageRow>; delivery?: Partial<DeliveryRow> } = {},
+  ): Promise<{ id: string; msgId: string }> {
+    const at = Date.now();
+    const msgId = values.message?.id ?? newId("msg");
+    await this.store.db
+      .insertInto("messages")
+      .values({
+        id: msgId,
+        app_id: appId,
+        event_type: "test.event",
+        event_id: null,
+        payload: '{"n":1}',
+        channels: null,
+        tags: null,
+        deliver_at: null,
+        created_at: at,
+        expires_at: at + 90 * 86_400_000,
+        ...values.message,
+      })
+      .execute();
+    const id = values.delivery?.id ?? newId("dlv");
+    await this.store.db
+      .insertInto("deliveries")
+      .values({
+        id,
+        msg_id: msgId,
+        app_id: appId,
+        endpoint_id: endpointId,
+        status: 1,
+        attempt_count: 0,
+        due_at: at,
+        lease_owner: null,
+        last_attempt_at: null,
+        last_status_code: null,
+        next_trigger: 0,
+        created_at: at,
+        updated_at: at,
+        ...values.delivery,
+      })
+      .execute();
+    return { id, msgId };
+  }
+}
