@@ -53,7 +53,7 @@ export class TokenService {
   async ensure(token: string, name: string): Promise<void> {
     const hash = sha256Hex(token);
     if (await this.tokens.findByHash(hash)) return;
-    await this.tokens.insert({
+    await this.tokens.insertIfAbsent({
       id: newId("tok"),
       name,
       token_hash: hash,

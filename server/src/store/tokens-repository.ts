@@ -10,6 +10,15 @@ export class TokensRepository {
     await this.db.insertInto("tokens").values(row).execute();
   }
 
+  /** Inserts unless a token with the same hash exists (instances starting together race here). */
+  async insertIfAbsent(row: TokenRow): Promise<void> {
+    await this.db
+      .insertInto("tokens")
+      .values(row)
+      .onConflict((oc) => oc.column("token_hash").doNothing())
+      .execute();
+  }
+
   async findByHash(hash: string): Promise<TokenRow | undefined> {
     return this.db.selectFrom("tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
   }
