@@ -11,10 +11,10 @@ import { DeliveriesRepository, type DeliveryResult } from "./deliveries-reposito
 import type { DeliveryRow, EndpointRow } from "./schema.js";
 
 /**
- * SQLite always; PostgreSQL too when HOOKRELAY_TEST_POSTGRES_URL is set (each run gets its own
- * schema), e.g. HOOKRELAY_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test.
+ * SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set (each run gets its own
+ * schema), e.g. TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test.
  */
-const dialects = ["sqlite", ...(process.env.HOOKRELAY_TEST_POSTGRES_URL ? ["postgres"] : [])];
+const dialects = ["sqlite", ...(process.env.TEST_POSTGRES_URL ? ["postgres"] : [])];
 
 const DAY = 86_400_000;
 const T0 = 1_700_000_000_000;
@@ -28,7 +28,7 @@ describe.each(dialects)("DeliveriesRepository on %s", (dialect) => {
     const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-deliveries-"));
     if (dialect === "postgres") {
       const schema = `t_${newId("req").slice(4).toLowerCase()}`;
-      const base = process.env.HOOKRELAY_TEST_POSTGRES_URL!;
+      const base = process.env.TEST_POSTGRES_URL!;
       const admin = new pg.Client({ connectionString: base });
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`);

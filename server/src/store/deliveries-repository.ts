@@ -10,8 +10,8 @@ import {
   type DeliveryRow,
   DeliveryStatus,
   type EndpointRow,
-  type MessageRow,
   LATENCY_COLUMNS,
+  type MessageRow,
   type StatsHourlyRow,
 } from "./schema.js";
 

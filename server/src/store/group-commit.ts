@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 
+import { isDatabaseUnavailable } from "./errors.js";
 import type { Database } from "./schema.js";
 
 export interface GroupCommitOptions {
@@ -102,8 +103,10 @@ export class GroupCommit<I, O> {
       );
       batch.forEach((p, i) => p.resolve(results[i] as O));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      // One by one helps only when an item was at fault; with the database unreachable every
+      // retry would wait out its own connect timeout, so the whole batch fails at once (503).
+      if (batch.length === 1 || isDatabaseUnavailable(error)) {
+        for (const p of batch) p.reject(error);
         return;
       }
       for (const p of batch) {

@@ -32,7 +32,9 @@ describe.skipIf(!TEST_POSTGRES_URL)("PostgreSQL store availability", () => {
   }
 
   async function migrations(store: Store): Promise<string[]> {
-    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+      store.db,
+    );
     return rows.map((r) => r.name);
   }
 
@@ -47,7 +49,9 @@ describe.skipIf(!TEST_POSTGRES_URL)("PostgreSQL store availability", () => {
     expect(expected.length).toBeGreaterThanOrEqual(3);
     expect(expected).toContain("0003-stats-counters");
     for (const s of stores) expect(await migrations(s)).toEqual(expected);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from stats_hourly`.execute(stores[1]!.db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from stats_hourly`.execute(
+      stores[1]!.db,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 

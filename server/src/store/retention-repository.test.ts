@@ -28,9 +28,17 @@ describe.each(testStores)("RetentionRepository on %s", (kind) => {
   afterEach(() => t.close());
 
   /** A delivery created (and with an id from) `at`, in the given state. */
-  async function deliveryAt(at: number, status: number, values: { dueAt?: number | null; updatedAt?: number } = {}) {
+  async function deliveryAt(
+    at: number,
+    status: number,
+    values: { dueAt?: number | null; updatedAt?: number } = {},
+  ) {
     return seed.delivery(appId, endpointId, {
-      message: { id: idAt("msg", new Date(at)).slice(0, -4) + newId("msg").slice(-4), created_at: at, expires_at: at + DAY },
+      message: {
+        id: idAt("msg", new Date(at)).slice(0, -4) + newId("msg").slice(-4),
+        created_at: at,
+        expires_at: at + DAY,
+      },
       delivery: {
         id: idAt("dlv", new Date(at)).slice(0, -4) + newId("dlv").slice(-4),
         status,
@@ -64,7 +72,14 @@ describe.each(testStores)("RetentionRepository on %s", (kind) => {
   }
 
   const count = async (table: "attempts" | "deliveries" | "idempotency_keys") =>
-    Number((await t.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it("deletes attempts older than the cutoff, a batch at a time", async () => {
     const d = await deliveryAt(old, DeliveryStatus.success);
@@ -93,7 +108,11 @@ describe.each(testStores)("RetentionRepository on %s", (kind) => {
     expect(left).not.toContain(succeeded.id);
     expect(left).not.toContain(failed.id);
     // The messages themselves stay.
-    const messages = await t.store.db.selectFrom("messages").select("id").where("id", "=", succeeded.msgId).execute();
+    const messages = await t.store.db
+      .selectFrom("messages")
+      .select("id")
+      .where("id", "=", succeeded.msgId)
+      .execute();
     expect(messages).toHaveLength(1);
   });
 

@@ -63,7 +63,12 @@ export class RetentionRepository {
       .deleteFrom("attempts")
       .where("id", "in", () =>
         this.lock(
-          this.db.selectFrom("attempts").select("id").where("created_at", "<", before).orderBy("created_at").limit(limit),
+          this.db
+            .selectFrom("attempts")
+            .select("id")
+            .where("created_at", "<", before)
+            .orderBy("created_at")
+            .limit(limit),
         ),
       )
       .executeTakeFirst();
@@ -112,7 +117,9 @@ export class RetentionRepository {
     return Number(r.numDeletedRows);
   }
 
-  private lock<O>(q: SelectQueryBuilder<Database, keyof Database, O>): SelectQueryBuilder<Database, keyof Database, O> {
+  private lock<O>(
+    q: SelectQueryBuilder<Database, keyof Database, O>,
+  ): SelectQueryBuilder<Database, keyof Database, O> {
     return this.dialect === "postgres" ? q.forUpdate().skipLocked() : q;
   }
 }

@@ -78,10 +78,39 @@ describe.each(testStores)("hourly stats counters on %s", (kind) => {
       // Released untried: no attempt, nothing counted.
       { deliveryId: toB[1]!.delivery.id, endpointId: b!, owner: "w1", next: "release", dueAt: h, at: h + 50 },
     ]);
-    const zero = { lat_10: 0, lat_50: 0, lat_100: 0, lat_250: 0, lat_500: 0, lat_1000: 0, lat_5000: 0, lat_inf: 0 };
+    const zero = {
+      lat_10: 0,
+      lat_50: 0,
+      lat_100: 0,
+      lat_250: 0,
+      lat_500: 0,
+      lat_1000: 0,
+      lat_5000: 0,
+      lat_inf: 0,
+    };
     expect(await counters()).toEqual([
-      { ...zero, endpoint_id: a, hour: h, app_id: appId, success: 3, fail: 0, lat_10: 1, lat_50: 1, lat_1000: 1, latency_max_ms: 700 },
-      { ...zero, endpoint_id: a, hour: h + HOUR, app_id: appId, success: 0, fail: 1, lat_inf: 1, latency_max_ms: 12_000 },
+      {
+        ...zero,
+        endpoint_id: a,
+        hour: h,
+        app_id: appId,
+        success: 3,
+        fail: 0,
+        lat_10: 1,
+        lat_50: 1,
+        lat_1000: 1,
+        latency_max_ms: 700,
+      },
+      {
+        ...zero,
+        endpoint_id: a,
+        hour: h + HOUR,
+        app_id: appId,
+        success: 0,
+        fail: 1,
+        lat_inf: 1,
+        latency_max_ms: 12_000,
+      },
       { ...zero, endpoint_id: b, hour: h, app_id: appId, success: 1, fail: 0, lat_10: 1, latency_max_ms: 2 },
     ]);
 
@@ -99,7 +128,11 @@ describe.each(testStores)("hourly stats counters on %s", (kind) => {
     const broken = result(claimed[1]!, at, true, 5);
     // NOT NULL violation: the batch fails, then this result alone; the other two are written.
     (broken.attempt as { response: string | null }).response = null;
-    const summary = await repo.recordResults([result(claimed[0]!, at, true, 5), broken, result(claimed[2]!, at, false, 5)]);
+    const summary = await repo.recordResults([
+      result(claimed[0]!, at, true, 5),
+      broken,
+      result(claimed[2]!, at, false, 5),
+    ]);
     expect(summary.written).toBe(2);
     const rows = await counters();
     expect(rows).toHaveLength(1);
@@ -142,7 +175,10 @@ describe.each(testStores)("hourly stats counters on %s", (kind) => {
     expect((await overview("week")).attempts).toEqual({ success: 8, fail: 2 });
 
     // The endpoint chart reads the same counters.
-    const latency = await t.app.inject({ url: `/api/v1/app/${appId}/endpoint/${ep}/latency?period=day`, headers: t.auth });
+    const latency = await t.app.inject({
+      url: `/api/v1/app/${appId}/endpoint/${ep}/latency?period=day`,
+      headers: t.auth,
+    });
     expect(latency.statusCode).toBe(200);
     expect(latency.json()).toMatchObject({ success: 8, fail: 2 });
   });

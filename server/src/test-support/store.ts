@@ -50,7 +50,15 @@ export class Seed {
     const id = newId("app");
     await this.store.db
       .insertInto("applications")
-      .values({ id, uid: null, name: "Test", metadata: "{}", throttle_rate: null, created_at: at, updated_at: at })
+      .values({
+        id,
+        uid: null,
+        name: "Test",
+        metadata: "{}",
+        throttle_rate: null,
+        created_at: at,
+        updated_at: at,
+      })
       .execute();
     return id;
   }

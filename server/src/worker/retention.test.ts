@@ -17,7 +17,12 @@ describe.each(testStores)("RetentionJob on %s", (kind) => {
   });
   afterEach(() => t.close());
 
-  const config = { retentionDays: 30, retentionIntervalSeconds: 300, retentionBatchSize: 2, retentionPauseMs: 1 };
+  const config = {
+    retentionDays: 30,
+    retentionIntervalSeconds: 300,
+    retentionBatchSize: 2,
+    retentionPauseMs: 1,
+  };
 
   async function oldData(): Promise<void> {
     const now = Date.now();
@@ -56,9 +61,25 @@ describe.each(testStores)("RetentionJob on %s", (kind) => {
   it("works through every step in batches until nothing is left", async () => {
     await oldData();
     const job = new RetentionJob({ store: t.store, config });
-    expect(await job.runOnce()).toEqual({ payloads: 2, attempts: 5, deliveries: 0, idempotencyKeys: 3, errors: 0 });
-    expect(await job.runOnce()).toEqual({ payloads: 0, attempts: 0, deliveries: 0, idempotencyKeys: 0, errors: 0 });
-    const payloads = await t.store.db.selectFrom("messages").select("payload").where("payload", "is not", null).execute();
+    expect(await job.runOnce()).toEqual({
+      payloads: 2,
+      attempts: 5,
+      deliveries: 0,
+      idempotencyKeys: 3,
+      errors: 0,
+    });
+    expect(await job.runOnce()).toEqual({
+      payloads: 0,
+      attempts: 0,
+      deliveries: 0,
+      idempotencyKeys: 0,
+      errors: 0,
+    });
+    const payloads = await t.store.db
+      .selectFrom("messages")
+      .select("payload")
+      .where("payload", "is not", null)
+      .execute();
     expect(payloads).toHaveLength(1);
   });
 

@@ -102,7 +102,13 @@ export class RetentionJob {
 
   private async run(): Promise<RetentionSummary> {
     const { retentionDays, retentionBatchSize: limit } = this.options.config;
-    const summary: RetentionSummary = { payloads: 0, attempts: 0, deliveries: 0, idempotencyKeys: 0, errors: 0 };
+    const summary: RetentionSummary = {
+      payloads: 0,
+      attempts: 0,
+      deliveries: 0,
+      idempotencyKeys: 0,
+      errors: 0,
+    };
     const started = this.now();
     const cutoff = started - retentionDays * DAY_MS;
     const steps: [keyof Omit<RetentionSummary, "errors">, () => Promise<number>][] = [
@@ -122,7 +128,10 @@ export class RetentionJob {
       }
     } catch (error) {
       summary.errors++;
-      this.options.logger?.error({ err: error, ...summary }, "retention run failed; the next run starts over");
+      this.options.logger?.error(
+        { err: error, ...summary },
+        "retention run failed; the next run starts over",
+      );
       return summary;
     }
     const touched = summary.payloads + summary.attempts + summary.deliveries + summary.idempotencyKeys;

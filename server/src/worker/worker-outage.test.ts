@@ -29,7 +29,11 @@ describe.skipIf(!TEST_POSTGRES_URL)("DeliveryWorker across a PostgreSQL outage",
     cleanups.push(() => schema.drop());
     const proxy = await startTcpProxy(TEST_POSTGRES_URL!);
     cleanups.push(() => proxy.close());
-    const store: Store = await openStore({ dataDir: "/nonexistent", databaseUrl: proxy.through(schema.url), pgPoolSize: 4 });
+    const store: Store = await openStore({
+      dataDir: "/nonexistent",
+      databaseUrl: proxy.through(schema.url),
+      pgPoolSize: 4,
+    });
     cleanups.push(() => store.close());
 
     // Answers after 800 ms, so results come back while the database is cut off.
@@ -67,7 +71,11 @@ describe.skipIf(!TEST_POSTGRES_URL)("DeliveryWorker across a PostgreSQL outage",
     worker.start();
     cleanups.push(() => worker.stop(0));
 
-    const until = async (what: string, probe: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> => {
+    const until = async (
+      what: string,
+      probe: () => boolean | Promise<boolean>,
+      ms = 20_000,
+    ): Promise<void> => {
       const deadline = Date.now() + ms;
       while (!(await probe())) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -75,11 +75,16 @@ describe.skipIf(!TEST_POSTGRES_URL)("two instances on one PostgreSQL", () => {
     const deliveredSeconds = (performance.now() - started) / 1000;
     // Nothing left to send, and what was still being written when the last request arrived is in.
     const deadline = Date.now() + 30_000;
-    while ((await countRows("select count(*) as n from deliveries where status <> 0")) > 0 && Date.now() < deadline) {
+    while (
+      (await countRows("select count(*) as n from deliveries where status <> 0")) > 0 &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
 
-    const missing = sent.acked.flatMap((id) => paths.filter((p) => !receiver.has(id, p)).map((p) => `${id}${p}`));
+    const missing = sent.acked.flatMap((id) =>
+      paths.filter((p) => !receiver.has(id, p)).map((p) => `${id}${p}`),
+    );
     expect(missing).toEqual([]);
     expect(receiver.overlaps).toEqual([]);
     expect(receiver.duplicates()).toBeLessThanOrEqual(expected * 0.01);
@@ -112,7 +117,9 @@ describe.skipIf(!TEST_POSTGRES_URL)("two instances on one PostgreSQL", () => {
       const client = new ApiClient(api.url, api.token, 2);
       clients.push(client);
       expect((await client.post("/api/v1/app", { name: "Wake", uid: "wake" })).status).toBe(201);
-      expect((await client.post("/api/v1/app/wake/endpoint", { url: receiver.url + "/wake" })).status).toBe(201);
+      expect((await client.post("/api/v1/app/wake/endpoint", { url: receiver.url + "/wake" })).status).toBe(
+        201,
+      );
       // Let the worker's first claim and its connect wake-up pass, so it is idle in its long poll.
       await new Promise((r) => setTimeout(r, 1_500));
       await wakeUps(client);
@@ -127,15 +134,21 @@ describe.skipIf(!TEST_POSTGRES_URL)("two instances on one PostgreSQL", () => {
     const latencies: number[] = [];
     for (let i = 0; i < 3; i++) {
       const sentAt = performance.now();
-      const r = await client.post<{ id: string }>("/api/v1/app/wake/msg", { eventType: "wake.test", payload: { i } });
+      const r = await client.post<{ id: string }>("/api/v1/app/wake/msg", {
+        eventType: "wake.test",
+        payload: { i },
+      });
       expect(r.status).toBe(202);
       const deadline = Date.now() + 10_000;
-      while (!receiver.has(r.body.id, "/wake") && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
+      while (!receiver.has(r.body.id, "/wake") && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 5));
       expect(receiver.has(r.body.id, "/wake")).toBe(true);
       latencies.push(performance.now() - sentAt);
       await new Promise((res) => setTimeout(res, 300));
     }
-    console.log(`[multi-instance] API → other-process worker wake-up: ${latencies.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+    console.log(
+      `[multi-instance] API → other-process worker wake-up: ${latencies.map((ms) => ms.toFixed(0)).join(", ")} ms`,
+    );
     expect(Math.max(...latencies)).toBeLessThan(2_000);
   }
 });

@@ -28,7 +28,10 @@ describe.skipIf(!TEST_POSTGRES_URL)("graceful shutdown on PostgreSQL (SIGTERM)",
     await schema?.drop();
   });
 
-  async function query<T extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+  async function query<T extends Record<string, unknown>>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<T[]> {
     const db = new Client({ connectionString: schema!.url });
     await db.connect();
     try {
@@ -58,7 +61,10 @@ describe.skipIf(!TEST_POSTGRES_URL)("graceful shutdown on PostgreSQL (SIGTERM)",
     expect((await api.post("/api/v1/app/term/endpoint", { url: receiver.url + "/t" })).status).toBe(201);
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
-      const r = await api.post<{ id: string }>("/api/v1/app/term/msg", { eventType: "term.test", payload: { i } });
+      const r = await api.post<{ id: string }>("/api/v1/app/term/msg", {
+        eventType: "term.test",
+        payload: { i },
+      });
       expect(r.status).toBe(202);
       ids.push(r.body.id);
     }
@@ -96,7 +102,8 @@ describe.skipIf(!TEST_POSTGRES_URL)("graceful shutdown on PostgreSQL (SIGTERM)",
     const second = await startServer({ env });
     servers.push(second);
     const until = Date.now() + 10_000;
-    while (ids.some((id) => !receiver!.has(id, "/t")) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while (ids.some((id) => !receiver!.has(id, "/t")) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
     const pending = async () =>
       (await query<{ n: number }>("select count(*)::int as n from deliveries where status <> 0"))[0]!.n;
     while ((await pending()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));

@@ -27,7 +27,9 @@ export interface TrackingReceiver {
  *
  * @example const r = await startTrackingReceiver({ delayMs: () => Math.random() * 10 });
  */
-export async function startTrackingReceiver(options: { delayMs?: () => number } = {}): Promise<TrackingReceiver> {
+export async function startTrackingReceiver(
+  options: { delayMs?: () => number } = {},
+): Promise<TrackingReceiver> {
   const counts = new Map<string, number>();
   const inFlight = new Set<string>();
   const overlaps: string[] = [];

@@ -57,5 +57,14 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Kept here, not imported: a migration must not change when application code does. */
-const LATENCY_COLUMNS = ["lat_10", "lat_50", "lat_100", "lat_250", "lat_500", "lat_1000", "lat_5000", "lat_inf"];
+const LATENCY_COLUMNS = [
+  "lat_10",
+  "lat_50",
+  "lat_100",
+  "lat_250",
+  "lat_500",
+  "lat_1000",
+  "lat_5000",
+  "lat_inf",
+];
 const LATENCY_BOUNDS_MS = [10, 50, 100, 250, 500, 1000, 5000];
