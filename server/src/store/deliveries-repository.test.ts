@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
-import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { newId } from "../lib/ids.js";
-import { openStore, type Store } from "./database.js";
+import { TEST_POSTGRES_URL } from "../test-support/postgres.js";
+import { openTestStore, Seed } from "../test-support/store.js";
+import type { Store } from "./database.js";
 import { DeliveriesRepository, type DeliveryResult } from "./deliveries-repository.js";
 import type { DeliveryRow, EndpointRow } from "./schema.js";
 
@@ -14,7 +11,7 @@ import type { DeliveryRow, EndpointRow } from "./schema.js";
  * SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set (each run gets its own
  * schema), e.g. TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test.
  */
-const dialects = ["sqlite", ...(process.env.TEST_POSTGRES_URL ? ["postgres"] : [])];
+const dialects: ("sqlite" | "postgres")[] = TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
 
 const DAY = 86_400_000;
 const T0 = 1_700_000_000_000;
@@ -22,30 +19,14 @@ const T0 = 1_700_000_000_000;
 describe.each(dialects)("DeliveriesRepository on %s", (dialect) => {
   let store: Store;
   let repo: DeliveriesRepository;
+  let seed: Seed;
   let cleanup: () => Promise<void>;
 
   beforeEach(async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-deliveries-"));
-    if (dialect === "postgres") {
-      const schema = `t_${newId("req").slice(4).toLowerCase()}`;
-      const base = process.env.TEST_POSTGRES_URL!;
-      const admin = new pg.Client({ connectionString: base });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const url = `${base}${base.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-      store = await openStore({ databaseUrl: url, dataDir });
-      cleanup = async () => {
-        await store.close();
-        await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-        await admin.end();
-      };
-    } else {
-      store = await openStore({ dataDir });
-      cleanup = async () => {
-        await store.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      };
-    }
+    const t = await openTestStore(dialect);
+    store = t.store;
+    cleanup = t.close;
+    seed = new Seed(store);
     repo = new DeliveriesRepository(store, { endpointDisableAfterMs: 5 * DAY });
   });
 
@@ -53,93 +34,26 @@ describe.each(dialects)("DeliveriesRepository on %s", (dialect) => {
     await cleanup();
   });
 
-  async function app(): Promise<string> {
-    const id = newId("app");
-    await store.db
-      .insertInto("applications")
-      .values({
-        id,
-        uid: null,
-        name: "Test",
-        metadata: "{}",
-        throttle_rate: null,
-        created_at: T0,
-        updated_at: T0,
-      })
-      .execute();
+  // Rows at a fixed instant T0, so claims and retries are driven by the `now` each test passes.
+  const app = (): Promise<string> => seed.app(T0);
+
+  const endpoint = (appId: string, values: Partial<EndpointRow> = {}): Promise<string> =>
+    seed.endpoint(appId, {
+      url: "https://example.com/hook",
+      headers: '{"x-a":"1"}',
+      created_at: T0,
+      updated_at: T0,
+      ...values,
+    });
+
+  async function delivery(appId: string, endpointId: string, values: Partial<DeliveryRow> = {}): Promise<string> {
+    const { id } = await seed.delivery(appId, endpointId, {
+      message: { event_type: "user.created", created_at: T0, expires_at: T0 + 90 * DAY },
+      delivery: { due_at: T0, created_at: T0, updated_at: T0, ...values },
+    });
     return id;
   }
 
-  async function endpoint(appId: string, values: Partial<EndpointRow> = {}): Promise<string> {
-    const id = newId("ep");
-    await store.db
-      .insertInto("endpoints")
-      .values({
-        id,
-        app_id: appId,
-        uid: null,
-        url: "https://example.com/hook",
-        description: "",
-        disabled: 0,
-        event_types: null,
-        channels: null,
-        metadata: "{}",
-        throttle_rate: null,
-        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-        old_secrets: "[]",
-        headers: '{"x-a":"1"}',
-        first_failure_at: null,
-        created_at: T0,
-        updated_at: T0,
-        ...values,
-      })
-      .execute();
-    return id;
-  }
-
-  async function delivery(
-    appId: string,
-    endpointId: string,
-    values: Partial<DeliveryRow> = {},
-  ): Promise<string> {
-    const msgId = newId("msg");
-    await store.db
-      .insertInto("messages")
-      .values({
-        id: msgId,
-        app_id: appId,
-        event_type: "user.created",
-        event_id: null,
-        payload: '{"n":1}',
-        channels: null,
-        tags: null,
-        deliver_at: null,
-        created_at: T0,
-        expires_at: T0 + 90 * DAY,
-      })
-      .execute();
-    const id = newId("dlv");
-    await store.db
-      .insertInto("deliveries")
-      .values({
-        id,
-        msg_id: msgId,
-        app_id: appId,
-        endpoint_id: endpointId,
-        status: 1,
-        attempt_count: 0,
-        due_at: T0,
-        lease_owner: null,
-        last_attempt_at: null,
-        last_status_code: null,
-        next_trigger: 0,
-        created_at: T0,
-        updated_at: T0,
-        ...values,
-      })
-      .execute();
-    return id;
-  }
 
   const row = (id: string) =>
     store.db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
