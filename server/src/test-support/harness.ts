@@ -11,6 +11,14 @@ import { createServices, type Services } from "../services/index.js";
 import { openStore, type Store } from "../store/database.js";
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js";
 
+/**
+ * The store a test gets when it does not name one: SQLite, or PostgreSQL when the vitest project
+ * "server-on-postgres" re-runs the API suites with HOOKRELAY_TEST_STORE=postgres.
+ */
+function defaultKind(): "sqlite" | "postgres" {
+  return process.env.HOOKRELAY_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+}
+
 export interface TestApp {
   app: FastifyInstance;
   services: Services;
@@ -31,7 +39,7 @@ export interface TestApp {
  *
  * @example const t = await startTestApp(); const r = await t.app.inject({ url: "/api/v1/app", headers: t.auth });
  */
-export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" | "postgres" = "sqlite"): Promise<TestApp> {
+export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" | "postgres" = defaultKind()): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-test-"));
   let pgSchema: PgSchema | undefined;
   if (kind === "postgres") {
