@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { ApiException, Svix } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { createPgSchema, type PgSchema, TEST_POSTGRES_URL, testStores } from "../../src/test-support/postgres.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
@@ -9,13 +10,20 @@ import { type ServerProcess, startServer } from "../support/server-process.js";
  * The outbound core end to end: the real server process, the official Svix SDK, and real
  * loopback receivers. Every delivery is verified with the `standardwebhooks` package.
  */
-describe("outbound API through the official Svix SDK", () => {
+describe.each(testStores)("outbound API through the official Svix SDK (%s)", (kind) => {
   let server: ServerProcess;
   let svix: Svix;
+  let schema: PgSchema | undefined;
 
   beforeAll(async () => {
+    if (kind === "postgres") schema = await createPgSchema(TEST_POSTGRES_URL!);
     server = await startServer({
-      env: { HOOKRELAY_RETRY_SCHEDULE: "1,1,1", HOOKRELAY_RETRY_JITTER: "0", HOOKRELAY_SLOW_DOWN_MIN_SECONDS: "0" },
+      env: {
+        HOOKRELAY_RETRY_SCHEDULE: "1,1,1",
+        HOOKRELAY_RETRY_JITTER: "0",
+        HOOKRELAY_SLOW_DOWN_MIN_SECONDS: "0",
+        ...(schema ? { DATABASE_URL: schema.url } : {}),
+      },
     });
     svix = new Svix(server.token, { serverUrl: server.url });
   });
@@ -23,6 +31,7 @@ describe("outbound API through the official Svix SDK", () => {
   afterAll(async () => {
     await server?.stop();
     server?.cleanup();
+    await schema?.drop();
   });
 
   async function endpointWithReceiver(appId: string, filterTypes?: string[]) {
