@@ -3,14 +3,18 @@ import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { Dialect } from "./database.js";
 import type { Database } from "./schema.js";
 
-/** Rows per statement; a batch is cut into these sizes so the same few SQL texts repeat. */
-const CHUNKS = [64, 8, 1];
+/**
+ * Rows per statement at most. Each statement is one round trip to the SQLite thread, and under
+ * load a round trip waits for a turn of a busy event loop, so a batch is written with as few
+ * statements as possible; the SQL texts (one per row count up to this) stay cached.
+ */
+const MAX_ROWS = 64;
 
 /**
  * Multi-row INSERT built as plain SQL text. On the ingest path Kysely's builder (parse,
- * transform, compile of every value) cost more than SQLite took to run the insert; and since
- * batches are cut into fixed sizes (64, 8, 1 rows), the SQL text repeats and the prepared
- * statement cache hits. `columns` fixes the order of values; identifiers are ours, not input.
+ * transform, compile of every value) cost more than SQLite took to run the insert. There is one
+ * SQL text per row count (1–64), so the prepared-statement cache hits. `columns` fixes the
+ * order of values; identifiers are ours, not input.
  *
  * @example await bulkInsert(trx, "sqlite", "deliveries", DELIVERY_COLUMNS, rows)
  */
@@ -22,17 +26,13 @@ export async function bulkInsert<T extends keyof Database & string>(
   rows: readonly Database[T][],
   onConflictDoNothing?: keyof Database[T] & string,
 ): Promise<void> {
-  let offset = 0;
-  for (const size of CHUNKS) {
-    while (rows.length - offset >= size) {
-      const chunk = rows.slice(offset, offset + size);
-      offset += size;
-      const params: unknown[] = [];
-      for (const row of chunk) {
-        for (const c of columns) params.push((row as unknown as Record<string, unknown>)[c]);
-      }
-      await db.executeQuery(CompiledQuery.raw(insertSql(dialect, table, columns, size, onConflictDoNothing), params));
+  for (let offset = 0; offset < rows.length; offset += MAX_ROWS) {
+    const chunk = rows.slice(offset, offset + MAX_ROWS);
+    const params: unknown[] = [];
+    for (const row of chunk) {
+      for (const c of columns) params.push((row as unknown as Record<string, unknown>)[c]);
     }
+    await db.executeQuery(CompiledQuery.raw(insertSql(dialect, table, columns, chunk.length, onConflictDoNothing), params));
   }
 }
 
