@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
+import { CAREEM_SAMPLE_ORDER } from "../test-support/careem-sample.js";
 import { careem } from "./careem.js";
 import { deliveroo } from "./deliveroo.js";
 import { github } from "./github.js";
@@ -16,40 +17,6 @@ import {
 import { stripe } from "./stripe.js";
 import { talabat } from "./talabat.js";
 
-// Careem's sample payload from the integration guide (seed 001, section 2.1), verbatim.
-const CAREEM_ORDER_CREATED = {
-  event_type: "order.created",
-  timestamp: "2024-09-27T10:30:00Z",
-  data: {
-    order: {
-      id: "careem_order_12345",
-      order_number: "ORD-789",
-      status: "confirmed",
-      restaurant_id: "rest_456",
-      customer: { id: "cust_789", name: "Ahmed Ali", phone: "+971501234567", email: "ahmed@example.com" },
-      items: [
-        {
-          id: "item_123",
-          menu_item_id: "menu_456",
-          name: "Chicken Shawarma",
-          quantity: 2,
-          unit_price: "25.00",
-          total_price: "50.00",
-          modifiers: [{ id: "mod_789", name: "Extra Sauce", price: "2.00", quantity: 1 }],
-        },
-      ],
-      total_amount: "52.00",
-      currency: "AED",
-      delivery_address: {
-        formatted_address: "123 Sheikh Zayed Road, Dubai",
-        coordinates: { lat: 25.2048, lng: 55.2708 },
-      },
-      payment_status: "paid",
-      payment_method: "card",
-      created_at: "2024-09-27T10:30:00Z",
-    },
-  },
-};
 
 /** The guide's envelope for the platforms whose samples it does not publish. */
 function envelope(eventType: string | undefined, order: Record<string, unknown> | undefined) {
@@ -62,7 +29,7 @@ function envelope(eventType: string | undefined, order: Record<string, unknown> 
 
 describe("careem normalisation", () => {
   it("maps the guide's sample order to the canonical order", () => {
-    const event = normalizeEvent(careem, "order.created", CAREEM_ORDER_CREATED);
+    const event = normalizeEvent(careem, "order.created", CAREEM_SAMPLE_ORDER);
     expect(event.eventType).toBe("order.created");
     expect(canonicalOrderSchema.parse(event.payload)).toEqual({
       provider: "careem",
@@ -89,14 +56,14 @@ describe("careem normalisation", () => {
       payment: { status: "paid", method: "card" },
       cancellationReason: null,
       createdAt: "2024-09-27T10:30:00Z",
-      original: CAREEM_ORDER_CREATED,
+      original: CAREEM_SAMPLE_ORDER,
     });
   });
 
   it.each(["order.updated", "order.cancelled", "order.delivered"])(
     "keeps %s as its canonical type",
     (type) => {
-      const body = { ...CAREEM_ORDER_CREATED, event_type: type };
+      const body = { ...CAREEM_SAMPLE_ORDER, event_type: type };
       const event = normalizeEvent(
         careem,
         careem.eventType(body, {}, careem.configSchema.parse({ secret: "s" })),

@@ -4,45 +4,12 @@ import { Webhook } from "standardwebhooks";
 import { Svix } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { CAREEM_SAMPLE_ORDER } from "../../src/test-support/careem-sample.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
 const CAREEM_SECRET = "careem_secret_key_client_123";
 
-/** The seed's sample Careem order, as Careem sends it. */
-const ORDER = {
-  event_type: "order.created",
-  timestamp: "2024-09-27T10:30:00Z",
-  data: {
-    order: {
-      id: "careem_order_12345",
-      order_number: "ORD-789",
-      status: "confirmed",
-      restaurant_id: "rest_456",
-      customer: { id: "cust_789", name: "Ahmed Ali", phone: "+971501234567", email: "ahmed@example.com" },
-      items: [
-        {
-          id: "item_123",
-          menu_item_id: "menu_456",
-          name: "Chicken Shawarma",
-          quantity: 2,
-          unit_price: "25.00",
-          total_price: "50.00",
-          modifiers: [{ id: "mod_789", name: "Extra Sauce", price: "2.00", quantity: 1 }],
-        },
-      ],
-      total_amount: "52.00",
-      currency: "AED",
-      delivery_address: {
-        formatted_address: "123 Sheikh Zayed Road, Dubai",
-        coordinates: { lat: 25.2048, lng: 55.2708 },
-      },
-      payment_status: "paid",
-      payment_method: "card",
-      created_at: "2024-09-27T10:30:00Z",
-    },
-  },
-};
 
 /** Careem's scheme written out with node:crypto: hex HMAC-SHA256 of "{timestamp}.{body}". */
 function careemHeaders(body: string, secret = CAREEM_SECRET): Record<string, string> {
@@ -106,7 +73,7 @@ describe("a Careem order reaches the application's endpoint", () => {
     const ingestUrl = source.body.ingestUrl as string;
     expect(ingestUrl).toBe(`${server.url}/webhooks/careem/shawarma-house`);
 
-    const body = JSON.stringify(ORDER);
+    const body = JSON.stringify(CAREEM_SAMPLE_ORDER);
     const forged = await fetch(ingestUrl, {
       method: "POST",
       body,
@@ -142,7 +109,7 @@ describe("a Careem order reaches the application's endpoint", () => {
       ],
       total: { amount: "52.00", currency: "AED" },
       deliveryAddress: { lat: 25.2048, lng: 55.2708 },
-      original: ORDER,
+      original: CAREEM_SAMPLE_ORDER,
     });
 
     // The delivery is an ordinary message: its attempts are on record.
