@@ -1,13 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, sql, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
-import { cachedStatements } from "./sqlite-statement-cache.js";
 import { SqliteThreadDialect } from "./sqlite-thread-dialect.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -27,8 +25,6 @@ export interface StoreOptions {
   pgConnectTimeoutMs?: number;
   /** PostgreSQL: `statement_timeout` of every pooled connection; 0 = none. */
   pgStatementTimeoutMs?: number;
-  /** SQLite only: a file name inside dataDir, or ":memory:". */
-  sqliteFile?: string;
   /**
    * SQLite only. "full" (default): a returned commit survives power loss. "normal": it survives
    * a crash of the process (kill -9) but the last commits may be lost if the machine loses power.
@@ -37,9 +33,9 @@ export interface StoreOptions {
 }
 
 /**
- * Opens the store and brings its schema up to date. SQLite runs in WAL mode with
- * synchronous=FULL: a commit that has returned survives a crash of the process and of the
- * machine, which is what a 202 promises.
+ * Opens the store and brings its schema up to date. SQLite runs in WAL mode, its connection in
+ * a worker thread (ADR 3), with synchronous=FULL unless told otherwise: a commit that has
+ * returned survives a crash of the process and of the machine, which is what a 202 promises.
  *
  * @example const store = await openStore({ dataDir: "./data" });
  */
@@ -81,18 +77,11 @@ async function runMigrations(db: Kysely<Database>, migrationTableSchema: string 
 }
 
 function openSqlite(options: StoreOptions): Store {
-  const file = options.sqliteFile ?? "hookrelay.db";
-  const synchronous = options.sqliteSynchronous ?? "full";
-  if (file === ":memory:") {
-    // An in-memory database cannot be shared with a thread; it serves only throwaway uses.
-    const sqlite = new SqliteDatabase(":memory:");
-    sqlite.pragma("foreign_keys = ON");
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
-    return { db, dialect: "sqlite", close: () => db.destroy() };
-  }
   mkdirSync(options.dataDir, { recursive: true });
-  const path = join(options.dataDir, file);
-  const db = new Kysely<Database>({ dialect: new SqliteThreadDialect({ path, synchronous }) });
+  const path = join(options.dataDir, "hookrelay.db");
+  const db = new Kysely<Database>({
+    dialect: new SqliteThreadDialect({ path, synchronous: options.sqliteSynchronous ?? "full" }),
+  });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
