@@ -10,6 +10,13 @@ describe("TtlCache", () => {
     expect(c.get("a", 1_100)).toBeUndefined();
   });
 
+  it("expires an entry earlier when given its own end", () => {
+    const c = new TtlCache<string, number>(100);
+    c.set("a", 1, 1_000, 1_020);
+    expect(c.get("a", 1_019)).toBe(1);
+    expect(c.get("a", 1_020)).toBeUndefined();
+  });
+
   it("drops the oldest entry past its capacity", () => {
     const c = new TtlCache<string, number>(1_000, 2);
     c.set("a", 1, 0);

@@ -22,11 +22,12 @@ export class TtlCache<K, V> {
     return entry.value;
   }
 
-  set(key: K, value: V, now = Date.now()): V {
+  /** Stores `value` until `now + ttlMs`, or until `until` when that comes sooner. */
+  set(key: K, value: V, now = Date.now(), until = Infinity): V {
     if (this.entries.size >= this.capacity && !this.entries.has(key)) {
       this.entries.delete(this.entries.keys().next().value!);
     }
-    this.entries.set(key, { value, until: now + this.ttlMs });
+    this.entries.set(key, { value, until: Math.min(now + this.ttlMs, until) });
     return value;
   }
 

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
+import { TtlCache } from "../lib/ttl-cache.js";
 import type { TokensRepository } from "../store/tokens-repository.js";
 
 export interface Principal {
@@ -28,7 +29,8 @@ const CACHE_TTL_MS = 5_000;
  * authenticates; a revocation therefore takes effect within CACHE_TTL_MS on every instance.
  */
 export class TokenService {
-  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  /** Principal by token hash; null remembers an unknown or revoked token for as long. */
+  private readonly cache = new TtlCache<string, Principal | null>(CACHE_TTL_MS);
 
   constructor(private readonly tokens: TokensRepository) {}
 
@@ -73,17 +75,12 @@ export class TokenService {
     if (!token) throw ApiError.unauthorized("Missing bearer token");
     const hash = sha256Hex(token);
     const now = Date.now();
-    const cached = this.cache.get(hash);
-    let principal: Principal | null;
-    if (cached && cached.until > now) {
-      principal = cached.principal;
-    } else {
+    let principal = this.cache.get(hash, now);
+    if (principal === undefined) {
       const row = await this.tokens.findByHash(hash);
       const valid = row && row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
       principal = valid ? { tokenId: row.id, appId: row.app_id } : null;
-      const until = Math.min(now + CACHE_TTL_MS, row?.expires_at ?? Infinity);
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(hash, { principal, until });
+      this.cache.set(hash, principal, now, row?.expires_at ?? Infinity);
     }
     if (!principal) throw ApiError.unauthorized();
     return principal;
