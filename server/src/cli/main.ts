@@ -49,7 +49,7 @@ token
     try {
       let appId: string | null = null;
       if (opts.app) {
-        const app = await new ApplicationsRepository(store.db).find(opts.app);
+        const app = await new ApplicationsRepository(store.db, store.endpointRoutes).find(opts.app);
         if (!app) throw new Error(`no application ${opts.app}`);
         appId = app.id;
       }

@@ -52,34 +52,31 @@ export interface Services {
 export function createServices(store: Store, config: Config, wakeup: Wakeup): Services {
   const { db } = store;
   const secretBox = new SecretBox(config.secretKey);
-  const messagesRepo = new MessagesRepository(db, store.dialect);
-  const inboundRequests = new InboundRequestsRepository(db, store.dialect);
+  const messagesRepo = new MessagesRepository(store);
+  const inboundRequests = new InboundRequestsRepository(store);
   const writer = new GroupCommit<NewMessage, InsertResult>(
-    db,
     {
       maxWaitMs: config.groupCommitMaxWaitMs,
       maxBatch: config.groupCommitMaxBatch,
       concurrency: store.dialect === "sqlite" ? 1 : 4,
     },
-    // Messages from inbound webhooks are de-duplicated inside the batch's transaction.
-    (trx, items) =>
-      inboundRequests.insertDeduplicated(trx, items, (t, i) => messagesRepo.insertBatch(t, i), DEDUPE_WINDOW_MS),
+    // Messages from inbound webhooks are de-duplicated in front of the batch, committed with it.
+    (items) => inboundRequests.insertDeduplicated(items, (i) => messagesRepo.prepareBatch(i), DEDUPE_WINDOW_MS),
   );
   const tokens = new TokenService(new TokensRepository(db));
-  const applications = new ApplicationService(new ApplicationsRepository(db));
+  const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes));
   const eventTypes = new EventTypeService(new EventTypesRepository(db));
-  const endpoints = new EndpointService(new EndpointsRepository(db), applications, secretBox, config);
+  const endpoints = new EndpointService(new EndpointsRepository(db, store.endpointRoutes), applications, secretBox, config);
   const messages = new MessageService(messagesRepo, applications, writer, wakeup);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
   const inboundLog = new GroupCommit<InboundRequestRow, void>(
-    db,
     {
       maxWaitMs: config.groupCommitMaxWaitMs,
       maxBatch: config.groupCommitMaxBatch,
       concurrency: store.dialect === "sqlite" ? 1 : 2,
     },
-    (trx, rows) => inboundRequests.insertBatch(trx, rows),
+    (rows) => inboundRequests.insertBatch(rows),
   );
   const sources = new SourceService(new SourcesRepository(db), applications, secretBox);
   const inbound = new InboundService({

@@ -1,11 +1,16 @@
 import type { Kysely } from "kysely";
 
 import type { Page } from "../api/common.js";
-import { type PageRequest,paginate } from "./paginate.js";
+import type { EndpointRoutes } from "./endpoint-routes.js";
+import { type PageRequest, paginate } from "./paginate.js";
 import type { ApplicationRow, Database } from "./schema.js";
 
 export class ApplicationsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Dropped when an application (and with it its endpoints) is deleted. */
+    private readonly routes: EndpointRoutes,
+  ) {}
 
   /** By id (`app_…`) or by uid. */
   async find(idOrUid: string): Promise<ApplicationRow | undefined> {
@@ -35,5 +40,6 @@ export class ApplicationsRepository {
       await trx.deleteFrom("endpoints").where("app_id", "=", id).execute();
       await trx.deleteFrom("applications").where("id", "=", id).execute();
     });
+    this.routes.invalidate();
   }
 }

@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, sql } from "kysely";
+import { type CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, type QueryResult, sql } from "kysely";
 import pg from "pg";
 
+import { EndpointRoutes } from "./endpoint-routes.js";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 import { SqliteThreadDialect } from "./sqlite-thread-dialect.js";
@@ -13,6 +14,14 @@ export type Dialect = "sqlite" | "postgres";
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * Runs the statements in one transaction, all or nothing, and returns their results in
+   * order. For writes whose statements are all known up front (the group-commit batches): on
+   * SQLite they travel to the database thread as one message instead of a round trip each.
+   */
+  atomic(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]>;
+  /** The fan-out cache of this handle: every repository writing endpoints drops it. */
+  endpointRoutes: EndpointRoutes;
   close(): Promise<void>;
 }
 
@@ -79,10 +88,15 @@ async function runMigrations(db: Kysely<Database>, migrationTableSchema: string 
 function openSqlite(options: StoreOptions): Store {
   mkdirSync(options.dataDir, { recursive: true });
   const path = join(options.dataDir, "hookrelay.db");
-  const db = new Kysely<Database>({
-    dialect: new SqliteThreadDialect({ path, synchronous: options.sqliteSynchronous ?? "full" }),
-  });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  const dialect = new SqliteThreadDialect({ path, synchronous: options.sqliteSynchronous ?? "full" });
+  const db = new Kysely<Database>({ dialect });
+  return {
+    db,
+    dialect: "sqlite",
+    atomic: (queries) => dialect.runAtomic(queries),
+    endpointRoutes: new EndpointRoutes(db),
+    close: () => db.destroy(),
+  };
 }
 
 /**
@@ -117,5 +131,11 @@ function openPostgres(options: StoreOptions): Store {
   // on release because it is no longer queryable.
   pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: "postgres", close: () => db.destroy() };
+  const atomic = (queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]> =>
+    queries.length === 0 ? Promise.resolve([]) : db.transaction().execute(async (trx) => {
+      const results: QueryResult<unknown>[] = [];
+      for (const q of queries) results.push(await trx.executeQuery(q));
+      return results;
+    });
+  return { db, dialect: "postgres", atomic, endpointRoutes: new EndpointRoutes(db), close: () => db.destroy() };
 }

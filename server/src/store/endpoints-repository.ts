@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 
 import type { Page } from "../api/common.js";
 import { parseJson } from "../lib/json.js";
+import type { EndpointRoutes } from "./endpoint-routes.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import type { Database, EndpointRow } from "./schema.js";
 
@@ -29,12 +30,16 @@ export type EndpointVersion = Partial<Pick<EndpointRow, "secret" | "old_secrets"
 
 /**
  * Endpoints of an application. Lookups are always scoped to the application, so an endpoint id
- * from another tenant is simply not found.
+ * from another tenant is simply not found. Every write drops the fan-out cache
+ * ({@link EndpointRoutes}), so messages accepted after it see the change.
  *
- * @example await new EndpointsRepository(db).find(app.id, "ep_…")
+ * @example await new EndpointsRepository(store.db, store.endpointRoutes).find(app.id, "ep_…")
  */
 export class EndpointsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly routes: EndpointRoutes,
+  ) {}
 
   /** By id (`ep_…`) or by uid, within one application. */
   async find(appId: string, idOrUid: string): Promise<EndpointRow | undefined> {
@@ -55,10 +60,12 @@ export class EndpointsRepository {
   /** Throws a unique violation when the uid is taken in the application. */
   async insert(row: EndpointRow): Promise<void> {
     await this.db.insertInto("endpoints").values(row).execute();
+    this.routes.invalidate();
   }
 
   async update(id: string, values: Partial<EndpointRow>): Promise<void> {
     await this.db.updateTable("endpoints").set(values).where("id", "=", id).execute();
+    this.routes.invalidate();
   }
 
   /**
@@ -72,12 +79,14 @@ export class EndpointsRepository {
       q = q.where(column, "=", value);
     }
     const result = await q.executeTakeFirst();
+    this.routes.invalidate();
     return Number(result.numUpdatedRows) > 0;
   }
 
   /** Deletes the endpoint only: its deliveries and attempts stay as history. */
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom("endpoints").where("id", "=", id).execute();
+    this.routes.invalidate();
   }
 
   async list(appId: string, page: PageRequest): Promise<Page<EndpointRow>> {

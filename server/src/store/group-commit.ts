@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
-
 import { isDatabaseUnavailable } from "./errors.js";
-import type { Database } from "./schema.js";
 
 export interface GroupCommitOptions {
   /** How long the first request of a batch waits for company, in ms (0 = next tick). */
@@ -12,7 +9,8 @@ export interface GroupCommitOptions {
   concurrency: number;
 }
 
-type Handler<I, O> = (trx: Transaction<Database>, items: I[]) => Promise<O[]>;
+/** Writes a batch in one transaction (all or nothing) and returns one result per item. */
+type Handler<I, O> = (items: I[]) => Promise<O[]>;
 
 interface Pending<I, O> {
   item: I;
@@ -30,8 +28,8 @@ interface Pending<I, O> {
  * transaction so a single bad item cannot fail its neighbours.
  *
  * @example
- * const writer = new GroupCommit(db, { maxWaitMs: 1, maxBatch: 500, concurrency: 1 },
- *   async (trx, rows) => { await trx.insertInto("messages").values(rows).execute(); return rows.map(() => true); });
+ * const writer = new GroupCommit({ maxWaitMs: 1, maxBatch: 500, concurrency: 1 },
+ *   async (rows) => { await store.atomic(insertQueries("sqlite", "messages", MESSAGE_COLUMNS, rows)); return rows.map(() => true); });
  * await writer.submit(row);
  */
 export class GroupCommit<I, O> {
@@ -40,7 +38,6 @@ export class GroupCommit<I, O> {
   private running = 0;
 
   constructor(
-    private readonly db: Kysely<Database>,
     private readonly options: GroupCommitOptions,
     private readonly handler: Handler<I, O>,
   ) {}
@@ -95,12 +92,7 @@ export class GroupCommit<I, O> {
 
   private async write(batch: Pending<I, O>[]): Promise<void> {
     try {
-      const results = await this.db.transaction().execute((trx) =>
-        this.handler(
-          trx,
-          batch.map((p) => p.item),
-        ),
-      );
+      const results = await this.handler(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i] as O));
     } catch (error) {
       // One by one helps only when an item was at fault; with the database unreachable every
@@ -111,7 +103,7 @@ export class GroupCommit<I, O> {
       }
       for (const p of batch) {
         try {
-          const [result] = await this.db.transaction().execute((trx) => this.handler(trx, [p.item]));
+          const [result] = await this.handler([p.item]);
           p.resolve(result as O);
         } catch (itemError) {
           p.reject(itemError);

@@ -20,9 +20,9 @@ describe.each(testStores)("inbound repositories on %s", (kind) => {
 
   beforeAll(async () => {
     t = await startTestApp({}, kind);
-    requests = new InboundRequestsRepository(t.store.db, t.store.dialect);
+    requests = new InboundRequestsRepository(t.store);
     sources = new SourcesRepository(t.store.db);
-    messages = new MessagesRepository(t.store.db, t.store.dialect);
+    messages = new MessagesRepository(t.store);
     appId = newId("app");
     await t.store.db
       .insertInto("applications")
@@ -84,7 +84,7 @@ describe.each(testStores)("inbound repositories on %s", (kind) => {
   }
 
   async function insert(...rows: InboundRequestRow[]): Promise<void> {
-    await t.store.db.transaction().execute((trx) => requests.insertBatch(trx, rows));
+    await requests.insertBatch(rows);
   }
 
   it("round-trips a row exactly, fractional milliseconds and non-ASCII text included", async () => {
@@ -127,12 +127,7 @@ describe.each(testStores)("inbound repositories on %s", (kind) => {
       };
     }
 
-    const write = (items: NewMessage[]) =>
-      t.store.db
-        .transaction()
-        .execute((trx) =>
-          requests.insertDeduplicated(trx, items, (tx, i) => messages.insertBatch(tx, i), WINDOW),
-        );
+    const write = (items: NewMessage[]) => requests.insertDeduplicated(items, (i) => messages.prepareBatch(i), WINDOW);
 
     it("answers a copy within the window with the first copy's message and writes nothing for it", async () => {
       const s = await source();

@@ -1,13 +1,13 @@
-import type { Kysely, Transaction } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 
 import type { Page } from "../api/common.js";
-import { bulkInsert } from "./bulk-insert.js";
-import type { Dialect } from "./database.js";
-import type { InsertResult, NewMessage } from "./messages-repository.js";
+import type { Dialect, Store } from "./database.js";
+import { insertQueries } from "./insert-queries.js";
+import type { InsertResult, NewMessage, PreparedBatch } from "./messages-repository.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import type { Database, InboundRequestRow, InboundStatus } from "./schema.js";
 
-/** Every column, in insert order (for {@link bulkInsert}). */
+/** Every column, in insert order (for {@link insertQueries}). */
 export const INBOUND_REQUEST_COLUMNS = [
   "id",
   "source_id",
@@ -96,45 +96,50 @@ export const PROCESSING_SAMPLE = 50_000;
  * @example const page = await repo.list({ sourceId, status: "rejected" }, { limit: 50 });
  */
 export class InboundRequestsRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
-  ) {}
+  private readonly db: Kysely<Database>;
+  private readonly dialect: Dialect;
 
-  /** Inserts log rows inside a group-commit transaction; one result per row. */
-  async insertBatch(trx: Transaction<Database>, rows: InboundRequestRow[]): Promise<void[]> {
-    await bulkInsert(trx, this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, rows);
+  constructor(private readonly store: Store) {
+    this.db = store.db;
+    this.dialect = store.dialect;
+  }
+
+  /** Inserts a group-commit batch of log rows in one transaction; one result per row. */
+  async insertBatch(rows: InboundRequestRow[]): Promise<void[]> {
+    await this.store.atomic(insertQueries(this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, rows));
     return rows.map(() => undefined);
   }
 
   /**
-   * The message writer's batch handler with inbound de-duplication in front, inside the same
-   * transaction: an item whose `inboundRequest.dedupe_key` is held by an accepted request of
-   * the same source received less than `windowMs` before it is answered `duplicate_inbound` and
-   * not written; a holder past the window gives its key up to the new copy. Copies within one
-   * batch are caught the same way.
+   * The message writer's batch handler with inbound de-duplication in front: an item whose
+   * `inboundRequest.dedupe_key` is held by an accepted request of the same source received less
+   * than `windowMs` before it is answered `duplicate_inbound` and not written; a holder past
+   * the window gives its key up to the new copy. Copies within one batch are caught the same
+   * way. The key releases and the batch's own statements commit together.
    *
    * One query per batch rather than one read per webhook before it: a read on the ingest path
-   * waits for the commit in flight, which would double every webhook's latency. On SQLite (a
-   * single writer) check and insert are atomic; on PostgreSQL two batches committing at once
-   * are still kept apart by the unique index, and the later one fails with a unique violation.
+   * waits for the commit in flight, which would double every webhook's latency. On SQLite the
+   * message writer is the only writer of held keys and runs one batch at a time, so check and
+   * insert cannot be overtaken; on PostgreSQL two batches committing at once are still kept
+   * apart by the unique index, and the later one fails with a unique violation.
    *
-   * @example new GroupCommit(db, options, (trx, items) => inbound.insertDeduplicated(trx, items, insertBatch, DAY_MS))
+   * @example new GroupCommit(options, (items) => inbound.insertDeduplicated(items, (i) => messages.prepareBatch(i), DAY_MS))
    */
   async insertDeduplicated(
-    trx: Transaction<Database>,
     items: NewMessage[],
-    insert: (trx: Transaction<Database>, items: NewMessage[]) => Promise<InsertResult[]>,
+    prepare: (items: NewMessage[]) => Promise<PreparedBatch>,
     windowMs: number,
   ): Promise<InsertResult[]> {
     const keyed = items.flatMap((i) => (i.inboundRequest?.dedupe_key != null ? [i.inboundRequest] : []));
-    if (keyed.length === 0) return insert(trx, items);
-    const holders = await trx
-      .selectFrom("inbound_requests")
-      .select(["id", "source_id", "dedupe_key", "msg_id", "received_at"])
-      .where("source_id", "in", [...new Set(keyed.map((r) => r.source_id))])
-      .where("dedupe_key", "in", [...new Set(keyed.map((r) => r.dedupe_key!))])
-      .execute();
+    const holders =
+      keyed.length === 0
+        ? []
+        : await this.db
+            .selectFrom("inbound_requests")
+            .select(["id", "source_id", "dedupe_key", "msg_id", "received_at"])
+            .where("source_id", "in", [...new Set(keyed.map((r) => r.source_id))])
+            .where("dedupe_key", "in", [...new Set(keyed.map((r) => r.dedupe_key!))])
+            .execute();
     // id null: held by an item of this batch, nothing to release.
     const held = new Map<string, { id: string | null; msg_id: string | null; received_at: number }>(
       holders.map((h) => [`${h.source_id}\n${h.dedupe_key}`, h]),
@@ -158,15 +163,13 @@ export class InboundRequestsRepository {
       pass.push(item);
       passIndex.push(index);
     });
+    const queries: CompiledQuery[] = [];
     if (release.length > 0) {
-      await trx
-        .updateTable("inbound_requests")
-        .set({ dedupe_key: null })
-        .where("id", "in", release)
-        .execute();
+      queries.push(this.db.updateTable("inbound_requests").set({ dedupe_key: null }).where("id", "in", release).compile());
     }
-    const inserted = pass.length > 0 ? await insert(trx, pass) : [];
-    inserted.forEach((result, j) => (results[passIndex[j]!] = result));
+    const prepared = pass.length > 0 ? await prepare(pass) : { queries: [], results: [] };
+    await this.store.atomic([...queries, ...prepared.queries]);
+    prepared.results.forEach((result, j) => (results[passIndex[j]!] = result));
     return results;
   }
 

@@ -1,11 +1,13 @@
-import type { Kysely, Transaction } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 
 import type { Page } from "../api/common.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
-import { bulkInsert } from "./bulk-insert.js";
-import type { Dialect } from "./database.js";
+import type { Dialect, Store } from "./database.js";
+import type { EndpointRoutes } from "./endpoint-routes.js";
+import { isUniqueViolation } from "./errors.js";
 import { INBOUND_REQUEST_COLUMNS } from "./inbound-requests-repository.js";
+import { insertQueries } from "./insert-queries.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import {
   type Database,
@@ -70,11 +72,10 @@ const DELIVERY_COLUMNS = [
 
 const IDEMPOTENCY_COLUMNS = ["key", "status_code", "body", "created_at", "expires_at"] as const satisfies readonly (keyof IdempotencyRow)[];
 
-interface EndpointFilterRow {
-  id: string;
-  app_id: string;
-  event_types: string | null;
-  channels: string | null;
+/** A batch ready to commit: its statements, and each item's result once they have run. */
+export interface PreparedBatch {
+  queries: CompiledQuery[];
+  results: InsertResult[];
 }
 
 /** Does an endpoint with these filters receive this message? Svix semantics: no filter = everything. */
@@ -92,17 +93,46 @@ export function endpointMatches(
 }
 
 /**
- * Messages and the fan-out into deliveries. `insertBatch` is the ingest hot path: it runs
- * inside a group-commit transaction and writes many messages, their delivery rows and their
- * idempotency records with a handful of multi-row statements.
+ * Messages and the fan-out into deliveries. `insertBatch` is the ingest hot path: it writes many
+ * messages, their delivery rows and their idempotency records with a handful of multi-row
+ * statements, committed together in one round trip to the database ({@link Store.atomic}).
+ *
+ * What the statements depend on is read first, outside that transaction: the enabled endpoints
+ * (from {@link EndpointRoutes}) and, only when the batch carries eventIds, which of them are
+ * taken. On SQLite the group-commit writer is the only writer of messages and runs one batch at
+ * a time, so nothing can change in between; on PostgreSQL, where batches commit concurrently,
+ * the unique index on (app_id, event_id) has the last word, and a batch that loses a race fails
+ * as a whole and is retried item by item.
  */
 export class MessagesRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect,
-  ) {}
+  private readonly db: Kysely<Database>;
+  private readonly dialect: Dialect;
+  private readonly routes: EndpointRoutes;
 
-  async insertBatch(trx: Transaction<Database>, items: NewMessage[]): Promise<InsertResult[]> {
+  constructor(private readonly store: Store) {
+    this.db = store.db;
+    this.dialect = store.dialect;
+    this.routes = store.endpointRoutes;
+  }
+
+  async insertBatch(items: NewMessage[]): Promise<InsertResult[]> {
+    const batch = await this.prepareBatch(items);
+    try {
+      await this.store.atomic(batch.queries);
+    } catch (error) {
+      // PostgreSQL: a message with the same eventId committed after our read. Read again, so
+      // the loser is answered as the duplicate it is.
+      if (items.length === 1 && items[0]!.message.event_id !== null && isUniqueViolation(error)) {
+        const again = await this.prepareBatch(items);
+        if (!again.results[0]?.ok) return again.results;
+      }
+      throw error;
+    }
+    return batch.results;
+  }
+
+  /** Reads what the batch depends on and builds its statements; writes nothing. */
+  async prepareBatch(items: NewMessage[]): Promise<PreparedBatch> {
     const results: InsertResult[] = new Array(items.length);
     const appIds = [...new Set(items.map((i) => i.message.app_id))];
 
@@ -110,7 +140,7 @@ export class MessagesRepository {
     const withEventId = items.filter((i) => i.message.event_id !== null);
     const taken = new Set<string>();
     if (withEventId.length > 0) {
-      const existing = await trx
+      const existing = await this.db
         .selectFrom("messages")
         .select(["app_id", "event_id"])
         .where("app_id", "in", appIds)
@@ -118,14 +148,7 @@ export class MessagesRepository {
         .execute();
       for (const row of existing) taken.add(`${row.app_id}\n${row.event_id}`);
     }
-
-    const endpoints = await trx
-      .selectFrom("endpoints")
-      .select(["id", "app_id", "event_types", "channels"])
-      .where("app_id", "in", appIds)
-      .where("disabled", "=", 0)
-      .execute();
-    const byApp = groupEndpoints(endpoints);
+    const byApp = await this.routes.forApps(appIds);
 
     const messages: MessageRow[] = [];
     const deliveries: DeliveryRow[] = [];
@@ -155,13 +178,15 @@ export class MessagesRepository {
       results[index] = { ok: true, deliveries: count };
     });
 
-    await bulkInsert(trx, this.dialect, "messages", MESSAGE_COLUMNS, messages);
-    await bulkInsert(trx, this.dialect, "deliveries", DELIVERY_COLUMNS, deliveries);
-    // A unique violation here (a redelivery accepted concurrently) fails the batch; the group
-    // commit then retries item by item and only the late copy fails.
-    await bulkInsert(trx, this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, inbound);
-    await bulkInsert(trx, this.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, idempotency, "key");
-    return results;
+    const queries = [
+      ...insertQueries(this.dialect, "messages", MESSAGE_COLUMNS, messages),
+      ...insertQueries(this.dialect, "deliveries", DELIVERY_COLUMNS, deliveries),
+      // A unique violation here (a redelivery accepted concurrently) fails the batch; the group
+      // commit then retries item by item and only the late copy fails.
+      ...insertQueries(this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, inbound),
+      ...insertQueries(this.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, idempotency, "key"),
+    ];
+    return { queries, results };
   }
 
   async find(appId: string, idOrEventId: string): Promise<MessageRow | undefined> {
@@ -213,24 +238,4 @@ function newDelivery(message: MessageRow, endpointId: string): DeliveryRow {
     created_at: message.created_at,
     updated_at: message.created_at,
   };
-}
-
-interface ParsedEndpoint {
-  id: string;
-  eventTypes: string[] | null;
-  channels: string[] | null;
-}
-
-function groupEndpoints(rows: EndpointFilterRow[]): Map<string, ParsedEndpoint[]> {
-  const map = new Map<string, ParsedEndpoint[]>();
-  for (const row of rows) {
-    const list = map.get(row.app_id) ?? [];
-    list.push({
-      id: row.id,
-      eventTypes: parseJson<string[] | null>(row.event_types, null),
-      channels: parseJson<string[] | null>(row.channels, null),
-    });
-    map.set(row.app_id, list);
-  }
-  return map;
 }

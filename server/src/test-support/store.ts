@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { afterEach, beforeEach } from "vitest";
+
 import { newId } from "../lib/ids.js";
 import { openStore, type Store, type StoreOptions } from "../store/database.js";
 import type { DeliveryRow, EndpointRow, MessageRow } from "../store/schema.js";
@@ -38,6 +40,36 @@ export async function openTestStore(
       await store.close();
       await schema?.drop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fresh store (and a {@link Seed} on it) for every test of the calling `describe`, closed
+ * after each. Read the fields inside tests, not at definition time.
+ *
+ * @example const t = storePerTest("sqlite"); it("…", async () => { await t.seed.app(); });
+ */
+export function storePerTest(kind: "sqlite" | "postgres"): { readonly store: Store; readonly seed: Seed } {
+  let current: { store: Store; seed: Seed; close(): Promise<void> } | undefined;
+  beforeEach(async () => {
+    const t = await openTestStore(kind);
+    current = { store: t.store, seed: new Seed(t.store), close: t.close };
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const get = () => {
+    if (!current) throw new Error("storePerTest: read the store inside a test");
+    return current;
+  };
+  return {
+    get store() {
+      return get().store;
+    },
+    get seed() {
+      return get().seed;
     },
   };
 }

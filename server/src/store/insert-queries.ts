@@ -1,39 +1,40 @@
-import { CompiledQuery, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery } from "kysely";
 
 import type { Dialect } from "./database.js";
 import type { Database } from "./schema.js";
 
 /**
- * Rows per statement at most. Each statement is one round trip to the SQLite thread, and under
- * load a round trip waits for a turn of a busy event loop, so a batch is written with as few
- * statements as possible; the SQL texts (one per row count up to this) stay cached.
+ * Rows per statement at most. Fewer, larger statements cost less to run than one per row; the
+ * SQL texts (one per row count up to this) stay cached.
  */
 const MAX_ROWS = 64;
 
 /**
- * Multi-row INSERT built as plain SQL text. On the ingest path Kysely's builder (parse,
- * transform, compile of every value) cost more than SQLite took to run the insert. There is one
- * SQL text per row count (1–64), so the prepared-statement cache hits. `columns` fixes the
- * order of values; identifiers are ours, not input.
+ * Multi-row INSERTs built as plain SQL text, returned for {@link Store.atomic} to run with the
+ * rest of a batch. On the ingest path Kysely's builder (parse, transform, compile of every
+ * value) cost more than SQLite took to run the insert. There is one SQL text per row count
+ * (1–64), so the prepared-statement cache hits. `columns` fixes the order of values;
+ * identifiers are ours, not input.
  *
- * @example await bulkInsert(trx, "sqlite", "deliveries", DELIVERY_COLUMNS, rows)
+ * @example await store.atomic([...insertQueries("sqlite", "deliveries", DELIVERY_COLUMNS, rows)])
  */
-export async function bulkInsert<T extends keyof Database & string>(
-  db: Kysely<Database> | Transaction<Database>,
+export function insertQueries<T extends keyof Database & string>(
   dialect: Dialect,
   table: T,
   columns: readonly (keyof Database[T] & string)[],
   rows: readonly Database[T][],
   onConflictDoNothing?: keyof Database[T] & string,
-): Promise<void> {
+): CompiledQuery[] {
+  const queries: CompiledQuery[] = [];
   for (let offset = 0; offset < rows.length; offset += MAX_ROWS) {
     const chunk = rows.slice(offset, offset + MAX_ROWS);
     const params: unknown[] = [];
     for (const row of chunk) {
       for (const c of columns) params.push((row as unknown as Record<string, unknown>)[c]);
     }
-    await db.executeQuery(CompiledQuery.raw(insertSql(dialect, table, columns, chunk.length, onConflictDoNothing), params));
+    queries.push(CompiledQuery.raw(insertSql(dialect, table, columns, chunk.length, onConflictDoNothing), params));
   }
+  return queries;
 }
 
 const sqlCache = new Map<string, string>();
