@@ -14,12 +14,13 @@ import type { Principal } from "./tokens.js";
 
 const DAY_MS = 86_400_000;
 
-export function toMessageOut(row: MessageRow, withContent = true): MessageOut {
+/** `payload`: the row's payload already parsed, when the caller has it (spares a JSON.parse). */
+export function toMessageOut(row: MessageRow, withContent = true, payload?: Record<string, unknown>): MessageOut {
   return {
     id: row.id,
     eventType: row.event_type,
     eventId: row.event_id,
-    payload: withContent ? parseJson<Record<string, unknown>>(row.payload, {}) : {},
+    payload: withContent ? (payload ?? parseJson<Record<string, unknown>>(row.payload, {})) : {},
     channels: parseJson<string[] | null>(row.channels, null),
     tags: parseJson<string[] | null>(row.tags, null),
     deliverAt: row.deliver_at !== null ? Iso(row.deliver_at) : null,
@@ -66,7 +67,7 @@ export class MessageService {
       created_at: now,
       expires_at: now + retentionMs,
     };
-    const out = toMessageOut(row, options.withContent ?? true);
+    const out = toMessageOut(row, options.withContent ?? true, input.payload);
     const result = await this.writer.submit({
       message: row,
       onlyEndpointId: options.onlyEndpointId,
