@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
-import { ApiError } from "../lib/errors.js";
+import { ApiError, IdempotentReplay } from "../lib/errors.js";
 import { isDatabaseUnavailable } from "../store/errors.js";
+import { sendReplay } from "./idempotency.js";
 
 export { isDatabaseUnavailable };
 
@@ -17,9 +18,15 @@ const VALIDATION_LOCATION: Record<string, string> = {
  * The one place errors become responses. ApiError keeps its status; request validation becomes
  * Svix's 422 `{ detail: [{ loc, msg, type }] }`; Fastify's own client errors (bad JSON, wrong
  * content type, body too large) keep their 4xx with a `{ code, detail }` body; a lost database
- * connection is a 503 the client may retry; anything else is a logged 500.
+ * connection is a 503 the client may retry; an idempotency race lost in the store replays the
+ * winner's response; anything else is a logged 500.
  */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof IdempotentReplay) {
+    request.idempotencyStored = true;
+    void sendReplay(reply, error.statusCode, error.body);
+    return;
+  }
   if (error instanceof ApiError) {
     void reply.code(error.status).headers(error.headers).send({ code: error.code, detail: error.detail });
     return;

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 import { sha256Hex } from "../lib/hash.js";
 import type { IdempotencyRepository } from "../store/idempotency-repository.js";
@@ -32,11 +32,7 @@ export function registerIdempotency(
     const stored = await repo.find(request.idempotencyKey, Date.now());
     if (stored) {
       request.idempotencyStored = true;
-      await reply
-        .code(stored.status_code)
-        .header("content-type", "application/json; charset=utf-8")
-        .header("idempotent-replayed", "true")
-        .send(stored.body);
+      await sendReplay(reply, stored.status_code, stored.body);
       return reply;
     }
     return undefined;
@@ -56,6 +52,15 @@ export function registerIdempotency(
     });
     return payload;
   });
+}
+
+/** The stored response of an earlier request with the same key, byte for byte. */
+export function sendReplay(reply: FastifyReply, statusCode: number, body: string): FastifyReply {
+  return reply
+    .code(statusCode)
+    .header("content-type", "application/json; charset=utf-8")
+    .header("idempotent-replayed", "true")
+    .send(body);
 }
 
 export function idempotencyHash(tokenId: string, key: string): string {

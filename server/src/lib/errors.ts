@@ -38,3 +38,18 @@ export class ApiError extends Error {
     return new ApiError(503, "service_unavailable", detail, { "retry-after": "5" });
   }
 }
+
+/**
+ * "Answer with this stored response": a request repeated an Idempotency-Key whose first request
+ * completed, and the store found that out while writing. The HTTP error handler sends `body`
+ * as stored, with `idempotent-replayed: true`, like a replay found before the handler ran.
+ */
+export class IdempotentReplay extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly body: string,
+  ) {
+    super("idempotent replay");
+    this.name = "IdempotentReplay";
+  }
+}

@@ -61,7 +61,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
       concurrency: store.dialect === "sqlite" ? 1 : 4,
     },
     // Messages from inbound webhooks are de-duplicated in front of the batch, committed with it.
-    (items) => inboundRequests.insertDeduplicated(items, (i) => messagesRepo.prepareBatch(i), DEDUPE_WINDOW_MS),
+    (items) => inboundRequests.insertDeduplicated(items, messagesRepo, DEDUPE_WINDOW_MS),
   );
   const tokens = new TokenService(new TokensRepository(db));
   const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes));

@@ -1,7 +1,7 @@
 import type { ApplicationIn } from "../api/applications.js";
 import { Iso, type Page } from "../api/common.js";
 import type { MessageIn, MessageListQuery, MessageOut } from "../api/messages.js";
-import { ApiError } from "../lib/errors.js";
+import { ApiError, IdempotentReplay } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Wakeup } from "../lib/wakeup.js";
@@ -73,7 +73,10 @@ export class MessageService {
       onlyEndpointId: options.onlyEndpointId,
       idempotency: options.idempotency?.(out),
     });
-    if (!result.ok) throw ApiError.conflict("A message with this eventId already exists in this application");
+    if (!result.ok) {
+      if (result.reason === "idempotent_replay") throw new IdempotentReplay(result.statusCode, result.body);
+      throw ApiError.conflict("A message with this eventId already exists in this application");
+    }
     if (result.deliveries > 0 && row.deliver_at === null) this.wakeup.notify();
     return out;
   }

@@ -127,7 +127,7 @@ describe.each(testStores)("inbound repositories on %s", (kind) => {
       };
     }
 
-    const write = (items: NewMessage[]) => requests.insertDeduplicated(items, (i) => messages.prepareBatch(i), WINDOW);
+    const write = (items: NewMessage[]) => requests.insertDeduplicated(items, messages, WINDOW);
 
     it("answers a copy within the window with the first copy's message and writes nothing for it", async () => {
       const s = await source();

@@ -3,7 +3,7 @@ import type { CompiledQuery, Kysely } from "kysely";
 import type { Page } from "../api/common.js";
 import type { Dialect, Store } from "./database.js";
 import { insertQueries } from "./insert-queries.js";
-import type { InsertResult, NewMessage, PreparedBatch } from "./messages-repository.js";
+import type { InsertResult, MessagesRepository, NewMessage } from "./messages-repository.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import type { Database, InboundRequestRow, InboundStatus } from "./schema.js";
 
@@ -123,11 +123,11 @@ export class InboundRequestsRepository {
    * insert cannot be overtaken; on PostgreSQL two batches committing at once are still kept
    * apart by the unique index, and the later one fails with a unique violation.
    *
-   * @example new GroupCommit(options, (items) => inbound.insertDeduplicated(items, (i) => messages.prepareBatch(i), DAY_MS))
+   * @example new GroupCommit(options, (items) => inbound.insertDeduplicated(items, messages, DAY_MS))
    */
   async insertDeduplicated(
     items: NewMessage[],
-    prepare: (items: NewMessage[]) => Promise<PreparedBatch>,
+    messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">,
     windowMs: number,
   ): Promise<InsertResult[]> {
     const keyed = items.flatMap((i) => (i.inboundRequest?.dedupe_key != null ? [i.inboundRequest] : []));
@@ -167,9 +167,9 @@ export class InboundRequestsRepository {
     if (release.length > 0) {
       queries.push(this.db.updateTable("inbound_requests").set({ dedupe_key: null }).where("id", "in", release).compile());
     }
-    const prepared = pass.length > 0 ? await prepare(pass) : { queries: [], results: [] };
-    await this.store.atomic([...queries, ...prepared.queries]);
-    prepared.results.forEach((result, j) => (results[passIndex[j]!] = result));
+    if (pass.length === 0) return results;
+    const inserted = await messages.commitBatch(pass, await messages.prepareBatch(pass), queries);
+    inserted.forEach((result, j) => (results[passIndex[j]!] = result));
     return results;
   }
 

@@ -6,6 +6,7 @@ import { parseJson } from "../lib/json.js";
 import type { Dialect, Store } from "./database.js";
 import type { EndpointRoutes } from "./endpoint-routes.js";
 import { isUniqueViolation } from "./errors.js";
+import { IdempotencyRepository } from "./idempotency-repository.js";
 import { INBOUND_REQUEST_COLUMNS } from "./inbound-requests-repository.js";
 import { insertQueries } from "./insert-queries.js";
 import { type PageRequest, paginate } from "./paginate.js";
@@ -30,6 +31,8 @@ export interface NewMessage {
 export type InsertResult =
   | { ok: true; deliveries: number }
   | { ok: false; reason: "duplicate_event_id" }
+  /** Another request with the same idempotency key was accepted first: answer with its response. */
+  | { ok: false; reason: "idempotent_replay"; statusCode: number; body: string }
   /** An inbound event another request of the same source was accepted for (see InboundRequestsRepository). */
   | { ok: false; reason: "duplicate_inbound"; msgId: string | null };
 
@@ -108,23 +111,37 @@ export class MessagesRepository {
   private readonly db: Kysely<Database>;
   private readonly dialect: Dialect;
   private readonly routes: EndpointRoutes;
+  private readonly idempotency: IdempotencyRepository;
 
   constructor(private readonly store: Store) {
     this.db = store.db;
     this.dialect = store.dialect;
     this.routes = store.endpointRoutes;
+    this.idempotency = new IdempotencyRepository(store.db);
   }
 
   async insertBatch(items: NewMessage[]): Promise<InsertResult[]> {
-    const batch = await this.prepareBatch(items);
+    return this.commitBatch(items, await this.prepareBatch(items));
+  }
+
+  /**
+   * Commits a prepared batch, with `before` (statements of the caller's that must commit with
+   * it) in front, in one transaction. A single item that lost a race — to a request with the
+   * same idempotency key, or on PostgreSQL to a message with the same eventId committed after
+   * the read — is answered as what it is (the group commit retries a failed batch item by item).
+   */
+  async commitBatch(items: NewMessage[], batch: PreparedBatch, before: CompiledQuery[] = []): Promise<InsertResult[]> {
     try {
-      await this.store.atomic(batch.queries);
+      await this.store.atomic([...before, ...batch.queries]);
     } catch (error) {
-      // PostgreSQL: a message with the same eventId committed after our read. Read again, so
-      // the loser is answered as the duplicate it is.
-      if (items.length === 1 && items[0]!.message.event_id !== null && isUniqueViolation(error)) {
-        const again = await this.prepareBatch(items);
-        if (!again.results[0]?.ok) return again.results;
+      const item = items[0];
+      if (items.length === 1 && item && isUniqueViolation(error)) {
+        const stored = item.idempotency && (await this.idempotency.find(item.idempotency.key, item.message.created_at));
+        if (stored) return [{ ok: false, reason: "idempotent_replay", statusCode: stored.status_code, body: stored.body }];
+        if (item.message.event_id !== null) {
+          const again = await this.prepareBatch(items);
+          if (!again.results[0]?.ok) return again.results;
+        }
       }
       throw error;
     }
@@ -184,9 +201,30 @@ export class MessagesRepository {
       // A unique violation here (a redelivery accepted concurrently) fails the batch; the group
       // commit then retries item by item and only the late copy fails.
       ...insertQueries(this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, inbound),
-      ...insertQueries(this.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, idempotency, "key"),
+      ...this.idempotencyQueries(idempotency),
     ];
     return { queries, results };
+  }
+
+  /**
+   * The idempotency records go in with the messages. An expired record under the same key is
+   * deleted first; a live one makes the plain INSERT fail, and with it the batch: two requests
+   * with one key that both passed the read before the handler (concurrent, as an SDK retrying
+   * a slow request sends them) must not both create a message. The retry item by item then
+   * answers the later one with the first one's response.
+   */
+  private idempotencyQueries(rows: IdempotencyRow[]): CompiledQuery[] {
+    if (rows.length === 0) return [];
+    const expired = this.db
+      .deleteFrom("idempotency_keys")
+      .where(
+        "key",
+        "in",
+        rows.map((r) => r.key),
+      )
+      .where("expires_at", "<=", Math.min(...rows.map((r) => r.created_at)))
+      .compile();
+    return [expired, ...insertQueries(this.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, rows)];
   }
 
   async find(appId: string, idOrEventId: string): Promise<MessageRow | undefined> {

@@ -782,6 +782,46 @@ describe.each(kinds)("on %s", (kind) => {
     });
   });
 
+  describe("Idempotency-Key on message create", () => {
+    it("creates one message for concurrent requests with one key, and answers all with it", async () => {
+      const w = await world();
+      const url = `/api/v1/app/${w.a}/msg`;
+      // Sent together, as an SDK retrying a slow request does: all of them pass the lookup
+      // before the first is committed, so the store has to tell them apart.
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          request("POST", url, { eventType: "invoice.paid", payload: { n: 1 } }, { "idempotency-key": "race-1" }),
+        ),
+      );
+      expect(answers.map((a) => a.status), JSON.stringify(answers.map((a) => a.body))).toEqual(Array(6).fill(202));
+      const ids = new Set(answers.map((a) => a.body!.id as string));
+      expect(ids.size).toBe(1);
+      expect(answers.filter((a) => a.headers["idempotent-replayed"] === "true")).toHaveLength(5);
+      const stored = await t.store.db
+        .selectFrom("messages")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("app_id", "=", w.a)
+        .executeTakeFirstOrThrow();
+      expect(Number(stored.n)).toBe(1);
+      // And a later repeat is replayed from the lookup, unchanged.
+      const later = await request("POST", url, { eventType: "invoice.paid", payload: { n: 1 } }, { "idempotency-key": "race-1" });
+      expect(later.body!.id).toBe([...ids][0]);
+    });
+
+    it("stores a fresh response under a key whose record has expired", async () => {
+      const w = await world();
+      const url = `/api/v1/app/${w.a}/msg`;
+      const first = await request("POST", url, { eventType: "invoice.paid", payload: {} }, { "idempotency-key": "old-1" });
+      await t.store.db.updateTable("idempotency_keys").set({ expires_at: 1 }).execute();
+      const second = await request("POST", url, { eventType: "invoice.paid", payload: {} }, { "idempotency-key": "old-1" });
+      expect(second.status).toBe(202);
+      expect(second.body!.id).not.toBe(first.body!.id);
+      const third = await request("POST", url, { eventType: "invoice.paid", payload: {} }, { "idempotency-key": "old-1" });
+      expect(third.headers["idempotent-replayed"]).toBe("true");
+      expect(third.body!.id).toBe(second.body!.id);
+    });
+  });
+
   describe("OpenAPI document", () => {
     it("documents every operation under Svix's operation id", async () => {
       const res = await t.app.inject({ url: "/openapi.json" });
