@@ -4,6 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 
+import { ApiError } from "../lib/errors.js";
+import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
 import { registerAuth } from "./auth.js";
 import { registerDashboard } from "./dashboard.js";
 import { handleError } from "./errors.js";
@@ -11,7 +13,6 @@ import { registerIdempotency } from "./idempotency.js";
 import { registerMetrics } from "./metrics.js";
 import type { AppDeps } from "./route-module.js";
 import { routes } from "./routes/index.js";
-
 
 /**
  * Builds the HTTP API without listening, so tests can drive it with `app.inject()`.
@@ -34,6 +35,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  // JSON.parse accepts nesting that JSON.stringify, when the body is stored, then overflows the
+  // stack on (a 500); such bodies are refused up front. Raw bodies (inbound webhooks) are
+  // parsed and guarded by their own path.
+  app.addHook("preValidation", (request, _reply, done) => {
+    const body = request.body;
+    if (typeof body === "object" && body !== null && !Buffer.isBuffer(body) && !jsonDepthWithin(body, MAX_JSON_DEPTH)) {
+      done(ApiError.badRequest(`The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`, "json_too_deep"));
+      return;
+    }
+    done();
+  });
 
   await app.register(swagger, {
     openapi: {

@@ -16,6 +16,7 @@ import { normalizeEvent } from "../inbound/normalize.js";
 import { type InboundHeaders, UNKNOWN_EVENT_TYPE } from "../inbound/provider.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
+import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
 import { newId } from "../lib/ids.js";
 import { percentile } from "../lib/percentile.js";
 import type { Wakeup } from "../lib/wakeup.js";
@@ -449,10 +450,14 @@ function serializePayload(payload: unknown, provider: string, rawBody: Buffer): 
   }
 }
 
-/** The body as providers read it: JSON when it parses, else the text, else undefined when empty. */
+/**
+ * The body as providers read it: JSON when it parses (and nests no deeper than a payload may:
+ * deeper JSON would overflow the stack when hashed or stored), else the text, else undefined
+ * when empty.
+ */
 function parseBody(rawBody: Buffer): unknown {
   const json = parseJsonBody(rawBody);
-  if (json !== undefined) return json;
+  if (json !== undefined && jsonDepthWithin(json, MAX_JSON_DEPTH)) return json;
   return rawBody.length > 0 ? rawBody.toString("utf8") : undefined;
 }
 

@@ -46,6 +46,26 @@ describe("bad input", () => {
     }
   });
 
+  it("rejects JSON nested too deeply to store with 400 JSON, everywhere JSON is accepted", async () => {
+    // JSON.parse accepts this; JSON.stringify of it overflows the stack.
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    const posts = [
+      ["/api/v1/app/bad/msg", `{"eventType":"a","payload":{"a":${deep}}}`],
+      ["/api/v1/event-type", `{"name":"deep.x","description":"d","schemas":{"1":${deep}}}`],
+      ["/api/v1/app", `{"name":"d","metadata":${deep}}`],
+    ] as const;
+    for (const [url, payload] of posts) {
+      const r = await t.app.inject({ method: "POST", url, headers: { ...t.auth, ...json }, payload });
+      expect(r.statusCode, url).toBe(400);
+      expect(r.json()).toMatchObject({ code: "json_too_deep" });
+    }
+    // Nesting well within the limit is stored and returned as sent.
+    const fine = { eventType: "a", payload: { a: JSON.parse("[".repeat(100) + "]".repeat(100)) as unknown } };
+    const ok = await t.app.inject({ method: "POST", url: "/api/v1/app/bad/msg", headers: t.auth, payload: fine });
+    expect(ok.statusCode).toBe(202);
+    expect(ok.json().payload).toEqual(fine.payload);
+  });
+
   it("rejects a body over the 1 MiB limit with 413 JSON", async () => {
     const big = JSON.stringify({ eventType: "a", payload: { blob: "x".repeat(1024 * 1024) } });
     const r = await t.app.inject({ method: "POST", url: "/api/v1/app/bad/msg", headers: { ...t.auth, ...json }, payload: big });
