@@ -1,18 +1,27 @@
 import type { Kysely, Transaction } from "kysely";
 
+import { BatchLoader } from "../lib/batch-loader.js";
 import type { Database, IdempotencyRow } from "./schema.js";
 
-/** Stored responses of POST requests that carried an `Idempotency-Key`. */
+/**
+ * Stored responses of POST requests that carried an `Idempotency-Key`. Every official SDK
+ * sends one with each message create, so `find` runs once per request: lookups made together
+ * are answered by one query.
+ */
 export class IdempotencyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly loader: BatchLoader<string, IdempotencyRow>;
 
+  constructor(private readonly db: Kysely<Database>) {
+    this.loader = new BatchLoader(async (keys) => {
+      const rows = await this.db.selectFrom("idempotency_keys").selectAll().where("key", "in", keys).execute();
+      return new Map(rows.map((r) => [r.key, r]));
+    });
+  }
+
+  /** The live record under `key` at `now`, if any. */
   async find(key: string, now: number): Promise<IdempotencyRow | undefined> {
-    return this.db
-      .selectFrom("idempotency_keys")
-      .selectAll()
-      .where("key", "=", key)
-      .where("expires_at", ">", now)
-      .executeTakeFirst();
+    const row = await this.loader.load(key);
+    return row && row.expires_at > now ? row : undefined;
   }
 
   /** Stores a response unless one is already stored under the key (first writer wins). */
