@@ -3,7 +3,8 @@
  *
  * Starts, each in its own process: a bare node:http server (JSON parse + 202), the real
  * Hookrelay server, and a loopback receiver. Loads them from this process with autocannon and
- * prints ingest throughput and its ratio to the bare server, p50/p99 latency, end-to-end
+ * prints ingest throughput and its ratio to the bare server, p50/p99 latency, the same with an
+ * Idempotency-Key on every request (as the official SDKs send), end-to-end
  * deliveries/s and its ratio to a raw undici POST loop to the same receiver, verified inbound
  * webhook throughput (Careem-signed, distinct orders) and its ratio to the bare server, and peak RSS.
  * The figures are appended to bench/RESULTS.md with the date and machine.
@@ -266,11 +267,37 @@ async function main(): Promise<void> {
     results.p50Ms = ingestRun.latency.p50;
     results.p99Ms = ingestRun.latency.p99;
     results.ingestNon2xx = rejected;
+    // The same with a fresh Idempotency-Key on every request, as the official SDKs send them.
+    let key = 0;
+    const keyedRun = await autocannon({
+      url: `${hr.url}/api/v1/app/bench/msg`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req: Record<string, unknown>) => ({
+            ...req,
+            body: BODY,
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${TOKEN}`,
+              "idempotency-key": `bench-${process.pid}-${key++}`,
+            },
+          }),
+        },
+      ],
+    });
+    const acceptedKeyed = keyedRun["2xx"];
+    results.keyedRps = Math.round(acceptedKeyed / SECONDS);
+    results.keyedNon2xx = keyedRun.non2xx + keyedRun.errors;
+    results.keyedP50Ms = keyedRun.latency.p50;
+    results.keyedP99Ms = keyedRun.latency.p99;
     results.apiPeakRssMb = peakRssMb(hr.child.pid);
     await stop(hr.child);
 
     // 3. Delivery: a worker drains the backlog (2 deliveries per message) to the receiver.
-    const backlog = accepted * 2;
+    const backlog = (accepted + acceptedKeyed) * 2;
     receiver.reset();
     const worker = await startHookrelay({ ...storeEnv(dataDir), HOOKRELAY_ROLE: "worker" });
     let started = 0;
@@ -410,6 +437,7 @@ function report(r: Record<string, number | string>): void {
     `| message create, 2 matching endpoints | ${r.ingestRps} msg/s (non-2xx: ${r.ingestNon2xx}) |`,
     `| **ingest ratio** (target ≥ 0.5) | **${r.ingestRatio}** |`,
     `| create latency p50 / p99 | ${r.p50Ms} ms / ${r.p99Ms} ms |`,
+    `| message create with an Idempotency-Key per request (as the SDKs send) | ${r.keyedRps} msg/s (non-2xx: ${r.keyedNon2xx}), p50 / p99 ${r.keyedP50Ms} ms / ${r.keyedP99Ms} ms |`,
     `| end-to-end deliveries to a local receiver | ${r.deliveryRps} deliveries/s (${r.delivered} delivered) |`,
     `| raw undici POST loop to the same receiver | ${r.rawUndiciRps} req/s |`,
     `| **delivery ratio** (target ≥ 0.5) | **${r.deliveryRatio}** |`,
