@@ -229,7 +229,9 @@ export class SourceService {
     const config =
       input.provider === existing.provider ? keepMaskedSecrets(input.config, current) : input.config;
     const row = await this.write(existing, {
-      uid: input.uid ?? null,
+      // A PUT that leaves uid out keeps it, as for applications and endpoints: clearing it
+      // would make the path just used unreachable, and the next identical PUT a second source.
+      uid: input.uid !== undefined ? input.uid : existing.uid,
       name: input.name,
       provider: input.provider,
       config,

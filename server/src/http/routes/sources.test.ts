@@ -183,6 +183,16 @@ describe("source CRUD", () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.uid).toBe("by-put");
+    // PUT is idempotent: the same request again, and again, replaces that same source.
+    for (const name of ["p2", "p3"]) {
+      const again = await api("PUT", `/api/v1/app/${app.id}/source/by-put`, {
+        name,
+        provider: "stripe",
+        config: { secret: "whsec_x" },
+      });
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ id: res.body.id, uid: "by-put", name });
+    }
     expect(
       (
         await api("PUT", `/api/v1/app/${app.id}/source/src_0000000000000000000000`, {
