@@ -31,6 +31,17 @@ describe.each(testStores)("SourceRateLimits on %s", (kind) => {
     expect(await limits.consume(newId("src"), window)).toEqual({ ok: true });
   });
 
+  it("passes exactly `points` of a concurrent burst, across the shared counter", async () => {
+    const limits = new SourceRateLimits(t.store);
+    const source = newId("src");
+    const window = [{ points: 4, durationSeconds: 30 }];
+    const burst = await Promise.all(Array.from({ length: 10 }, () => limits.consume(source, window)));
+    expect(burst.filter((v) => v.ok)).toHaveLength(4);
+    expect((await limits.consume(source, window)).ok).toBe(false);
+    // A second limiter (another instance) shares the count on PostgreSQL.
+    if (kind === "postgres") expect((await new SourceRateLimits(t.store).consume(source, window)).ok).toBe(false);
+  });
+
   it("refuses when any window is exhausted and waits for the longest refusing one", async () => {
     const limits = new SourceRateLimits(t.store);
     const source = newId("src");

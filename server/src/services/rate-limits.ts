@@ -9,6 +9,7 @@ import {
 import type { RateLimit } from "../inbound/provider.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
+import { CoalescedLimiter } from "./coalesced-limiter.js";
 
 /** The outcome of {@link SourceRateLimits.consume}. */
 export type RateLimitVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -25,7 +26,8 @@ const TABLE = "inbound_rate_limits";
  * On SQLite (one process) counters live in memory. On PostgreSQL they live in a table shared by
  * every instance, so N API processes behind a load balancer enforce one limit, not N. Each
  * instance also remembers a window it saw exhausted until that window ends
- * (`inMemoryBlockOnConsumed`), so a flood is refused without a database round trip.
+ * (`inMemoryBlockOnConsumed`), so a flood is refused without a database round trip, and counts
+ * the requests of one event-loop turn with one update ({@link CoalescedLimiter}).
  *
  * @example
  * const verdict = await limits.consume(source.id, [{ points: 200, durationSeconds: 10 }]);
@@ -33,13 +35,13 @@ const TABLE = "inbound_rate_limits";
  */
 export class SourceRateLimits {
   /** One limiter per distinct (points, duration); the source id is the key inside it. */
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly limiters = new Map<string, CoalescedLimiter>();
 
   constructor(private readonly store: Pick<Store, "db" | "dialect">) {}
 
   async consume(sourceId: string, limits: readonly RateLimit[]): Promise<RateLimitVerdict> {
     if (limits.length === 0) return { ok: true };
-    const results = await Promise.allSettled(limits.map((limit) => this.limiter(limit).consume(sourceId, 1)));
+    const results = await Promise.allSettled(limits.map((limit) => this.limiter(limit).consume(sourceId)));
     let refused = false;
     let waitMs = 0;
     for (const result of results) {
@@ -54,11 +56,11 @@ export class SourceRateLimits {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 
-  private limiter({ points, durationSeconds }: RateLimit): RateLimiterAbstract {
+  private limiter({ points, durationSeconds }: RateLimit): CoalescedLimiter {
     const keyPrefix = `inbound:${points}:${durationSeconds}`;
     let limiter = this.limiters.get(keyPrefix);
     if (!limiter) {
-      limiter =
+      const store: RateLimiterAbstract =
         this.store.dialect === "postgres"
           ? new RateLimiterPostgres({
               storeClient: pgClient(this.store.db),
@@ -73,6 +75,7 @@ export class SourceRateLimits {
               inMemoryBlockOnConsumed: points + 1,
             })
           : new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
+      limiter = new CoalescedLimiter(store, points);
       this.limiters.set(keyPrefix, limiter);
     }
     return limiter;
