@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 
 import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
 import { buildApp } from "./http/app.js";
+import { buildWorkerApp } from "./http/worker-app.js";
 import { canonicalEventTypes } from "./inbound/normalize.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
@@ -17,7 +18,7 @@ import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
 
 export interface Running {
-  /** The API's base URL, when this process serves the API. */
+  /** The base URL this process serves: the API's, or a worker's health and metrics port. */
   url: string | undefined;
   config: Config;
   /** Graceful stop: stop accepting, finish or release in-flight deliveries, close the store. */
@@ -52,7 +53,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
   const services = createServices(store, config, wakeup);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ backlog: (now) => services.queue.backlog(now) });
 
   if (config.adminToken) {
     await services.tokens.ensure(config.adminToken, "admin (HOOKRELAY_ADMIN_TOKEN)");
@@ -69,18 +70,20 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   let url: string | undefined;
   if (config.role !== "worker") {
     app = await buildApp({ config, services, logger, metrics });
-    await app.listen({ host: config.host, port: config.port });
-    const address = app.server.address();
-    const port = typeof address === "object" && address ? address.port : config.port;
-    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    url = `http://${host}:${port}`;
+    url = await listen(app, config.host, config.port);
     out(`Hookrelay listening on ${url} (dashboard at ${url}/, API docs at ${url}/docs)`);
+  }
+
+  if (config.role === "worker" && config.workerPort !== undefined) {
+    app = await buildWorkerApp({ services, metrics: config.metrics ? metrics : undefined, logger });
+    url = await listen(app, config.host, config.workerPort);
+    out(`Worker health at ${url}/api/v1/health${config.metrics ? `, metrics at ${url}/metrics` : ""}`);
   }
 
   let worker: DeliveryWorker | undefined;
   let retention: RetentionJob | undefined;
   if (config.role !== "api") {
-    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger });
+    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger, metrics });
     worker.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();
@@ -102,6 +105,14 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
         await store.close();
       })()),
   };
+}
+
+/** Listens and returns the base URL, with the port actually bound (port 0 picks a free one). */
+async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === "object" && address ? address.port : port;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
 }
 
 async function runFromCommandLine(overrides: ConfigInput = {}): Promise<void> {

@@ -33,6 +33,8 @@ const schema = z.object({
   /** PostgreSQL `statement_timeout` for every query but migrations; 0 = none. */
   pgStatementTimeoutMs: z.coerce.number().int().min(0).default(15_000),
   role: z.enum(["all", "api", "worker"]).default("all"),
+  /** Worker-only processes (`role=worker`): serve `/api/v1/health` and `/metrics` on this port. Unset: no port. */
+  workerPort: z.coerce.number().int().min(0).max(65535).optional(),
   adminToken: z.string().min(16).optional(),
   publicUrl: z.string().url().optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,13 +1,47 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export interface MetricsSources {
+  /** Deliveries due and not yet picked up, read at each scrape. */
+  backlog?: (now: number) => Promise<{ due: number; oldestDueAt: number | null }>;
+}
 
 /**
  * Prometheus metrics of one process. Created once by the composition root and handed to the
  * HTTP layer and the worker; `/metrics` serves `registry.metrics()`.
  *
- * @example const m = createMetrics(); m.messagesCreated.inc();
+ * @example const m = createMetrics({ backlog: (now) => queue.backlog(now) }); m.messagesCreated.inc();
  */
-export function createMetrics() {
+export function createMetrics(sources: MetricsSources = {}) {
   const registry = new Registry();
+  const backlog = sources.backlog;
+  // One read per scrape feeds both queue gauges; a scrape during a database outage keeps the
+  // last values rather than failing the whole scrape.
+  let reading: Promise<void> | undefined;
+  const readBacklog = (due: Gauge, lag: Gauge): Promise<void> => {
+    if (!backlog) return Promise.resolve();
+    reading ??= backlog(Date.now())
+      .then(
+        (b) => {
+          due.set(b.due);
+          lag.set(b.oldestDueAt === null ? 0 : Math.max(0, (Date.now() - b.oldestDueAt) / 1000));
+        },
+        () => undefined,
+      )
+      .finally(() => (reading = undefined));
+    return reading;
+  };
+  const deliveriesDue: Gauge = new Gauge({
+    name: "hookrelay_deliveries_due",
+    help: "Deliveries due now that no worker has picked up yet (the queue backlog)",
+    registers: [registry],
+    collect: () => readBacklog(deliveriesDue, deliveryLag),
+  });
+  const deliveryLag: Gauge = new Gauge({
+    name: "hookrelay_delivery_lag_seconds",
+    help: "How long the oldest due delivery has been waiting for a worker",
+    registers: [registry],
+    collect: () => readBacklog(deliveriesDue, deliveryLag),
+  });
   collectDefaultMetrics({ register: registry, prefix: "hookrelay_process_" });
   return {
     registry,

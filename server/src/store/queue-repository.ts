@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 
 import type { Page } from "../api/common.js";
-import { type PageRequest,paginate } from "./paginate.js";
-import type { Database } from "./schema.js";
+import { type PageRequest, paginate } from "./paginate.js";
+import { type Database, DeliveryStatus } from "./schema.js";
 
 export interface QueueRow {
   id: string;
@@ -17,9 +17,30 @@ export interface QueueRow {
   url: string | null;
 }
 
+/** Deliveries due now and not yet sent, across every application. */
+export interface Backlog {
+  due: number;
+  /** The earliest `due_at` among them (ms), or null when none is due. */
+  oldestDueAt: number | null;
+}
+
 /** The retry queue and dead letter of one application, read from the deliveries table. */
 export class QueueRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * What the workers have yet to pick up: rows due at `now` that no live lease holds, found as
+   * the claim finds them, through the queue index on `due_at`.
+   */
+  async backlog(now: number): Promise<Backlog> {
+    const row = await this.db
+      .selectFrom("deliveries")
+      .select((eb) => [eb.fn.countAll<number>().as("due"), eb.fn.min("due_at").as("oldest")])
+      .where("due_at", "<=", now)
+      .where("status", "in", [DeliveryStatus.pending, DeliveryStatus.sending])
+      .executeTakeFirstOrThrow();
+    return { due: Number(row.due), oldestDueAt: row.oldest === null ? null : Number(row.oldest) };
+  }
 
   async list(appId: string, status: number, page: PageRequest): Promise<Page<QueueRow>> {
     const q = this.db

@@ -30,11 +30,16 @@ function startedAt(elapsedMs: number): number {
  * the JSON parser of the management API is untouched. Bodies over HOOKRELAY_BODY_LIMIT_BYTES
  * are refused with 413 before any of this runs.
  */
-export const ingestRoutes: RouteModule = (app, { services }) => {
+export const ingestRoutes: RouteModule = (app, { services, metrics }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   const rawBody = (req: FastifyRequest): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+  // A relayed webhook is a message created like any other (duplicates are not).
+  const counted = <T extends { status: string }>(result: T): T => {
+    if (result.status === "accepted") metrics?.messagesCreated.inc();
+    return result;
+  };
 
   app.post(
     "/webhooks/:provider/:app_id",
@@ -49,13 +54,15 @@ export const ingestRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) =>
-      services.inbound.ingest({
-        platform: { provider: req.params.provider, app: req.params.app_id },
-        rawBody: rawBody(req),
-        headers: headersOf(req),
-        ip: req.ip,
-        startedAt: startedAt(reply.elapsedTime),
-      }),
+      counted(
+        await services.inbound.ingest({
+          platform: { provider: req.params.provider, app: req.params.app_id },
+          rawBody: rawBody(req),
+          headers: headersOf(req),
+          ip: req.ip,
+          startedAt: startedAt(reply.elapsedTime),
+        }),
+      ),
   );
 
   app.post(
@@ -71,12 +78,14 @@ export const ingestRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) =>
-      services.inbound.ingest({
-        sourceId: req.params.source_id,
-        rawBody: rawBody(req),
-        headers: headersOf(req),
-        ip: req.ip,
-        startedAt: startedAt(reply.elapsedTime),
-      }),
+      counted(
+        await services.inbound.ingest({
+          sourceId: req.params.source_id,
+          rawBody: rawBody(req),
+          headers: headersOf(req),
+          ip: req.ip,
+          startedAt: startedAt(reply.elapsedTime),
+        }),
+      ),
   );
 };

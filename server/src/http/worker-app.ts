@@ -1,0 +1,36 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+
+import type { Metrics } from "../lib/metrics.js";
+import type { Services } from "../services/index.js";
+import { handleError } from "./errors.js";
+import { registerMetrics } from "./metrics.js";
+
+/**
+ * The HTTP face of a worker-only process (`HOOKRELAY_WORKER_PORT`): the same
+ * `GET|HEAD /api/v1/health` as the API (204 while the store answers, 503 when not) for liveness
+ * probes, and `/metrics` with this process's delivery counters, which no API process has.
+ *
+ * @example const app = await buildWorkerApp({ services, metrics, logger }); await app.listen({ port: 9071 });
+ */
+export async function buildWorkerApp(deps: {
+  services: Pick<Services, "health">;
+  metrics: Metrics | undefined;
+  logger: FastifyBaseLogger | false;
+}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (deps.logger || undefined) as FastifyBaseLogger | undefined,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setErrorHandler(handleError);
+  app.route({
+    method: ["GET", "HEAD"],
+    url: "/api/v1/health",
+    handler: async (_req, reply) => {
+      await deps.services.health.check();
+      return reply.code(204).send();
+    },
+  });
+  if (deps.metrics) registerMetrics(app, deps.metrics);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+
+import { createMetrics } from "./metrics.js";
+
+const value = (text: string, series: string): number | undefined => {
+  const line = text.split("\n").find((l) => l.startsWith(series + " "));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+describe("createMetrics", () => {
+  it("reads the queue backlog once per scrape into the due and lag gauges", async () => {
+    let reads = 0;
+    let next: { due: number; oldestDueAt: number | null } | Error = { due: 7, oldestDueAt: Date.now() - 2_000 };
+    const metrics = createMetrics({
+      backlog: async () => {
+        reads++;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    });
+    let text = await metrics.registry.metrics();
+    expect(reads).toBe(1);
+    expect(value(text, "hookrelay_deliveries_due")).toBe(7);
+    expect(value(text, "hookrelay_delivery_lag_seconds")).toBeGreaterThanOrEqual(2);
+    expect(value(text, "hookrelay_delivery_lag_seconds")).toBeLessThan(5);
+
+    // The database away: the scrape still answers, with the last values.
+    next = new Error("database unavailable");
+    text = await metrics.registry.metrics();
+    expect(value(text, "hookrelay_deliveries_due")).toBe(7);
+
+    next = { due: 0, oldestDueAt: null };
+    text = await metrics.registry.metrics();
+    expect(value(text, "hookrelay_deliveries_due")).toBe(0);
+    expect(value(text, "hookrelay_delivery_lag_seconds")).toBe(0);
+  });
+});
