@@ -82,7 +82,8 @@ program
     const config = loadConfig() as unknown as Record<string, unknown>;
     for (const key of configKeys) {
       const secret = /token|key|url/i.test(key) && config[key] !== undefined;
-      process.stdout.write(`${envName(key).padEnd(40)} ${secret ? "[set]" : JSON.stringify(config[key])}\n`);
+      const shown = secret ? "[set]" : config[key] === undefined ? "(not set)" : JSON.stringify(config[key]);
+      process.stdout.write(`${envName(key).padEnd(40)} ${shown}\n`);
     }
   });
 
