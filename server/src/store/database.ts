@@ -137,5 +137,7 @@ function openPostgres(options: StoreOptions): Store {
       for (const q of queries) results.push(await trx.executeQuery(q));
       return results;
     });
-  return { db, dialect: "postgres", atomic, endpointRoutes: new EndpointRoutes(db), close: () => db.destroy() };
+  // No fan-out cache: other instances write endpoints, and a message must see an endpoint whose
+  // creation was answered before the message was sent, whichever instance took each request.
+  return { db, dialect: "postgres", atomic, endpointRoutes: new EndpointRoutes(db, 0), close: () => db.destroy() };
 }

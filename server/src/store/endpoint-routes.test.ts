@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { storePerTest } from "../test-support/store.js";
+import { TEST_POSTGRES_URL } from "../test-support/postgres.js";
+import { openTestStore, Seed, storePerTest } from "../test-support/store.js";
+import { openStore } from "./database.js";
 import { EndpointRoutes } from "./endpoint-routes.js";
 import { EndpointsRepository } from "./endpoints-repository.js";
 
@@ -64,5 +66,23 @@ describe("EndpointRoutes", () => {
     expect((await loading).get(a)).toEqual([]);
     await t.seed.endpoint(a); // behind the cache's back: only a fresh read sees it
     expect((await routes.forApps([a])).get(a)).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!TEST_POSTGRES_URL)("EndpointRoutes on PostgreSQL", () => {
+  it("reads on every call, so an endpoint created through another instance counts at once", async () => {
+    const a = await openTestStore("postgres");
+    const b = { store: await openStore({ dataDir: "/nonexistent", databaseUrl: a.url }) };
+    try {
+      const app = await new Seed(a.store).app();
+      // Instance B fans a message out to the application: no endpoints yet.
+      expect((await b.store.endpointRoutes.forApps([app])).get(app)).toEqual([]);
+      // Instance A creates one; B's very next batch must see it.
+      const ep = await new Seed(a.store).endpoint(app);
+      expect((await b.store.endpointRoutes.forApps([app])).get(app)!.map((r) => r.id)).toEqual([ep]);
+    } finally {
+      await b.store.close();
+      await a.close();
+    }
   });
 });

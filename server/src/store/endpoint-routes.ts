@@ -17,11 +17,11 @@ export interface EndpointRoute {
  * single round trip to the database.
  *
  * Endpoint writes made through this process (create, update, delete, application delete) call
- * {@link invalidate}, so a message accepted after such a write answered sees it. A change made by
- * another process (a second instance on PostgreSQL, or a worker-only process disabling an
- * endpoint) reaches this process within `ttlMs`. The worker re-reads the endpoint before every
- * send, so a delivery made from a stale entry for a disabled or deleted endpoint is failed or
- * dropped, never sent.
+ * {@link invalidate}, so a message accepted after such a write answered sees it. That covers
+ * SQLite, where one process owns the database; the one change made elsewhere, a worker-only
+ * process disabling an endpoint, reaches this process within `ttlMs`, and the worker re-reads
+ * the endpoint before every send, so a delivery made from a stale entry is failed, never sent.
+ * On PostgreSQL other instances write endpoints too, so there `ttlMs` is 0 and every batch reads.
  *
  * @example const routes = await endpointRoutes.forApps(["app_…"]); routes.get("app_…") // EndpointRoute[]
  */
@@ -32,16 +32,17 @@ export class EndpointRoutes {
 
   constructor(
     private readonly db: Kysely<Database>,
-    ttlMs = 1_000,
+    /** 0: no caching, every call reads (PostgreSQL, where other instances write endpoints too). */
+    private readonly ttlMs = 1_000,
   ) {
-    this.cache = new TtlCache(ttlMs);
+    this.cache = new TtlCache(Math.max(1, ttlMs));
   }
 
   async forApps(appIds: readonly string[]): Promise<Map<string, EndpointRoute[]>> {
     const result = new Map<string, EndpointRoute[]>();
     const missing: string[] = [];
     for (const appId of appIds) {
-      const routes = this.cache.get(appId);
+      const routes = this.ttlMs > 0 ? this.cache.get(appId) : undefined;
       if (routes) result.set(appId, routes);
       else missing.push(appId);
     }
@@ -63,7 +64,7 @@ export class EndpointRoutes {
         channels: parseJson<string[] | null>(row.channels, null),
       });
     }
-    if (generation === this.generation) {
+    if (this.ttlMs > 0 && generation === this.generation) {
       for (const appId of missing) this.cache.set(appId, result.get(appId)!);
     }
     return result;
