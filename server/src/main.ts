@@ -83,7 +83,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   let worker: DeliveryWorker | undefined;
   let retention: RetentionJob | undefined;
   if (config.role !== "api") {
-    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger, metrics });
+    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger, metrics: config.metrics ? metrics : undefined });
     worker.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();
