@@ -4,6 +4,7 @@ import { newId } from "../lib/ids.js";
 import { latencyBucket } from "../lib/latency-histogram.js";
 import type { Dialect, Store } from "./database.js";
 import { isDatabaseUnavailable } from "./errors.js";
+import { insertQueries } from "./insert-queries.js";
 import {
   type AttemptRow,
   type Database,
@@ -75,8 +76,9 @@ export interface DeliveriesRepositoryOptions {
   endpointDisableAfterMs: number;
 }
 
-// Bound parameters per statement: 7 per delivery update, 12 per attempt row and 14 per
-// counter row, so 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535.
+// Bound parameters per statement: 7 per delivery update and 14 per counter row (attempt rows go
+// through insertQueries, 64 a statement), so 500 rows stay far below SQLite's 32,766 and
+// PostgreSQL's 65,535.
 const CHUNK = 500;
 const HOUR_MS = 3_600_000;
 const { success, pending, fail, sending } = DeliveryStatus;
@@ -248,7 +250,7 @@ export class DeliveriesRepository {
         });
       }
     }
-    for (const chunk of chunks(attempts, CHUNK)) queries.push(this.insertAttempts(chunk));
+    queries.push(...insertQueries(this.dialect, "attempts", ATTEMPT_COLUMNS, attempts));
 
     // Should one delivery appear twice in a batch, its latest outcome wins; UPDATE … FROM would
     // otherwise pick one of the matches arbitrarily.
@@ -329,14 +331,6 @@ export class DeliveriesRepository {
         updated_at = v.column6
       FROM (VALUES ${tuples.join(", ")}) AS v
       WHERE deliveries.id = v.column1 AND deliveries.lease_owner = v.column2 AND deliveries.status = ${p.add(sending)}`;
-    return CompiledQuery.raw(text, p.values);
-  }
-
-  /** A multi-row INSERT of attempts. */
-  private insertAttempts(rows: AttemptRow[]): CompiledQuery {
-    const p = new Params(this.dialect);
-    const tuples = rows.map((row) => `(${ATTEMPT_COLUMNS.map((c) => p.add(row[c])).join(", ")})`);
-    const text = `INSERT INTO attempts (${ATTEMPT_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")}`;
     return CompiledQuery.raw(text, p.values);
   }
 
