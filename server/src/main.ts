@@ -54,6 +54,8 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   const wakeup = pgWakeup ?? new Wakeup();
   const services = createServices(store, config, wakeup);
   const metrics = createMetrics({ backlog: (now) => services.queue.backlog(now) });
+  // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
+  const servedMetrics = config.metrics ? metrics : undefined;
 
   if (config.adminToken) {
     await services.tokens.ensure(config.adminToken, "admin (HOOKRELAY_ADMIN_TOKEN)");
@@ -75,15 +77,15 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   }
 
   if (config.role === "worker" && config.workerPort !== undefined) {
-    app = await buildWorkerApp({ services, metrics: config.metrics ? metrics : undefined, logger });
+    app = await buildWorkerApp({ services, metrics: servedMetrics, logger });
     url = await listen(app, config.host, config.workerPort);
-    out(`Worker health at ${url}/api/v1/health${config.metrics ? `, metrics at ${url}/metrics` : ""}`);
+    out(`Worker health at ${url}/api/v1/health${servedMetrics ? `, metrics at ${url}/metrics` : ""}`);
   }
 
   let worker: DeliveryWorker | undefined;
   let retention: RetentionJob | undefined;
   if (config.role !== "api") {
-    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger, metrics: config.metrics ? metrics : undefined });
+    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger, metrics: servedMetrics });
     worker.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();

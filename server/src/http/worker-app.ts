@@ -4,6 +4,7 @@ import type { Metrics } from "../lib/metrics.js";
 import type { Services } from "../services/index.js";
 import { handleError } from "./errors.js";
 import { registerMetrics } from "./metrics.js";
+import { registerHealth } from "./routes/health.js";
 
 /**
  * The HTTP face of a worker-only process (`HOOKRELAY_WORKER_PORT`): the same
@@ -22,14 +23,7 @@ export async function buildWorkerApp(deps: {
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.setErrorHandler(handleError);
-  app.route({
-    method: ["GET", "HEAD"],
-    url: "/api/v1/health",
-    handler: async (_req, reply) => {
-      await deps.services.health.check();
-      return reply.code(204).send();
-    },
-  });
+  registerHealth(app, deps.services.health);
   if (deps.metrics) registerMetrics(app, deps.metrics);
   await app.ready();
   return app;
