@@ -52,7 +52,8 @@ export interface Services {
 export function createServices(store: Store, config: Config, wakeup: Wakeup): Services {
   const { db } = store;
   const secretBox = new SecretBox(config.secretKey);
-  const messagesRepo = new MessagesRepository(store);
+  const idempotency = new IdempotencyRepository(db);
+  const messagesRepo = new MessagesRepository(store, idempotency);
   const inboundRequests = new InboundRequestsRepository(store);
   const writer = new GroupCommit<NewMessage, InsertResult>(
     {
@@ -92,7 +93,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
   const attempts = new AttemptService(new AttemptsRepository(db), applications, endpoints, messages, eventTypes, wakeup);
   return {
     tokens,
-    idempotency: new IdempotencyRepository(db),
+    idempotency,
     health: {
       check: async () => {
         await sql`select 1`.execute(db);

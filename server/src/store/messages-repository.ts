@@ -111,13 +111,15 @@ export class MessagesRepository {
   private readonly db: Kysely<Database>;
   private readonly dialect: Dialect;
   private readonly routes: EndpointRoutes;
-  private readonly idempotency: IdempotencyRepository;
 
-  constructor(private readonly store: Store) {
+  constructor(
+    private readonly store: Store,
+    /** The HTTP layer's too, so their lookups share batches. */
+    private readonly idempotency = new IdempotencyRepository(store.db),
+  ) {
     this.db = store.db;
     this.dialect = store.dialect;
     this.routes = store.endpointRoutes;
-    this.idempotency = new IdempotencyRepository(store.db);
   }
 
   async insertBatch(items: NewMessage[]): Promise<InsertResult[]> {
