@@ -8,6 +8,8 @@ import type { TokensRepository } from "../store/tokens-repository.js";
 
 export interface Principal {
   tokenId: string;
+  /** The token's name, as shown in the token list and the audit log. */
+  name: string;
   /** Set for tokens limited to one application (consumer portal, scoped keys). */
   appId: string | null;
 }
@@ -82,7 +84,7 @@ export class TokenService {
     if (principal === undefined) {
       const row = await this.tokens.findByHash(sha256Hex(token));
       const valid = row && row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
-      principal = valid ? { tokenId: row.id, appId: row.app_id } : null;
+      principal = valid ? { tokenId: row.id, name: row.name, appId: row.app_id } : null;
       this.cache.set(token, principal, now, row?.expires_at ?? Infinity);
     }
     if (!principal) throw ApiError.unauthorized();
