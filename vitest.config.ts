@@ -31,28 +31,27 @@ export default defineConfig({
         },
       },
       // The API suites again, each app on a fresh PostgreSQL schema: the same behaviour on both
-      // stores. Suites that loop over the stores themselves are not repeated here.
-      ...(process.env.TEST_POSTGRES_URL
-        ? [
-            {
-              test: {
-                name: "server-on-postgres",
-                include: [
-                  "server/src/http/routes/endpoints.test.ts",
-                  "server/src/http/routes/event-types.test.ts",
-                  "server/src/http/routes/sources.test.ts",
-                  "server/src/http/routes/ingest.test.ts",
-                  "server/src/http/routes/inbound-stats.test.ts",
-                  "server/test/e2e/bad-input.test.ts",
-                ],
-                env: { HOOKRELAY_TEST_STORE: "postgres" },
-                testTimeout: 30_000,
-                hookTimeout: 60_000,
-                pool: "forks" as const,
-              },
-            },
-          ]
-        : []),
+      // stores. Suites that loop over the stores themselves are not repeated here. Without
+      // TEST_POSTGRES_URL the project is still collected, with a name pattern nothing matches, so
+      // its tests count as skipped and the totals are the same with or without PostgreSQL.
+      {
+        test: {
+          name: "server-on-postgres",
+          include: [
+            "server/src/http/routes/endpoints.test.ts",
+            "server/src/http/routes/event-types.test.ts",
+            "server/src/http/routes/sources.test.ts",
+            "server/src/http/routes/ingest.test.ts",
+            "server/src/http/routes/inbound-stats.test.ts",
+            "server/test/e2e/bad-input.test.ts",
+          ],
+          env: { HOOKRELAY_TEST_STORE: "postgres" },
+          ...(process.env.TEST_POSTGRES_URL ? {} : { testNamePattern: "^(?!)" }),
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: "forks" as const,
+        },
+      },
       {
         test: {
           name: "dashboard",

@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startTestApp, type TestApp } from "../test-support/harness.js";
-import { testStores } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { messageEventType, redactHeaders } from "./inbound.js";
 
 describe("messageEventType", () => {
@@ -49,7 +49,7 @@ describe("redactHeaders", () => {
 });
 
 /** The ingest path end to end through HTTP on every store (TEST_POSTGRES_URL adds PostgreSQL). */
-describe.each(testStores)("inbound ingest on %s", (kind) => {
+describeEachStore("inbound ingest on %s", (kind) => {
   let t: TestApp;
   let sourceId: string;
   const SECRET = "careem_secret_key_client_123";

@@ -1,12 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
-import { TEST_POSTGRES_URL } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { storePerTest } from "../test-support/store.js";
 import { isUniqueViolation } from "./errors.js";
 
-const dialects: ("sqlite" | "postgres")[] = TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
-
-describe.each(dialects)("Store.atomic on %s", (dialect) => {
+describeEachStore("Store.atomic on %s", (dialect) => {
   const t = storePerTest(dialect);
 
   const rename = (id: string, name: string) =>

@@ -1,22 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { newId } from "../lib/ids.js";
-import { TEST_POSTGRES_URL } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { openTestStore, Seed } from "../test-support/store.js";
 import type { Store } from "./database.js";
 import { DeliveriesRepository, type DeliveryResult } from "./deliveries-repository.js";
 import type { DeliveryRow, EndpointRow } from "./schema.js";
 
-/**
- * SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set (each run gets its own
- * schema), e.g. TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test.
- */
-const dialects: ("sqlite" | "postgres")[] = TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
-
 const DAY = 86_400_000;
 const T0 = 1_700_000_000_000;
 
-describe.each(dialects)("DeliveriesRepository on %s", (dialect) => {
+describeEachStore("DeliveriesRepository on %s", (dialect) => {
   let store: Store;
   let repo: DeliveriesRepository;
   let seed: Seed;
@@ -53,7 +47,6 @@ describe.each(dialects)("DeliveriesRepository on %s", (dialect) => {
     });
     return id;
   }
-
 
   const row = (id: string) =>
     store.db.selectFrom("deliveries").selectAll().where("id", "=", id).executeTakeFirstOrThrow();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { newId } from "../lib/ids.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
-import { testStores } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { isUniqueViolation } from "./errors.js";
 import { InboundRequestsRepository } from "./inbound-requests-repository.js";
 import { MessagesRepository, type NewMessage } from "./messages-repository.js";
@@ -10,7 +10,7 @@ import type { InboundRequestRow, MessageRow, SourceRow } from "./schema.js";
 import { SourcesRepository } from "./sources-repository.js";
 
 /** The inbound tables behave the same on every store (set TEST_POSTGRES_URL to include PostgreSQL). */
-describe.each(testStores)("inbound repositories on %s", (kind) => {
+describeEachStore("inbound repositories on %s", (kind) => {
   let t: TestApp;
   let requests: InboundRequestsRepository;
   let sources: SourcesRepository;

@@ -1,14 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
-import { TEST_POSTGRES_URL } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { storePerTest } from "../test-support/store.js";
 import { QueueRepository } from "./queue-repository.js";
 import { DeliveryStatus } from "./schema.js";
 
-const dialects: ("sqlite" | "postgres")[] = TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
 const NOW = 1_700_000_000_000;
 
-describe.each(dialects)("QueueRepository.backlog on %s", (dialect) => {
+describeEachStore("QueueRepository.backlog on %s", (dialect) => {
   const t = storePerTest(dialect);
 
   it("counts what a worker would claim now: due pending rows and expired leases", async () => {

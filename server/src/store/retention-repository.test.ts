@@ -1,14 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 
 import { idAt, newId } from "../lib/ids.js";
-import { testStores } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { openTestStore, Seed, type TestStore } from "../test-support/store.js";
 import { RetentionRepository } from "./retention-repository.js";
 import { DeliveryStatus } from "./schema.js";
 
 const DAY = 86_400_000;
 
-describe.each(testStores)("RetentionRepository on %s", (kind) => {
+describeEachStore("RetentionRepository on %s", (kind) => {
   let t: TestStore;
   let seed: Seed;
   let repo: RetentionRepository;

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 
 import type { OverviewOut } from "../api/stats.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
-import { testStores } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { Seed } from "../test-support/store.js";
 import { type ClaimedDelivery, DeliveriesRepository, type DeliveryResult } from "./deliveries-repository.js";
 import { RetentionRepository } from "./retention-repository.js";
@@ -16,7 +16,7 @@ const DAY = 24 * HOUR;
  * transaction, one row per (endpoint, hour), and what the day and week figures are read from
  * once retention has deleted the attempts.
  */
-describe.each(testStores)("hourly stats counters on %s", (kind) => {
+describeEachStore("hourly stats counters on %s", (kind) => {
   let t: TestApp;
   let seed: Seed;
   let repo: DeliveriesRepository;

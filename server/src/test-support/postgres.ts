@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 import pg from "pg";
+import { describe } from "vitest";
 
 /** The PostgreSQL the suite may use, or undefined (the PostgreSQL suite is then skipped). */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL;
@@ -45,5 +46,20 @@ export async function createPgSchema(baseUrl: string): Promise<PgSchema> {
   };
 }
 
-/** The stores a store-parameterized suite runs on: always SQLite, PostgreSQL when reachable. */
-export const testStores: ("sqlite" | "postgres")[] = TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
+/** Every store a store-parameterized suite covers. */
+export const testStores = ["sqlite", "postgres"] as const;
+
+export type StoreKind = (typeof testStores)[number];
+
+/**
+ * `describe` once per store. The PostgreSQL variant is always registered and is skipped, not
+ * left out, without TEST_POSTGRES_URL, so the summary counts the same tests either way and a
+ * missing PostgreSQL shows up as skipped tests rather than as a smaller total.
+ *
+ * @example describeEachStore("QueueRepository on %s", (kind) => { it("…", async () => { … }); });
+ */
+export function describeEachStore(name: string, suite: (kind: StoreKind) => void): void {
+  for (const kind of testStores) {
+    describe.skipIf(kind === "postgres" && !TEST_POSTGRES_URL)(name.replace("%s", kind), () => suite(kind));
+  }
+}

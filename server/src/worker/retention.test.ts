@@ -1,13 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 
 import { newId } from "../lib/ids.js";
-import { testStores } from "../test-support/postgres.js";
+import { describeEachStore } from "../test-support/postgres.js";
 import { openTestStore, Seed, type TestStore } from "../test-support/store.js";
 import { RetentionJob } from "./retention.js";
 
 const DAY = 86_400_000;
 
-describe.each(testStores)("RetentionJob on %s", (kind) => {
+describeEachStore("RetentionJob on %s", (kind) => {
   let t: TestStore;
   let seed: Seed;
 

@@ -1,8 +1,8 @@
 import { Webhook } from "standardwebhooks";
 import { ApiException, Svix } from "svix";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { createPgSchema, type PgSchema, TEST_POSTGRES_URL, testStores } from "../../src/test-support/postgres.js";
+import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
@@ -10,7 +10,7 @@ import { type ServerProcess, startServer } from "../support/server-process.js";
  * The outbound core end to end: the real server process, the official Svix SDK, and real
  * loopback receivers. Every delivery is verified with the `standardwebhooks` package.
  */
-describe.each(testStores)("outbound API through the official Svix SDK (%s)", (kind) => {
+describeEachStore("outbound API through the official Svix SDK (%s)", (kind) => {
   let server: ServerProcess;
   let svix: Svix;
   let schema: PgSchema | undefined;

@@ -4,10 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { idAt, idTime, newId } from "../../lib/ids.js";
 import { type AttemptRow, type DeliveryRow, DeliveryStatus, type MessageRow } from "../../store/schema.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
-import { TEST_POSTGRES_URL } from "../../test-support/postgres.js";
-
-/** SQLite always; PostgreSQL too when TEST_POSTGRES_URL is set (a fresh schema per run). */
-const kinds: ("sqlite" | "postgres")[] = ["sqlite", ...(TEST_POSTGRES_URL ? (["postgres"] as const) : [])];
+import { describeEachStore } from "../../test-support/postgres.js";
 
 let t: TestApp;
 
@@ -130,7 +127,7 @@ async function attempt(
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-describe.each(kinds)("on %s", (kind) => {
+describeEachStore("on %s", (kind) => {
   beforeAll(async () => {
     t = await startTestApp({}, kind);
   });
