@@ -111,16 +111,16 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
 
     await api("POST", "/api/v1/token", { name: "CI deploys" });
     await api("POST", "/api/v1/token", { name: "Acme integration", appId: app.id });
+    // The dead-letter screenshots need every delivery to the failing endpoint exhausted; a setup
+    // that did not get there fails here rather than photographing an empty page.
     await waitFor(
       async () => {
-        const q = await api<{ data: unknown[] }>("GET", `/api/v1/app/${app.id}/queue?status=fail`).catch(
-          () => ({ data: [] }),
-        );
+        const q = await api<{ data: unknown[] }>("GET", `/api/v1/app/${app.id}/queue?status=fail`);
         return q.data.length >= 12;
       },
       30_000,
       "failed deliveries to be exhausted",
-    ).catch(() => undefined);
+    );
 
     page = await browser.context.newPage();
     page.setDefaultTimeout(15_000);
@@ -135,7 +135,8 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
   async function shot(name: string, path: string, heading: string) {
     await page.goto(`${server.url}${path}`);
     await page.getByRole("heading", { name: heading }).first().waitFor();
-    await page.waitForLoadState("networkidle").catch(() => undefined);
+    // Live pages poll, so the network may never go idle; the heading above is the real check.
+    await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => undefined);
     await page.waitForTimeout(600);
     await page.screenshot({ path: join(OUT, `${name}.png`) });
   }

@@ -16,8 +16,9 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real Hookrelay server on a free port with a fresh data directory. Uses the compiled
- * server (server/dist/main.js) when it exists, else runs the TypeScript source through tsx.
+ * Starts the real Hookrelay server on a free port with a fresh data directory, from the
+ * TypeScript source through tsx, so the suite never tests a stale `server/dist`
+ * (HOOKRELAY_E2E_FROM_DIST=1 runs the compiled server instead, to check a build).
  * Resolves once the server prints `listening on http://…`.
  *
  * @example const server = await startServer(); …; await server.stop();
@@ -28,7 +29,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   }
   const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-e2e-"));
   const compiled = join(REPO_ROOT, "server/dist/main.js");
-  const useCompiled = existsSync(compiled) && process.env.HOOKRELAY_E2E_FROM_SOURCE !== "1";
+  const useCompiled = process.env.HOOKRELAY_E2E_FROM_DIST === "1";
+  if (useCompiled && !existsSync(compiled)) throw new Error("server/dist is missing: run `npm run build -w server`");
   const args = useCompiled ? [compiled] : ["--import", "tsx", join(REPO_ROOT, "server/src/main.ts")];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
