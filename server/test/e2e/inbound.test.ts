@@ -91,12 +91,12 @@ describe("a Careem order reaches the application's endpoint", () => {
     expect(((await copy.json()) as { status: string }).status).toBe("duplicate");
 
     const [delivery] = await receiver.waitFor(1);
-    const payload = new Webhook(endpointSecret).verify(
-      delivery!.body,
-      delivery!.headers as Record<string, string>,
-    );
+    const signed = delivery!.headers as Record<string, string>;
+    const payload = new Webhook(endpointSecret).verify(delivery!.body, signed);
     expect(delivery!.headers["webhook-id"]).toBe(accepted.msgId);
-    expect(JSON.parse(delivery!.body)).toEqual(payload);
+    // The signature covers these exact bytes: one changed character, or another secret, fails.
+    expect(() => new Webhook(endpointSecret).verify(delivery!.body.replace("ORD-789", "ORD-788"), signed)).toThrow();
+    expect(() => new Webhook(`whsec_${Buffer.alloc(24, 7).toString("base64")}`).verify(delivery!.body, signed)).toThrow();
     expect(payload).toMatchObject({
       provider: "careem",
       providerEventType: "order.created",
