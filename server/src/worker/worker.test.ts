@@ -309,14 +309,18 @@ describe("DeliveryWorker", () => {
     const ep = await endpoint(r.url);
     const d = await deliver(ep);
     const repo = new DeliveriesRepository(store, { endpointDisableAfterMs: 86_400_000 });
-    // A worker that claims and then dies: the row stays "sending" until the lease runs out.
-    const [crashed] = await repo.claim({ owner: "crashed", now: Date.now(), leaseMs: 400, limit: 10 });
+    // A worker that claims and then dies: the row stays "sending" until the lease runs out. The
+    // lease is long, so no amount of machine load can expire it by accident during the check.
+    const [crashed] = await repo.claim({ owner: "crashed", now: Date.now(), leaseMs: 600_000, limit: 10 });
     expect(crashed!.delivery.id).toBe(d.id);
 
     const w = worker({}, "survivor");
     w.start();
-    await new Promise((res) => setTimeout(res, 150));
+    await waitFor(async () => w.counters.claimRounds >= 3);
     expect(r.received).toHaveLength(0); // still leased by the crashed worker
+    // The lease runs out (moved into the past rather than waited for).
+    await store.db.updateTable("deliveries").set({ due_at: Date.now() - 1 }).where("id", "=", d.id).execute();
+    wakeup.notify();
     const done = await settled(d.id, 0);
     expect(done.lease_owner).toBeNull();
     expect(r.received).toHaveLength(1);

@@ -38,6 +38,8 @@ export interface DeliveryWorkerOptions {
 
 /** Running totals since start; cheap to read for metrics and tests. */
 export interface WorkerCounters {
+  /** Claim queries that answered (each leases up to a batch; an empty answer counts too). */
+  claimRounds: number;
   /** Rows leased from the queue. */
   claimed: number;
   /** HTTP attempts made. */
@@ -98,6 +100,7 @@ const FAILURE_LOG_INTERVAL_MS = 30_000;
 export class DeliveryWorker {
   readonly owner: string;
   readonly counters: WorkerCounters = {
+    claimRounds: 0,
     claimed: 0,
     sent: 0,
     succeeded: 0,
@@ -219,6 +222,7 @@ export class DeliveryWorker {
         continue;
       }
       this.claimFailures.succeeded(this.options.logger);
+      this.counters.claimRounds++;
       this.counters.claimed += claimed.length;
       for (const c of claimed) this.dispatch(c);
       // A short batch means the queue has nothing more due right now.
