@@ -11,7 +11,8 @@
  *
  * With `--store postgres` (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) each
  * run gets a fresh schema, dropped at the end, and adds the two-instance figures: two API
- * processes sharing the load, two workers draining one backlog, each as a ratio to one.
+ * processes sharing the load, two workers draining one backlog, each as a ratio to one, and the
+ * two-instance delivery run (`--multi-messages`, default 20,000 messages × 5 endpoints).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -24,6 +25,7 @@ import autocannon from "autocannon";
 import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
+import { multiInstancePhase } from "./multi-instance.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     store: { type: "string", default: "sqlite" },
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "64" },
+    "multi-messages": { type: "string", default: "20000" },
     "no-write": { type: "boolean", default: false },
   },
 });
@@ -328,6 +331,14 @@ async function main(): Promise<void> {
     // 5. Inbound: Careem webhooks through the whole ingest path (source lookup, rate limit,
     // HMAC verification, de-duplication, normalization, message + request log in one commit).
     Object.assign(results, await inboundPhase(dataDir));
+    if (args.store === "postgres") {
+      const schema = await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
+      try {
+        Object.assign(results, await multiInstancePhase(schema, Number(args["multi-messages"])));
+      } finally {
+        await schema.drop();
+      }
+    }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -452,6 +463,7 @@ function report(r: Record<string, number | string>): void {
           `| **two-instance ingest ratio** (to one instance) | **${r.ingest2Ratio}** |`,
           `| two workers draining one backlog | ${r.delivery2Rps} deliveries/s (${r.delivered2} delivered) |`,
           `| **two-worker delivery ratio** (to one worker) | **${r.delivery2Ratio}** |`,
+          `| two complete instances, ${r.multiMessages} messages × 5 endpoints through both APIs | ${r.multiIngestRps} msg/s, ${r.multiDeliveryRps} deliveries/s; missing ${r.multiMissing}, unfinished ${r.multiUnfinished}, repeated ${r.multiDuplicates}, concurrent repeats ${r.multiOverlaps} |`,
         ]),
     "",
   ];

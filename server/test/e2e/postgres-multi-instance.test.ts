@@ -6,15 +6,18 @@ import { ApiClient, sendMessages } from "../support/load.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 import { startTrackingReceiver, type TrackingReceiver } from "../support/tracking-receiver.js";
 
-/** Messages in the two-instance proof; HOOKRELAY_E2E_MESSAGES overrides (default 20,000). */
-const MESSAGES = Number(process.env.HOOKRELAY_E2E_MESSAGES ?? 20_000);
+/**
+ * Messages in the two-instance proof; HOOKRELAY_E2E_MESSAGES overrides. Small enough that exact
+ * assertions hold (every pair once); the 20,000-message run at load is in `npm run bench -- --store postgres`.
+ */
+const MESSAGES = Number(process.env.HOOKRELAY_E2E_MESSAGES ?? 2_000);
 const ENDPOINTS = 5;
 
 /**
  * Two complete instances (API + worker) on one PostgreSQL schema, fed through both APIs at
- * once: every (message, endpoint) pair arrives, no pair is ever being sent by both instances at
- * the same time (the claim's FOR UPDATE SKIP LOCKED and the leases), and sequential repeats
- * stay rare. The two instances start together on the fresh schema, so both run the migrations.
+ * once: every (message, endpoint) pair arrives exactly once — no pair is ever sent by both
+ * instances (the claim's FOR UPDATE SKIP LOCKED and the leases), and none is repeated (leases
+ * are far longer than any attempt here, so nothing is re-claimed). The two instances start together on the fresh schema, so both run the migrations.
  */
 describe.skipIf(!TEST_POSTGRES_URL)("two instances on one PostgreSQL", () => {
   let schema: PgSchema;
@@ -47,7 +50,7 @@ describe.skipIf(!TEST_POSTGRES_URL)("two instances on one PostgreSQL", () => {
     }
   }
 
-  it(`delivers ${MESSAGES} messages × ${ENDPOINTS} endpoints exactly where due, never twice at once`, async () => {
+  it(`delivers ${MESSAGES} messages × ${ENDPOINTS} endpoints through two instances, every pair exactly once`, async () => {
     const env = { DATABASE_URL: schema.url, HOOKRELAY_WORKER_POLL_MS: "250" };
     servers.push(...(await Promise.all([startServer({ env }), startServer({ env })])));
     const [a, b] = servers.map((s) => new ApiClient(s.url, s.token, 16));
@@ -87,11 +90,12 @@ describe.skipIf(!TEST_POSTGRES_URL)("two instances on one PostgreSQL", () => {
     );
     expect(missing).toEqual([]);
     expect(receiver.overlaps).toEqual([]);
-    expect(receiver.duplicates()).toBeLessThanOrEqual(expected * 0.01);
+    expect(receiver.duplicates()).toBe(0);
+    expect(await countRows("select count(*) as n from deliveries")).toBe(expected);
     expect(await countRows("select count(*) as n from deliveries where status <> 0")).toBe(0);
     // The hourly counters were written in the attempts' transactions: they agree exactly.
     const attempts = await countRows("select count(*) as n from attempts where status = 0");
-    expect(attempts).toBeGreaterThanOrEqual(expected);
+    expect(attempts).toBe(expected);
     expect(await countRows("select coalesce(sum(success), 0) as n from stats_hourly")).toBe(attempts);
 
     console.log(

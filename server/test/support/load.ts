@@ -25,12 +25,17 @@ export class ApiClient {
     this.pool = new Pool(baseUrl, { connections, headersTimeout: 30_000, bodyTimeout: 30_000 });
   }
 
-  async request<T = unknown>(method: "GET" | "POST", path: string, body?: unknown): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const started = performance.now();
     const r = await this.pool.request({
       method,
       path,
-      headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json", ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.body.text();
@@ -43,8 +48,8 @@ export class ApiClient {
     return { status: r.statusCode, body: parsed as T, headers: r.headers, ms: performance.now() - started };
   }
 
-  post<T = unknown>(path: string, body: unknown): Promise<ApiResponse<T>> {
-    return this.request<T>("POST", path, body);
+  post<T = unknown>(path: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
+    return this.request<T>("POST", path, body, headers);
   }
 
   get<T = unknown>(path: string): Promise<ApiResponse<T>> {
