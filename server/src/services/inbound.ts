@@ -42,7 +42,7 @@ const DAY_MS = 24 * HOUR_MS;
 export const DEDUPE_WINDOW_MS = DAY_MS;
 /** Bytes of a rejected request's body kept in the log: enough to see what was sent. */
 export const REJECTED_BODY_BYTES = 4096;
-/** Longer event ids are de-duplicated by their hash, to keep the unique index small. */
+/** Longer keys (signed event ids) are stored as their hash, to keep the unique index small. */
 const DEDUPE_KEY_MAX = 200;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 
@@ -152,7 +152,10 @@ export class InboundService {
     const body = parseBody(input.rawBody);
     const providerType = provider.eventType(body, input.headers, config);
     const eventId = provider.eventId(body, input.headers, config);
-    const dedupeKey = eventId === undefined ? null : dedupeKeyOf(eventId);
+    // Only signed material decides whether a call is new (see docs/inbound-integrity.md).
+    const dedupeKey = dedupeKeyOf(
+      provider.dedupeKey({ rawBody: input.rawBody, headers: input.headers, body }, config),
+    );
     const event = normalizeEvent(provider, providerType, body);
     const message = this.messageRow(source.row.app_id, source.row.provider, event, input.rawBody, receivedAt);
     const request = this.requestRow(received, {
@@ -170,7 +173,7 @@ export class InboundService {
     } catch (error) {
       if (isMissingSource(error)) throw ApiError.notFound("Source");
       // PostgreSQL: another copy was committed by a concurrent batch; the unique index refused ours.
-      if (dedupeKey === null || !isUniqueViolation(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
       const holder = await requests.findDedupeHolder(source.row.id, dedupeKey);
       return this.logDuplicate(received, providerType, eventId, holder?.msg_id ?? null);
     }
@@ -461,10 +464,8 @@ function parseBody(rawBody: Buffer): unknown {
   return rawBody.length > 0 ? rawBody.toString("utf8") : undefined;
 }
 
-function dedupeKeyOf(eventId: string): string {
-  return eventId.length <= DEDUPE_KEY_MAX && !eventId.includes("\u0000")
-    ? eventId
-    : `sha256:${sha256Hex(eventId)}`;
+function dedupeKeyOf(key: string): string {
+  return key.length <= DEDUPE_KEY_MAX && !key.includes("\u0000") ? key : `sha256:${sha256Hex(key)}`;
 }
 
 /** Text from a body, fit for a text column: at most 1,000 characters, no NUL (PostgreSQL refuses it). */
