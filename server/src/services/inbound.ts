@@ -1,4 +1,3 @@
-import { isUtf8 } from "node:buffer";
 import { performance } from "node:perf_hooks";
 
 import { Iso, type Page } from "../api/common.js";
@@ -11,13 +10,11 @@ import type {
   InboundStatsQuery,
   IngestOut,
 } from "../api/sources.js";
-import { parseJsonBody } from "../inbound/body.js";
 import { normalizeEvent } from "../inbound/normalize.js";
-import { type InboundHeaders, UNKNOWN_EVENT_TYPE } from "../inbound/provider.js";
+import type { InboundHeaders } from "../inbound/provider.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
-import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
 import { percentile } from "../lib/percentile.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { isUniqueViolation } from "../store/errors.js";
@@ -25,13 +22,21 @@ import type { GroupCommit } from "../store/group-commit.js";
 import {
   type InboundRange,
   type InboundRequestsRepository,
-  type InboundRequestSummary,
   isMissingSource,
 } from "../store/inbound-requests-repository.js";
 import type { InsertResult, NewMessage } from "../store/messages-repository.js";
 import { mapPage } from "../store/paginate.js";
-import type { InboundRequestRow, InboundStatus, MessageRow } from "../store/schema.js";
+import type { InboundRequestRow, InboundStatus } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
+import {
+  newInboundMessage,
+  parseBody,
+  redactHeaders,
+  storableText,
+  storedBody,
+  toRequestDetailOut,
+  toRequestOut,
+} from "./inbound-records.js";
 import type { RateLimitVerdict } from "./rate-limits.js";
 import { ipAllowed, type LoadedSource, type SourceService } from "./sources.js";
 import type { Principal } from "./tokens.js";
@@ -45,14 +50,6 @@ export const REJECTED_BODY_BYTES = 4096;
 /** Longer keys (signed event ids) are stored as their hash, to keep the unique index small. */
 const DEDUPE_KEY_MAX = 200;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
-
-const REDACTED = "[redacted]";
-/**
- * Headers never stored: credentials and signatures of every scheme (authorization,
- * x-talabat-api-key, x-careem-signature, x-deliveroo-hmac-sha256, stripe-signature,
- * webhook-signature, x-hub-signature-256, x-shopify-hmac-sha256 …) and anything else so named.
- */
-const SECRET_HEADER = /authorization|cookie|signature|hmac|secret|token|api-?key|password|credential/i;
 
 const PERIOD_MS: Record<InboundPeriod, number> = {
   hour: HOUR_MS,
@@ -157,7 +154,14 @@ export class InboundService {
       provider.dedupeKey({ rawBody: input.rawBody, headers: input.headers, body }, config),
     );
     const event = normalizeEvent(provider, providerType, body);
-    const message = this.messageRow(source.row.app_id, source.row.provider, event, input.rawBody, receivedAt);
+    const message = newInboundMessage({
+      appId: source.row.app_id,
+      provider: source.row.provider,
+      event,
+      rawBody: input.rawBody,
+      now: receivedAt,
+      retentionDays: this.deps.retentionDays,
+    });
     const request = this.requestRow(received, {
       status: "accepted",
       reason: null,
@@ -211,46 +215,8 @@ export class InboundService {
     sourceIdOrUid: string,
     requestId: string,
   ): Promise<InboundRequestDetailOut> {
-    return toRequestDetailOut(await this.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId));
-  }
-
-  /**
-   * Processes a logged request again with the source's current config and creates a new
-   * message from it. The signature is not checked again — its headers were redacted when
-   * logged — so this is an operator's decision, open to the same tokens that may create
-   * messages directly. A rejected request whose body was truncated cannot be retried.
-   */
-  async retry(
-    principal: Principal,
-    appIdOrUid: string,
-    sourceIdOrUid: string,
-    requestId: string,
-  ): Promise<InboundRequestOut> {
     const request = await this.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId);
-    if (request.body_truncated === 1) {
-      throw ApiError.conflict(
-        `Only the first ${REJECTED_BODY_BYTES} bytes of this rejected request's body were kept; it cannot be processed again`,
-      );
-    }
-    const row = await this.deps.sources.loadById(request.source_id);
-    if (!row) throw ApiError.notFound("Source");
-    if (row.row.provider !== request.provider) {
-      throw ApiError.conflict(
-        `The source's provider changed from ${request.provider} since this request was received`,
-      );
-    }
-    const rawBody = Buffer.from(request.body, request.body_encoding === "base64" ? "base64" : "utf8");
-    const headers = JSON.parse(request.headers) as Record<string, string>;
-    const body = parseBody(rawBody);
-    const providerType = row.provider.eventType(body, headers, row.config);
-    const event = normalizeEvent(row.provider, providerType, body);
-    const now = Date.now();
-    const message = this.messageRow(row.row.app_id, row.row.provider, event, rawBody, now);
-    const result = await this.deps.messages.submit({ message });
-    if (result.ok && result.deliveries > 0) this.deps.wakeup.notify();
-    const changes = { msg_id: message.id, retried_at: now, provider_event_type: providerType };
-    await this.deps.requests.update(request.id, changes);
-    return toRequestOut({ ...request, ...changes });
+    return toRequestDetailOut(request, await this.deps.requests.listReprocesses(request.id));
   }
 
   /** Totals, rejections by reason, duplicates, processing-time percentiles and a per-provider split. */
@@ -307,7 +273,8 @@ export class InboundService {
     return this.deps.requests.prune(now - this.deps.retentionDays * DAY_MS);
   }
 
-  private async resolveRequest(
+  /** A logged request of a source the principal may see, or a 404. */
+  async resolveRequest(
     principal: Principal,
     appIdOrUid: string,
     sourceIdOrUid: string,
@@ -402,28 +369,6 @@ export class InboundService {
     };
   }
 
-  private messageRow(
-    appId: string,
-    provider: string,
-    event: { eventType: string; payload: unknown },
-    rawBody: Buffer,
-    now: number,
-  ): MessageRow {
-    return {
-      id: newId("msg"),
-      app_id: appId,
-      event_type: messageEventType(event.eventType),
-      event_id: null,
-      payload: serializePayload(event.payload, provider, rawBody),
-      // The provider's name as channel lets an endpoint subscribe to one sender's events.
-      channels: JSON.stringify([provider]),
-      tags: null,
-      deliver_at: null,
-      created_at: now,
-      expires_at: now + this.deps.retentionDays * DAY_MS,
-    };
-  }
-
   /**
    * Retention of the request log, run from the ingest path at most every ten minutes so no
    * timer is needed. Not awaited: a failed prune is simply tried again next time, and the log
@@ -436,125 +381,6 @@ export class InboundService {
   }
 }
 
-/**
- * The message payload as JSON text. A body JSON.parse accepts can still be nested too deeply for
- * JSON.stringify (a stack overflow); such an event is relayed with its body as text instead of
- * failing the provider's call with a 500.
- */
-function serializePayload(payload: unknown, provider: string, rawBody: Buffer): string {
-  try {
-    return JSON.stringify(payload);
-  } catch {
-    return JSON.stringify({
-      provider,
-      providerEventType: UNKNOWN_EVENT_TYPE,
-      original: rawBody.toString("utf8"),
-    });
-  }
-}
-
-/**
- * The body as providers read it: JSON when it parses (and nests no deeper than a payload may:
- * deeper JSON would overflow the stack when hashed or stored), else the text, else undefined
- * when empty.
- */
-function parseBody(rawBody: Buffer): unknown {
-  const json = parseJsonBody(rawBody);
-  if (json !== undefined && jsonDepthWithin(json, MAX_JSON_DEPTH)) return json;
-  return rawBody.length > 0 ? rawBody.toString("utf8") : undefined;
-}
-
 function dedupeKeyOf(key: string): string {
   return key.length <= DEDUPE_KEY_MAX && !key.includes("\u0000") ? key : `sha256:${sha256Hex(key)}`;
-}
-
-/** Text from a body, fit for a text column: at most 1,000 characters, no NUL (PostgreSQL refuses it). */
-function storableText(text: string): string {
-  return text.slice(0, 1_000).replaceAll("\u0000", "\uFFFD");
-}
-
-/**
- * An event type usable in endpoint filters (Svix names: letters, digits, `-_.`): Shopify's
- * `orders/create` becomes `orders.create`, anything else outside the set `_`.
- *
- * @example messageEventType("shopify.orders/create") // "shopify.orders.create"
- */
-export function messageEventType(type: string): string {
-  const cleaned = type
-    .replace(/\//g, ".")
-    .replace(/[^a-zA-Z0-9\-_.]/g, "_")
-    .slice(0, 256);
-  return cleaned === "" ? "unknown" : cleaned;
-}
-
-/**
- * Headers as logged: values of credential and signature headers replaced, plus `extra` names
- * (a generic HMAC source's configured signature header).
- *
- * @example redactHeaders({ "stripe-signature": "t=1,v1=…", "content-type": "application/json" }, [])
- * // { "stripe-signature": "[redacted]", "content-type": "application/json" }
- */
-export function redactHeaders(headers: InboundHeaders, extra: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name] = SECRET_HEADER.test(name) || extra.includes(name) ? REDACTED : value;
-  }
-  return out;
-}
-
-/**
- * The body as stored: UTF-8 text when it is text (PostgreSQL text cannot hold NUL), else base64;
- * with `limit`, only the first bytes, cut at a character boundary.
- */
-function storedBody(
-  raw: Buffer,
-  limit: number | undefined,
-): Pick<InboundRequestRow, "body" | "body_encoding" | "body_truncated"> {
-  let kept = limit !== undefined && raw.length > limit ? raw.subarray(0, limit) : raw;
-  const truncated = kept.length < raw.length;
-  if (truncated) {
-    // Up to three trailing bytes may be the start of a split multi-byte character.
-    for (let cut = 0; cut < 4 && kept.length - cut > 0; cut++) {
-      const candidate = kept.subarray(0, kept.length - cut);
-      if (isUtf8(candidate)) {
-        kept = candidate;
-        break;
-      }
-    }
-  }
-  const text = isUtf8(kept) && !kept.includes(0);
-  return {
-    body: kept.toString(text ? "utf8" : "base64"),
-    body_encoding: text ? "utf8" : "base64",
-    body_truncated: truncated ? 1 : 0,
-  };
-}
-
-function toRequestOut(row: InboundRequestSummary): InboundRequestOut {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    status: row.status,
-    reason: row.reason,
-    provider: row.provider,
-    providerEventType: row.provider_event_type,
-    eventId: row.event_id,
-    receivedAt: Iso(row.received_at),
-    size: row.size,
-    processingMs: row.processing_ms,
-    msgId: row.msg_id,
-    sourceIp: row.source_ip,
-    retriedAt: row.retried_at !== null ? Iso(row.retried_at) : null,
-  };
-}
-
-function toRequestDetailOut(row: InboundRequestRow): InboundRequestDetailOut {
-  return {
-    ...toRequestOut(row),
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    body: row.body,
-    bodyEncoding: row.body_encoding,
-    bodyTruncated: row.body_truncated === 1,
-  };
 }

@@ -5,7 +5,7 @@ import type { Dialect, Store } from "./database.js";
 import { insertQueries } from "./insert-queries.js";
 import type { InsertResult, MessagesRepository, NewMessage } from "./messages-repository.js";
 import { type PageRequest, paginate } from "./paginate.js";
-import type { Database, InboundRequestRow, InboundStatus } from "./schema.js";
+import type { Database, InboundReprocessRow, InboundRequestRow, InboundStatus } from "./schema.js";
 
 /** Every column, in insert order (for {@link insertQueries}). */
 export const INBOUND_REQUEST_COLUMNS = [
@@ -205,8 +205,40 @@ export class InboundRequestsRepository {
       .executeTakeFirst();
   }
 
-  async update(id: string, values: Partial<InboundRequestRow>): Promise<void> {
-    await this.db.updateTable("inbound_requests").set(values).where("id", "=", id).execute();
+  /**
+   * Commits a re-process in one transaction: its message (with deliveries and the caller's
+   * idempotency record), the link row, and the request's `retried_at`. The request's own
+   * `msg_id`, its first link, is left as it is. Answers like the message writer: a lost race
+   * to the same idempotency key is `idempotent_replay` with the first response.
+   *
+   * @example await requests.insertReprocess({ message, idempotency }, link, messagesRepo)
+   */
+  async insertReprocess(
+    item: NewMessage,
+    link: InboundReprocessRow,
+    messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">,
+  ): Promise<InsertResult> {
+    const before = [
+      this.db.insertInto("inbound_reprocesses").values(link).compile(),
+      this.db
+        .updateTable("inbound_requests")
+        .set({ retried_at: link.created_at })
+        .where("id", "=", link.request_id)
+        .compile(),
+    ];
+    const [result] = await messages.commitBatch([item], await messages.prepareBatch([item]), before);
+    return result!;
+  }
+
+  /** The re-processes of one request, oldest first. */
+  async listReprocesses(requestId: string): Promise<InboundReprocessRow[]> {
+    return this.db
+      .selectFrom("inbound_reprocesses")
+      .selectAll()
+      .where("request_id", "=", requestId)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
   }
 
   /** Requests by status in a range: the inbound figures of the dashboard overview. */
