@@ -152,35 +152,37 @@ function RequestRow({
             {retry.isSuccess ? "Re-processed" : rejected ? "Force re-process…" : "Re-process"}
           </Button>
           {!confirming && <ActionError error={retry.error} />}
-          <Dialog
-            open={confirming}
-            onClose={() => setConfirming(false)}
-            title="Force re-process a rejected request?"
-          >
-            <div className="space-y-3 text-left text-sm text-slate-700">
-              <p>
-                Request <code className="font-mono text-xs">{r.id}</code> was rejected:{" "}
-                <code
-                  className="rounded bg-red-50 px-1 font-mono text-xs text-red-700"
-                  data-testid="reject-reason"
-                >
-                  {r.reason ?? "unknown"}
-                </code>
-                .
-              </p>
-              <p>
-                Its sender was never verified. Re-processing relays its body as a real message to every
-                subscribed endpoint. Do this only if you know the call is genuine.
-              </p>
-              <ActionError error={retry.error} />
-              <div className="flex justify-end gap-2">
-                <Button onClick={() => setConfirming(false)}>Cancel</Button>
-                <Button variant="danger" onClick={() => retry.mutate()} busy={retry.isPending}>
-                  Force re-process
-                </Button>
+          {confirming && (
+            <Dialog
+              open={confirming}
+              onClose={() => setConfirming(false)}
+              title="Force re-process a rejected request?"
+            >
+              <div className="space-y-3 text-left text-sm text-slate-700">
+                <p>
+                  Request <code className="font-mono text-xs">{r.id}</code> was rejected:{" "}
+                  <code
+                    className="rounded bg-red-50 px-1 font-mono text-xs text-red-700"
+                    data-testid="reject-reason"
+                  >
+                    {r.reason ?? "unknown"}
+                  </code>
+                  .
+                </p>
+                <p>
+                  Its sender was never verified. Re-processing relays its body as a real message to every
+                  subscribed endpoint. Do this only if you know the call is genuine.
+                </p>
+                <ActionError error={retry.error} />
+                <div className="flex justify-end gap-2">
+                  <Button onClick={() => setConfirming(false)}>Cancel</Button>
+                  <Button variant="danger" onClick={() => retry.mutate()} busy={retry.isPending}>
+                    Force re-process
+                  </Button>
+                </div>
               </div>
-            </div>
-          </Dialog>
+            </Dialog>
+          )}
         </Td>
       </tr>
       {open && (
