@@ -90,6 +90,7 @@ export const careem = defineProvider<CareemConfig>({
   eventType: (body) => envelopeEventType(body) ?? UNKNOWN_EVENT_TYPE,
   eventId: () => undefined,
   dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => true,
   normalize(providerType, body) {
     const orderType = ORDER_EVENTS.get(providerType);
     if (orderType !== undefined) return orderEvent(orderType, "careem", providerType, body);

@@ -45,6 +45,7 @@ export const deliveroo = defineProvider<DeliverooConfig>({
   eventType: (body) => envelopeEventType(body) ?? ORDER_EVENT,
   eventId: (_body, headers) => headerValue(headers, "x-deliveroo-sequence-guid"),
   dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
   normalize(providerType, body) {
     if (providerType !== ORDER_EVENT) return undefined;
     return orderEvent(orderEventForStatus(envelopeOrderStatus(body)), "deliveroo", providerType, body);

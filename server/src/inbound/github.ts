@@ -54,4 +54,5 @@ export const github = defineProvider<GitHubConfig>({
   },
   eventId: (_body, headers) => headerValue(headers, "x-github-delivery"),
   dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
 });

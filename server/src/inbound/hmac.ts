@@ -154,4 +154,6 @@ export const hmac = defineProvider<HmacConfig>({
         : undefined;
     return signedId ?? rawBodyDigestKey(req.rawBody);
   },
+  signsTimestamp: (config) =>
+    config.timestampHeader !== undefined && signsPlaceholder(config.template, "timestamp"),
 });

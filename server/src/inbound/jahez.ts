@@ -39,6 +39,7 @@ export const jahez = defineProvider<JahezConfig>({
   eventType: (body) => envelopeEventType(body) ?? ORDER_ACTION,
   eventId: () => undefined,
   dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
   normalize(providerType, body) {
     if (providerType !== ORDER_ACTION) return undefined;
     return orderEvent(orderEventForStatus(envelopeOrderStatus(body)), "jahez", providerType, body);

@@ -119,6 +119,12 @@ export interface Provider<Config = unknown> {
    */
   dedupeKey(req: VerifiedRequest, config: Config): string;
   /**
+   * Whether `verify` checks a signed timestamp against a tolerance. Without one a captured call
+   * stays valid forever, so its de-duplication key is held for the whole log retention instead
+   * of a day.
+   */
+  signsTimestamp(config: Config): boolean;
+  /**
    * Maps a provider event to a canonical one (`order.created` …), or undefined when the type
    * has no canonical equivalent or the payload lacks what the canonical schema requires.
    */
@@ -197,6 +203,14 @@ export function defineProvider<Config>(provider: Provider<Config>): Provider<Con
         return typeof key === "string" && key !== "" ? key : rawBodyDigestKey(req.rawBody);
       } catch {
         return rawBodyDigestKey(req.rawBody);
+      }
+    },
+    signsTimestamp(config: Config): boolean {
+      try {
+        return provider.signsTimestamp(config) === true;
+      } catch {
+        // The longer hold is the safe answer: it refuses replays, at worst a late re-send too.
+        return false;
       }
     },
     normalize:

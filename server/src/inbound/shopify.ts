@@ -44,4 +44,5 @@ export const shopify = defineProvider<ShopifyConfig>({
   eventType: (_body, headers) => headerValue(headers, "x-shopify-topic") ?? UNKNOWN_EVENT_TYPE,
   eventId: (_body, headers) => headerValue(headers, "x-shopify-webhook-id"),
   dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
 });

@@ -104,4 +104,5 @@ export const standardWebhooks = defineProvider<StandardWebhooksConfig>({
   eventType: (body) => stringAt(body, "type") ?? UNKNOWN_EVENT_TYPE,
   eventId: signedId,
   dedupeKey: (req) => signedId(req.body, req.headers) ?? rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => true,
 });

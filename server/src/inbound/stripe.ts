@@ -69,4 +69,5 @@ export const stripe = defineProvider<StripeConfig>({
   eventType: (body) => stringAt(body, "type") ?? UNKNOWN_EVENT_TYPE,
   eventId: (body) => stringAt(body, "id"),
   dedupeKey: (req) => stringAt(req.body, "id") ?? rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => true,
 });

@@ -51,6 +51,7 @@ export const talabat = defineProvider<TalabatConfig>({
   eventType: (body) => envelopeEventType(body) ?? UNKNOWN_EVENT_TYPE,
   eventId: () => undefined,
   dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
   normalize(providerType, body) {
     switch (providerType) {
       case "order_notification":

@@ -43,7 +43,10 @@ import type { Principal } from "./tokens.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** A redelivery of an event within this window of the accepted copy is answered `duplicate`. */
+/**
+ * A redelivery of an event within this window of the accepted copy is answered `duplicate`, for
+ * schemes that sign a timestamp; other schemes hold the key for the whole retention.
+ */
 export const DEDUPE_WINDOW_MS = DAY_MS;
 /** Bytes of a rejected request's body kept in the log: enough to see what was sent. */
 export const REJECTED_BODY_BYTES = 4096;
@@ -153,6 +156,10 @@ export class InboundService {
     const dedupeKey = dedupeKeyOf(
       provider.dedupeKey({ rawBody: input.rawBody, headers: input.headers, body }, config),
     );
+    // Without a signed timestamp nothing else stops a captured call: hold its key for as long
+    // as the log keeps it, not just for the sender's re-send window.
+    const dedupeUntil =
+      receivedAt + (provider.signsTimestamp(config) ? DEDUPE_WINDOW_MS : this.deps.retentionDays * DAY_MS);
     const event = normalizeEvent(provider, providerType, body);
     const message = newInboundMessage({
       appId: source.row.app_id,
@@ -168,6 +175,7 @@ export class InboundService {
       providerType,
       eventId,
       dedupeKey,
+      dedupeUntil,
       msgId: message.id,
     });
     // The de-duplication check runs in the message's transaction (see insertDeduplicated).
@@ -344,6 +352,7 @@ export class InboundService {
       providerType: string | null;
       eventId: string | undefined;
       dedupeKey: string | null;
+      dedupeUntil?: number;
       msgId: string | null;
       bodyLimit?: number;
     },
@@ -358,6 +367,7 @@ export class InboundService {
       provider_event_type: fields.providerType === null ? null : storableText(fields.providerType),
       event_id: fields.eventId === undefined ? null : storableText(fields.eventId),
       dedupe_key: fields.dedupeKey,
+      dedupe_until: fields.dedupeUntil ?? null,
       msg_id: fields.msgId,
       source_ip: input.ip || null,
       headers: JSON.stringify(redactHeaders(input.headers, source.secretHeaders)),

@@ -18,6 +18,7 @@ export const INBOUND_REQUEST_COLUMNS = [
   "provider_event_type",
   "event_id",
   "dedupe_key",
+  "dedupe_until",
   "msg_id",
   "source_ip",
   "headers",
@@ -31,7 +32,7 @@ export const INBOUND_REQUEST_COLUMNS = [
 ] as const satisfies readonly (keyof InboundRequestRow)[];
 
 /** What the request log lists: everything but the stored headers and body. */
-export type InboundRequestSummary = Omit<InboundRequestRow, "headers" | "body" | "dedupe_key">;
+export type InboundRequestSummary = Omit<InboundRequestRow, "headers" | "body" | "dedupe_key" | "dedupe_until">;
 
 const SUMMARY_COLUMNS = [
   "id",
@@ -112,9 +113,10 @@ export class InboundRequestsRepository {
 
   /**
    * The message writer's batch handler with inbound de-duplication in front: an item whose
-   * `inboundRequest.dedupe_key` is held by an accepted request of the same source received less
-   * than `windowMs` before it is answered `duplicate_inbound` and not written; a holder past
-   * the window gives its key up to the new copy. Copies within one batch are caught the same
+   * `inboundRequest.dedupe_key` is held by an accepted request of the same source whose hold
+   * (`dedupe_until`, else `received_at + windowMs` for rows from before it existed) reaches past
+   * the item's arrival is answered `duplicate_inbound` and not written; a holder past its hold
+   * gives its key up to the new copy. Copies within one batch are caught the same
    * way. The key releases and the batch's own statements commit together.
    *
    * One query per batch rather than one read per webhook before it: a read on the ingest path
@@ -136,13 +138,16 @@ export class InboundRequestsRepository {
         ? []
         : await this.db
             .selectFrom("inbound_requests")
-            .select(["id", "source_id", "dedupe_key", "msg_id", "received_at"])
+            .select(["id", "source_id", "dedupe_key", "dedupe_until", "msg_id", "received_at"])
             .where("source_id", "in", [...new Set(keyed.map((r) => r.source_id))])
             .where("dedupe_key", "in", [...new Set(keyed.map((r) => r.dedupe_key!))])
             .execute();
     // id null: held by an item of this batch, nothing to release.
-    const held = new Map<string, { id: string | null; msg_id: string | null; received_at: number }>(
-      holders.map((h) => [`${h.source_id}\n${h.dedupe_key}`, h]),
+    const held = new Map<string, { id: string | null; msg_id: string | null; until: number }>(
+      holders.map((h) => [
+        `${h.source_id}\n${h.dedupe_key}`,
+        { id: h.id, msg_id: h.msg_id, until: Number(h.dedupe_until ?? Number(h.received_at) + windowMs) },
+      ]),
     );
     const results: InsertResult[] = new Array(items.length);
     const release: string[] = [];
@@ -153,12 +158,16 @@ export class InboundRequestsRepository {
       if (request?.dedupe_key != null) {
         const key = `${request.source_id}\n${request.dedupe_key}`;
         const holder = held.get(key);
-        if (holder && holder.received_at > request.received_at - windowMs) {
+        if (holder && holder.until > request.received_at) {
           results[index] = { ok: false, reason: "duplicate_inbound", msgId: holder.msg_id };
           return;
         }
         if (holder?.id) release.push(holder.id);
-        held.set(key, { id: null, msg_id: item.message.id, received_at: request.received_at });
+        held.set(key, {
+          id: null,
+          msg_id: item.message.id,
+          until: request.dedupe_until ?? request.received_at + windowMs,
+        });
       }
       pass.push(item);
       passIndex.push(index);

@@ -187,6 +187,11 @@ export interface InboundRequestRow {
   event_id: string | null;
   /** The event id while this accepted request de-duplicates redeliveries; unique per source. */
   dedupe_key: string | null;
+  /**
+   * Until when (epoch ms) `dedupe_key` refuses copies: received_at plus a day for schemes that
+   * sign a timestamp, plus the retention for those that do not. Null: the fixed one-day window.
+   */
+  dedupe_until: number | null;
   /** The message it became (accepted, retried) or the original's message (duplicate). */
   msg_id: string | null;
   source_ip: string | null;

@@ -329,6 +329,42 @@ describe.each(testStores)("inbound replay on %s", (kind) => {
       expect(await messageCount(appId)).toBe(1);
     });
 
+    it(
+      scheme.timestamped
+        ? "lets the sender's re-send through after a day: its signed timestamp already refuses replays"
+        : "still refuses the captured call a day later: nothing signed dates it",
+      async () => {
+        const { url } = await sourceFor(scheme);
+        const body = scheme.body();
+        const captured = scheme.sign(body);
+        const first = await send(url, body, captured);
+        expect(first.json().status).toBe("accepted");
+        // A day and an hour pass for the stored request.
+        const shift = 25 * 3_600_000;
+        const row = await t.store.db
+          .selectFrom("inbound_requests")
+          .select(["received_at", "dedupe_until"])
+          .where("id", "=", first.json().id)
+          .executeTakeFirstOrThrow();
+        await t.store.db
+          .updateTable("inbound_requests")
+          .set({
+            received_at: Number(row.received_at) - shift,
+            dedupe_until: Number(row.dedupe_until) - shift,
+          })
+          .where("id", "=", first.json().id)
+          .execute();
+        const headers = scheme.timestamped
+          ? scheme.sign(body, {
+              id: captured["webhook-id"] ?? captured["svix-id"] ?? captured["x-acme-id"],
+            })
+          : captured;
+        const later = await send(url, body, headers);
+        expect(later.statusCode, later.body).toBe(200);
+        expect(later.json().status).toBe(scheme.timestamped ? "accepted" : "duplicate");
+      },
+    );
+
     it("accepts a genuinely new event", async () => {
       const { appId, url } = await sourceFor(scheme);
       const body = scheme.body();

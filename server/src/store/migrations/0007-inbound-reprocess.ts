@@ -1,10 +1,16 @@
 import type { Kysely } from "kysely";
 
-/* Re-processing a logged inbound request: one row per re-process, linking the request to the
+/* Inbound integrity. 1. How long an accepted request's de-duplication key holds, per request:
+ * a day for schemes that sign a timestamp (a replay is refused by the timestamp check after
+ * minutes anyway; the key only has to catch the sender's own re-sends), the whole retention for
+ * schemes that do not (there the key is the only thing that stops a captured call from being
+ * replayed). Null on rows from before: they keep the fixed one-day window.
+ * 2. Re-processing a logged inbound request: one row per re-process, linking the request to the
  * message it made, so the request's own first link (inbound_requests.msg_id) is never
  * overwritten and every extra message stays traceable to who made it and whether a rejected
  * call was forced through. Same column conventions as 0001. */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("inbound_requests").addColumn("dedupe_until", "bigint").execute();
   await db.schema
     .createTable("inbound_reprocesses")
     .addColumn("id", "text", (c) => c.primaryKey())
@@ -27,4 +33,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable("inbound_reprocesses").ifExists().execute();
+  await db.schema.alterTable("inbound_requests").dropColumn("dedupe_until").execute();
 }
