@@ -210,6 +210,25 @@ describe.each(testStores)("inbound re-process on %s", (kind) => {
     expect(await messageIds(appId)).toHaveLength(4);
   });
 
+  it("answers bad input with a JSON 4xx and changes nothing", async () => {
+    const { appId, srcId, base } = await careemSource();
+    const accepted = (await ingest(srcId, order())).json() as { id: string };
+    for (const payload of [{ force: "yes" }, { force: 1 }, [true], "force"]) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: `${base}/request/${accepted.id}/retry`,
+        headers: { ...t.auth, "content-type": "application/json" },
+        payload: JSON.stringify(payload),
+      });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(422);
+      expect(res.json()).toHaveProperty("detail");
+    }
+    const missing = await api(`${base}/request/req_0000000000000000000000/retry`, { method: "POST" });
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: "not_found" });
+    expect(await messageIds(appId)).toHaveLength(1);
+  });
+
   it("drops the links with their request when retention prunes the log", async () => {
     const { srcId, base } = await careemSource();
     const accepted = (await ingest(srcId, order())).json() as { id: string };
