@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 
-import { Iso, type Page } from "../api/common.js";
+import type { Page } from "../api/common.js";
 import type {
   InboundPeriod,
   InboundRequestDetailOut,
@@ -15,7 +15,6 @@ import type { InboundHeaders } from "../inbound/provider.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
-import { percentile } from "../lib/percentile.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { isUniqueViolation } from "../store/errors.js";
 import type { GroupCommit } from "../store/group-commit.js";
@@ -37,6 +36,7 @@ import {
   toRequestDetailOut,
   toRequestOut,
 } from "./inbound-records.js";
+import { summarizeOutcomes } from "./inbound-summary.js";
 import type { RateLimitVerdict } from "./rate-limits.js";
 import { ipAllowed, type LoadedSource, type SourceService } from "./sources.js";
 import type { Principal } from "./tokens.js";
@@ -237,34 +237,7 @@ export class InboundService {
       this.deps.requests.countByOutcome(range),
       this.deps.requests.processingSample(range),
     ]);
-    const totals = { total: 0, accepted: 0, rejected: 0, duplicate: 0 };
-    const rejectedByReason: Record<string, number> = {};
-    const byProvider: Record<string, typeof totals> = {};
-    for (const row of outcomes) {
-      const p = (byProvider[row.provider] ??= { total: 0, accepted: 0, rejected: 0, duplicate: 0 });
-      for (const counts of [totals, p]) {
-        counts.total += row.n;
-        counts[row.status] += row.n;
-      }
-      if (row.status === "rejected") {
-        const reason = row.reason ?? "unknown";
-        rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + row.n;
-      }
-    }
-    const sorted = sample.sort((a, b) => a - b);
-    return {
-      period: query.period,
-      from: Iso(range.from),
-      to: Iso(to),
-      ...totals,
-      rejectedByReason,
-      processingMs: {
-        p50: percentile(sorted, 0.5),
-        p95: percentile(sorted, 0.95),
-        p99: percentile(sorted, 0.99),
-      },
-      byProvider,
-    };
+    return summarizeOutcomes(query.period, range, outcomes, sample);
   }
 
   /** Request counts by outcome in a range: the dashboard overview's inbound figures. */
