@@ -149,7 +149,7 @@ function RequestRow({
             busy={retry.isPending && !confirming}
             aria-label={`Re-process ${r.id}`}
           >
-            {retry.isSuccess ? "Re-processed" : rejected ? "Force re-process…" : "Re-process"}
+            {retry.isSuccess ? "Re-processed" : rejected ? "Re-process…" : "Re-process"}
           </Button>
           {!confirming && <ActionError error={retry.error} />}
           {confirming && (
