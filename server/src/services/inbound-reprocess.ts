@@ -104,6 +104,8 @@ export class InboundReprocessService {
       created_at: now,
     };
     const out = toReprocessOut(link);
+    // The audit log's place: actor `principal`, what `link` (forced or not). Its row can commit
+    // with the re-process by passing its statement as `insertReprocess`'s last argument.
     let result;
     try {
       result = await this.deps.requests.insertReprocess(
@@ -121,7 +123,6 @@ export class InboundReprocessService {
       throw new Error(`unexpected insert result ${result.reason}`);
     }
     if (result.deliveries > 0) this.deps.wakeup.notify();
-    // The audit log records re-processes here: actor `principal`, link `out` (forced or not).
     return out;
   }
 }

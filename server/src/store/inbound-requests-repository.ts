@@ -216,8 +216,9 @@ export class InboundRequestsRepository {
 
   /**
    * Commits a re-process in one transaction: its message (with deliveries and the caller's
-   * idempotency record), the link row, and the request's `retried_at`. The request's own
-   * `msg_id`, its first link, is left as it is. Answers like the message writer: a lost race
+   * idempotency record), the link row, the request's `retried_at`, and `also` (statements that
+   * must commit with it, such as an audit row). The request's own `msg_id`, its first link, is
+   * left as it is. Answers like the message writer: a lost race
    * to the same idempotency key is `idempotent_replay` with the first response.
    *
    * @example await requests.insertReprocess({ message, idempotency }, link, messagesRepo)
@@ -226,8 +227,10 @@ export class InboundRequestsRepository {
     item: NewMessage,
     link: InboundReprocessRow,
     messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">,
+    also: readonly CompiledQuery[] = [],
   ): Promise<InsertResult> {
     const before = [
+      ...also,
       this.db.insertInto("inbound_reprocesses").values(link).compile(),
       this.db
         .updateTable("inbound_requests")
