@@ -10,6 +10,7 @@ import type {
   EndpointStats,
   EventTypeIn,
   EventTypeOut,
+  InboundReprocessOut,
   InboundRequestDetailOut,
   InboundRequestOut,
   InboundStats,
@@ -125,6 +126,10 @@ export const sources = {
     api<Page<InboundRequestOut>>(`${appPath(app)}/source/${e(src)}/request`, { query }),
   request: (app: string, src: string, req: string) =>
     api<InboundRequestDetailOut>(`${appPath(app)}/source/${e(src)}/request/${e(req)}`),
-  retryRequest: (app: string, src: string, req: string) =>
-    api<unknown>(`${appPath(app)}/source/${e(src)}/request/${e(req)}/retry`, { method: "POST", body: {} }),
+  /** Re-processes a logged request; a rejected one needs `force` (and an unscoped token). */
+  reprocessRequest: (app: string, src: string, req: string, force: boolean) =>
+    api<InboundReprocessOut>(`${appPath(app)}/source/${e(src)}/request/${e(req)}/retry`, {
+      method: "POST",
+      body: force ? { force: true } : {},
+    }),
 };

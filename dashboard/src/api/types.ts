@@ -19,6 +19,7 @@ import type { EventTypeOut } from "../../../server/src/api/event-types";
 import type { MessageOut } from "../../../server/src/api/messages";
 import type { QueueItemOut } from "../../../server/src/api/queue";
 import type {
+  InboundReprocessOut as ServerInboundReprocessOut,
   InboundRequestDetailOut as ServerInboundRequestDetailOut,
   InboundRequestOut as ServerInboundRequestOut,
   InboundStatsOut,
@@ -98,6 +99,7 @@ export type Provider = (typeof PROVIDERS)[number];
 export type SourceOut = z.output<typeof ServerSourceOut>;
 export type InboundRequestOut = z.output<typeof ServerInboundRequestOut>;
 export type InboundRequestDetailOut = z.output<typeof ServerInboundRequestDetailOut>;
+export type InboundReprocessOut = z.output<typeof ServerInboundReprocessOut>;
 export type InboundStats = z.output<typeof InboundStatsOut>;
 export type InboundStatus = InboundRequestOut["status"];
 

@@ -89,9 +89,35 @@ export const InboundRequestOut = z.object({
   /** The message it became; for a duplicate, the first copy's message. */
   msgId: z.string().nullable(),
   sourceIp: z.string().nullable(),
+  /** When it was last re-processed; each re-process is listed in the request's detail. */
   retriedAt: z.string().nullable(),
 });
 export type InboundRequestOut = z.output<typeof InboundRequestOut>;
+
+/** Options of a re-process. */
+export const InboundReprocessIn = z.object({
+  /**
+   * Process a request that was rejected (bad signature, refused address …) as if it had been
+   * accepted. Needs an unscoped token; the dashboard asks for confirmation first.
+   */
+  force: z.boolean().default(false),
+});
+export type InboundReprocessIn = z.output<typeof InboundReprocessIn>;
+
+/** One re-process of a logged request: the message it made, and who made it. */
+export const InboundReprocessOut = z.object({
+  /** `rpr_…` */
+  id: z.string(),
+  requestId: z.string(),
+  msgId: z.string(),
+  /** True when the request had been rejected and the rejection was overridden. */
+  forced: z.boolean(),
+  /** The token that asked for it: its id and its name at the time. */
+  actorTokenId: z.string(),
+  actorName: z.string(),
+  createdAt: z.string(),
+});
+export type InboundReprocessOut = z.output<typeof InboundReprocessOut>;
 
 export const InboundRequestDetailOut = InboundRequestOut.extend({
   /** Request headers, lower-cased, with credentials and signatures replaced by `[redacted]`. */
@@ -100,6 +126,8 @@ export const InboundRequestDetailOut = InboundRequestOut.extend({
   bodyEncoding: z.enum(["utf8", "base64"]),
   /** True when only the first 4 KiB of a rejected request's body were kept. */
   bodyTruncated: z.boolean(),
+  /** Every re-process, oldest first; `msgId` above stays the first message. */
+  reprocesses: z.array(InboundReprocessOut),
 });
 export type InboundRequestDetailOut = z.output<typeof InboundRequestDetailOut>;
 

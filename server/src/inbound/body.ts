@@ -55,15 +55,17 @@ export function stringAt(value: unknown, path: string): string | undefined {
 }
 
 /**
- * A de-duplication key for providers that send no event id: a hash of the parsed body. A
- * redelivery of the same event carries the same body and so the same key, while two events
- * that differ in any field (status, timestamp) never share one — a missed de-duplication only
- * costs a duplicate, a false one would lose an event.
+ * A de-duplication key from the exact bytes of the body: the SHA-256 of the raw body, so it
+ * covers precisely what a body signature covers (a re-serialised parse would not: two bodies
+ * differing only in spacing or key order would share a key). A redelivery of the same event
+ * carries the same bytes and so the same key, while two events that differ in any byte
+ * (status, timestamp) never share one — a missed de-duplication only costs a duplicate, a
+ * false one would lose an event. Headers are deliberately not part of it: a header a replayer
+ * can change without breaking the signature must not make a call count as new.
  *
  * @example
- * bodyDigestId({ event_type: "order.created" }) // "sha256:5c1f…"
+ * rawBodyDigestKey(Buffer.from('{"event_type":"order.created"}')) // "sha256:5c1f…"
  */
-export function bodyDigestId(body: unknown): string | undefined {
-  if (body === undefined) return undefined;
-  return `sha256:${createHash("sha256").update(JSON.stringify(body)).digest("hex")}`;
+export function rawBodyDigestKey(rawBody: Buffer): string {
+  return `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { safeEqual } from "../lib/hash.js";
-import { bodyDigestId } from "./body.js";
+import { rawBodyDigestKey } from "./body.js";
 import { envelopeEventType, menuEvent, orderEvent, type OrderEventType } from "./normalize.js";
 import {
   ACCEPT,
@@ -76,7 +76,8 @@ function verify(req: InboundRequest, config: CareemConfig, now: Date): Verdict {
 /**
  * Careem Now: `X-Careem-Signature` is the hex HMAC-SHA256 of `"{X-Careem-Timestamp}.{body}"`;
  * the optional client id and API key are checked when configured. Careem sends no event id,
- * so de-duplication uses a digest of the body.
+ * so de-duplication uses the digest of the signed body — without the timestamp, so a copy
+ * Careem signs again at a later time is still the same event.
  *
  * @example
  * const config = careem.configSchema.parse({ secret: "careem_secret", clientId: "client_123" });
@@ -87,7 +88,9 @@ export const careem = defineProvider<CareemConfig>({
   configSchema,
   verify,
   eventType: (body) => envelopeEventType(body) ?? UNKNOWN_EVENT_TYPE,
-  eventId: (body) => bodyDigestId(body),
+  eventId: () => undefined,
+  dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => true,
   normalize(providerType, body) {
     const orderType = ORDER_EVENTS.get(providerType);
     if (orderType !== undefined) return orderEvent(orderType, "careem", providerType, body);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { safeEqual } from "../lib/hash.js";
-import { bodyDigestId } from "./body.js";
+import { rawBodyDigestKey } from "./body.js";
 import { envelopeEventType, envelopeOrderStatus, orderEvent, orderEventForStatus } from "./normalize.js";
 import { ACCEPT, defineProvider, type InboundRequest, reject, type Verdict } from "./provider.js";
 import { decodeBase64, headerValue, hmac } from "./signature.js";
@@ -23,14 +23,16 @@ function verify(req: InboundRequest, config: DeliverooConfig): Verdict {
   const presented = decodeBase64(signature, 32);
   if (presented === undefined) return reject("malformed_signature");
   // No timestamp is signed, so a captured request can be replayed; de-duplication on the
-  // event id is the only defence.
+  // signed body is the only defence.
   const expected = hmac("sha256", config.secret, req.rawBody);
   return safeEqual(presented, expected) ? ACCEPT : reject("invalid_signature");
 }
 
 /**
  * Deliveroo: `X-Deliveroo-HMAC-SHA256` is the base64 HMAC-SHA256 of the raw body. The single
- * event type `order_event` maps to an `order.*` event by the order's status.
+ * event type `order_event` maps to an `order.*` event by the order's status. Only the body is
+ * signed, so it alone is the de-duplication key: `X-Deliveroo-Sequence-Guid` is shown in the
+ * log but a replayer could change it freely.
  *
  * @example
  * const config = deliveroo.configSchema.parse({ secret: "deliveroo_secret" });
@@ -41,8 +43,9 @@ export const deliveroo = defineProvider<DeliverooConfig>({
   configSchema,
   verify,
   eventType: (body) => envelopeEventType(body) ?? ORDER_EVENT,
-  // Deliveroo's own API sends a unique X-Deliveroo-Sequence-Guid; use it when present.
-  eventId: (body, headers) => headerValue(headers, "x-deliveroo-sequence-guid") ?? bodyDigestId(body),
+  eventId: (_body, headers) => headerValue(headers, "x-deliveroo-sequence-guid"),
+  dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
   normalize(providerType, body) {
     if (providerType !== ORDER_EVENT) return undefined;
     return orderEvent(orderEventForStatus(envelopeOrderStatus(body)), "deliveroo", providerType, body);

@@ -73,9 +73,14 @@ describe("github event type and id", () => {
     expect(github.eventType(JSON.parse(BODY), {}, config)).toBe("unknown");
   });
 
-  it("uses X-GitHub-Delivery as the id", () => {
+  it("shows X-GitHub-Delivery as the id but keys de-duplication on the signed body", () => {
     const delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
     expect(github.eventId(undefined, { "x-github-delivery": delivery }, config)).toBe(delivery);
     expect(github.eventId(undefined, {}, config)).toBeUndefined();
+    const key = (headers: Record<string, string>, body = BODY) =>
+      github.dedupeKey({ rawBody: Buffer.from(body), body: JSON.parse(body), headers }, config);
+    expect(key({ "x-github-delivery": delivery })).toBe(key({}));
+    expect(key({ "x-github-delivery": "other" })).toBe(key({}));
+    expect(key({}, BODY.replace("opened", "closed"))).not.toBe(key({}));
   });
 });

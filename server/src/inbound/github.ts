@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { safeEqual } from "../lib/hash.js";
-import { stringAt } from "./body.js";
+import { rawBodyDigestKey, stringAt } from "./body.js";
 import {
   ACCEPT,
   defineProvider,
@@ -35,7 +35,9 @@ function verify(req: InboundRequest, config: GitHubConfig): Verdict {
 /**
  * GitHub: `X-Hub-Signature-256: sha256=<hex>` over the body (the SHA-1 header is ignored).
  * The type is `X-GitHub-Event` plus the body's `action` when there is one
- * (`pull_request.opened`); the id is `X-GitHub-Delivery`, which redeliveries keep.
+ * (`pull_request.opened`); the id shown is `X-GitHub-Delivery`. Only the body is signed, so
+ * de-duplication uses its digest: the delivery header is not covered by the signature, and a
+ * replay with a fresh one must not count as a new event.
  *
  * @example
  * github.eventType({ action: "opened" }, { "x-github-event": "pull_request" }, config); // "pull_request.opened"
@@ -51,4 +53,6 @@ export const github = defineProvider<GitHubConfig>({
     return action === undefined ? event : `${event}.${action}`;
   },
   eventId: (_body, headers) => headerValue(headers, "x-github-delivery"),
+  dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
 });

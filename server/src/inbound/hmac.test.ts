@@ -150,8 +150,20 @@ describe("hmac.verify with a template over timestamp and id", () => {
     });
   });
 
-  it("uses the id header as the event id", () => {
+  it("uses the signed id header as the event id and the de-duplication key", () => {
     expect(hmac.eventId(undefined, { "x-request-id": "req_9" }, config)).toBe("req_9");
+    expect(hmac.dedupeKey({ ...request({ "x-request-id": "req_9" }), body: undefined }, config)).toBe(
+      "req_9",
+    );
+  });
+
+  it("keys on the body digest when the id header is not in the signed template", () => {
+    const unsigned = hmac.configSchema.parse({ secret: SECRET, header: "x-sig", idHeader: "x-request-id" });
+    const key = (id: string) =>
+      hmac.dedupeKey({ ...request({ "x-request-id": id }), body: undefined }, unsigned);
+    expect(key("req_1")).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(key("req_2")).toBe(key("req_1"));
+    expect(hmac.eventId(undefined, { "x-request-id": "req_1" }, unsigned)).toBe("req_1");
   });
 });
 

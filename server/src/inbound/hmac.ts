@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { safeEqual } from "../lib/hash.js";
-import { stringAt } from "./body.js";
+import { rawBodyDigestKey, stringAt } from "./body.js";
 import {
   ACCEPT,
   defineProvider,
@@ -73,6 +73,11 @@ const configSchema = z
     }
   });
 
+/** Whether the signed template contains `{name}`. */
+function signsPlaceholder(template: string, name: string): boolean {
+  return [...template.matchAll(PLACEHOLDER)].some((m) => m[1] === name);
+}
+
 /** A generic HMAC source's configuration after parsing. */
 export type HmacConfig = z.output<typeof configSchema>;
 
@@ -116,7 +121,9 @@ function verify(req: InboundRequest, config: HmacConfig, now: Date): Verdict {
 
 /**
  * A generic HMAC scheme described by configuration, for senders without a dedicated provider:
- * which header, algorithm, encoding and prefix, and a template of the signed content.
+ * which header, algorithm, encoding and prefix, and a template of the signed content. The
+ * `idHeader` value is the de-duplication key only when the template signs it (`{id}`);
+ * otherwise anyone could change it, and the digest of the signed body is the key.
  *
  * @example
  * const config = hmac.configSchema.parse({
@@ -140,4 +147,13 @@ export const hmac = defineProvider<HmacConfig>({
   },
   eventId: (_body, headers, config) =>
     config.idHeader === undefined ? undefined : headerValue(headers, config.idHeader),
+  dedupeKey(req, config) {
+    const signedId =
+      config.idHeader !== undefined && signsPlaceholder(config.template, "id")
+        ? headerValue(req.headers, config.idHeader)
+        : undefined;
+    return signedId ?? rawBodyDigestKey(req.rawBody);
+  },
+  signsTimestamp: (config) =>
+    config.timestampHeader !== undefined && signsPlaceholder(config.template, "timestamp"),
 });

@@ -47,9 +47,10 @@ describe("jahez event type and id", () => {
     expect(jahez.eventType({ data: {} }, {}, config)).toBe("order_action");
   });
 
-  it("derives a stable id from the body", () => {
-    const id = jahez.eventId(JSON.parse(BODY), {}, config);
-    expect(id).toMatch(/^sha256:/);
-    expect(jahez.eventId(JSON.parse(BODY), {}, config)).toBe(id);
+  it("keys de-duplication on the body alone", () => {
+    const key = (headers = {}) =>
+      jahez.dedupeKey({ rawBody: Buffer.from(BODY), body: JSON.parse(BODY), headers }, config);
+    expect(key()).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(key({ authorization: `Bearer ${TOKEN}`, "x-event-id": "e2" })).toBe(key());
   });
 });

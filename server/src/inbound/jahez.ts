@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { bodyDigestId } from "./body.js";
+import { rawBodyDigestKey } from "./body.js";
 import { envelopeEventType, envelopeOrderStatus, orderEvent, orderEventForStatus } from "./normalize.js";
 import { ACCEPT, defineProvider, type InboundRequest, reject, type Verdict } from "./provider.js";
 import { bearerToken, secretEqual } from "./signature.js";
@@ -25,7 +25,8 @@ function verify(req: InboundRequest, config: JahezConfig): Verdict {
 
 /**
  * Jahez: a static bearer token in `Authorization`, compared in constant time. The single
- * event type `order_action` maps to an `order.*` event by the order's status.
+ * event type `order_action` maps to an `order.*` event by the order's status. Nothing is signed
+ * and the envelope has no event id, so de-duplication uses the digest of the body.
  *
  * @example
  * const config = jahez.configSchema.parse({ token: "jahez_bearer_token_client_123" });
@@ -36,7 +37,9 @@ export const jahez = defineProvider<JahezConfig>({
   configSchema,
   verify,
   eventType: (body) => envelopeEventType(body) ?? ORDER_ACTION,
-  eventId: (body) => bodyDigestId(body),
+  eventId: () => undefined,
+  dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
   normalize(providerType, body) {
     if (providerType !== ORDER_ACTION) return undefined;
     return orderEvent(orderEventForStatus(envelopeOrderStatus(body)), "jahez", providerType, body);

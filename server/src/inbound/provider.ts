@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { rawBodyDigestKey } from "./body.js";
+
 /**
  * What an inbound route hands to a provider: the body exactly as received (signatures are
  * computed over bytes, so a re-serialised JSON body would not verify) and the headers with
@@ -11,6 +13,14 @@ import { z } from "zod";
 export interface InboundRequest {
   rawBody: Buffer;
   headers: InboundHeaders;
+}
+
+/**
+ * A request that passed {@link Provider.verify}, with its body parsed (JSON, else text, else
+ * undefined) for providers whose signed event id sits inside the body.
+ */
+export interface VerifiedRequest extends InboundRequest {
+  body: unknown;
 }
 
 /** Request headers keyed by lower-case name, as Fastify and Node give them. */
@@ -94,8 +104,26 @@ export interface Provider<Config = unknown> {
   verify(req: InboundRequest, config: Config, now: Date): Verdict;
   /** The provider's own event type, or {@link UNKNOWN_EVENT_TYPE} when it cannot be told. */
   eventType(body: unknown, headers: InboundHeaders, config: Config): string;
-  /** A key identifying this event across the provider's redeliveries, for de-duplication. */
+  /**
+   * The provider's own id of the event as the request names it, for the request log and for
+   * finding the call in the provider's dashboard. It may come from an unsigned header, so it
+   * never decides anything: de-duplication uses {@link dedupeKey}.
+   */
   eventId(body: unknown, headers: InboundHeaders, config: Config): string | undefined;
+  /**
+   * The key that identifies this event across the provider's redeliveries, built ONLY from what
+   * `verify` authenticated: an event id inside the signed content, else the digest of the
+   * signed body ({@link rawBodyDigestKey}). A header the signature does not cover can be changed
+   * by anyone replaying a captured call, so it must never make a call count as new.
+   * docs/inbound-integrity.md lists the choice per provider.
+   */
+  dedupeKey(req: VerifiedRequest, config: Config): string;
+  /**
+   * Whether `verify` checks a signed timestamp against a tolerance. Without one a captured call
+   * stays valid forever, so its de-duplication key is held for the whole log retention instead
+   * of a day.
+   */
+  signsTimestamp(config: Config): boolean;
   /**
    * Maps a provider event to a canonical one (`order.created` …), or undefined when the type
    * has no canonical equivalent or the payload lacks what the canonical schema requires.
@@ -134,12 +162,13 @@ export const ACCEPT: Verdict = Object.freeze({ ok: true });
 
 /**
  * Freezes a provider and guards each of its functions so that an exception becomes a failed
- * verdict (`invalid_signature`), `unknown` type, no id, or no normalisation. Providers are
+ * verdict (`invalid_signature`), `unknown` type, no id, the body digest as de-duplication key
+ * (never no key: a bug must not switch de-duplication off), or no normalisation. Providers are
  * written to not throw; this is the backstop that keeps a bug in one from turning into an
  * accepted request or a 500 for the sender.
  *
  * @example
- * export const github = defineProvider({ name: "github", configSchema, verify, eventType, eventId });
+ * export const github = defineProvider({ name: "github", configSchema, verify, eventType, eventId, dedupeKey });
  */
 export function defineProvider<Config>(provider: Provider<Config>): Provider<Config> {
   const { normalize } = provider;
@@ -166,6 +195,22 @@ export function defineProvider<Config>(provider: Provider<Config>): Provider<Con
         return provider.eventId(body, headers, config);
       } catch {
         return undefined;
+      }
+    },
+    dedupeKey(req: VerifiedRequest, config: Config): string {
+      try {
+        const key = provider.dedupeKey(req, config);
+        return typeof key === "string" && key !== "" ? key : rawBodyDigestKey(req.rawBody);
+      } catch {
+        return rawBodyDigestKey(req.rawBody);
+      }
+    },
+    signsTimestamp(config: Config): boolean {
+      try {
+        return provider.signsTimestamp(config) === true;
+      } catch {
+        // The longer hold is the safe answer: it refuses replays, at worst a late re-send too.
+        return false;
       }
     },
     normalize:

@@ -91,10 +91,14 @@ describe.each(Object.keys(CONFIGS))("provider %s", (name) => {
     ).toBe(false);
   });
 
-  it("never throws from eventType, eventId or normalize", () => {
+  it("never throws from eventType, eventId, dedupeKey or normalize", () => {
     for (const body of [undefined, null, 0, "x", [], { data: null }, { data: { order: [] } }]) {
       expect(typeof provider.eventType(body, {}, config)).toBe("string");
       expect(() => provider.eventId(body, {}, config)).not.toThrow();
+      const key = provider.dedupeKey({ rawBody: Buffer.from("{}"), body, headers: {} }, config);
+      expect(typeof key === "string" && key !== "").toBe(true);
+      const hostile = { rawBody: Buffer.from("{}"), body, headers: undefined } as never;
+      expect(provider.dedupeKey(hostile, undefined as never)).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(() => provider.eventType(body, undefined as never, undefined as never)).not.toThrow();
       expect(() => provider.normalize?.("order.created", body)).not.toThrow();
     }

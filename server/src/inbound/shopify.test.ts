@@ -60,4 +60,12 @@ describe("shopify event type and id", () => {
     expect(shopify.eventType(JSON.parse(BODY), {}, config)).toBe("unknown");
     expect(shopify.eventId(JSON.parse(BODY), {}, config)).toBeUndefined();
   });
+
+  it("keys de-duplication on the signed body, not the unsigned webhook id", () => {
+    const key = (headers: Record<string, string>, body = BODY) =>
+      shopify.dedupeKey({ rawBody: Buffer.from(body), body: JSON.parse(body), headers }, config);
+    expect(key({ "x-shopify-webhook-id": "a" })).toBe(key({ "x-shopify-webhook-id": "b" }));
+    expect(key({})).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(key({}, BODY.replace("403.00", "404.00"))).not.toBe(key({}));
+  });
 });

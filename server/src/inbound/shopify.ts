@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { safeEqual } from "../lib/hash.js";
+import { rawBodyDigestKey } from "./body.js";
 import {
   ACCEPT,
   defineProvider,
@@ -30,7 +31,8 @@ function verify(req: InboundRequest, config: ShopifyConfig): Verdict {
 
 /**
  * Shopify: `X-Shopify-Hmac-Sha256` is the base64 HMAC-SHA256 of the body. The type is
- * `X-Shopify-Topic` (`orders/create`), the id `X-Shopify-Webhook-Id`, which retries keep.
+ * `X-Shopify-Topic` (`orders/create`), the id shown `X-Shopify-Webhook-Id`. Only the body is
+ * signed, so de-duplication uses its digest rather than the unsigned webhook id.
  *
  * @example
  * shopify.eventType({}, { "x-shopify-topic": "orders/create" }, config); // "orders/create"
@@ -41,4 +43,6 @@ export const shopify = defineProvider<ShopifyConfig>({
   verify,
   eventType: (_body, headers) => headerValue(headers, "x-shopify-topic") ?? UNKNOWN_EVENT_TYPE,
   eventId: (_body, headers) => headerValue(headers, "x-shopify-webhook-id"),
+  dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
 });

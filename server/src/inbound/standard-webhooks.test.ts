@@ -136,10 +136,19 @@ describe("standardWebhooks config, type and id", () => {
     expect(config.toleranceSeconds).toBe(300);
   });
 
-  it("uses webhook-id (or svix-id) as the event id and the body's type", () => {
-    expect(standardWebhooks.eventId(undefined, { "webhook-id": ID }, config)).toBe(ID);
-    expect(standardWebhooks.eventId(undefined, { "svix-id": "msg_svix" }, config)).toBe("msg_svix");
+  it("uses the signed webhook-id (or svix-id) as the event id and the body's type", () => {
+    expect(standardWebhooks.eventId(undefined, request().headers, config)).toBe(ID);
+    expect(standardWebhooks.eventId(undefined, request({}, "svix").headers, config)).toBe(ID);
     expect(standardWebhooks.eventId(undefined, {}, config)).toBeUndefined();
+    // An id of the family the signature was not read from is not covered by it.
+    const svix = request({ "webhook-id": "msg_forged" }, "svix");
+    expect(standardWebhooks.verify(svix, config, NOW)).toEqual({ ok: true });
+    expect(standardWebhooks.dedupeKey({ ...svix, body: JSON.parse(BODY) }, config)).toBe(ID);
+    const resigned = request({
+      "webhook-timestamp": String(NOW_S + 60),
+      "webhook-signature": sign(SECRET, new Date(NOW.getTime() + 60_000)),
+    });
+    expect(standardWebhooks.dedupeKey({ ...resigned, body: undefined }, config)).toBe(ID);
     expect(standardWebhooks.eventType(JSON.parse(BODY), {}, config)).toBe("invoice.paid");
     expect(standardWebhooks.eventType([], {}, config)).toBe("unknown");
   });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { safeEqual } from "../lib/hash.js";
-import { stringAt } from "./body.js";
+import { rawBodyDigestKey, stringAt } from "./body.js";
 import {
   ACCEPT,
   defineProvider,
@@ -46,6 +46,12 @@ function headerFamily(headers: InboundHeaders): "webhook" | "svix" | undefined {
   return undefined;
 }
 
+/** The message id of the family the signature is read from: the one it covers. */
+function signedId(_body: unknown, headers: InboundHeaders): string | undefined {
+  const family = headerFamily(headers);
+  return family === undefined ? undefined : headerValue(headers, `${family}-id`);
+}
+
 function verify(req: InboundRequest, config: StandardWebhooksConfig, now: Date): Verdict {
   const family = headerFamily(req.headers);
   if (family === undefined) return reject("missing_signature");
@@ -83,7 +89,9 @@ function verify(req: InboundRequest, config: StandardWebhooksConfig, now: Date):
  * Standard Webhooks (and Svix): `webhook-signature` holds space-separated `v1,<base64>`
  * HMAC-SHA256 signatures of `"{webhook-id}.{webhook-timestamp}.{body}"`; any one may match.
  * The `svix-id` / `svix-timestamp` / `svix-signature` names are accepted too. The event id is
- * the message id, the type the body's `type`.
+ * the message id, the type the body's `type`. The id is part of the signed content, so it is
+ * the de-duplication key — read from the header family the signature was checked in, since the
+ * other family's id is not covered by it.
  *
  * @example
  * const config = standardWebhooks.configSchema.parse({ secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" });
@@ -94,5 +102,7 @@ export const standardWebhooks = defineProvider<StandardWebhooksConfig>({
   configSchema,
   verify,
   eventType: (body) => stringAt(body, "type") ?? UNKNOWN_EVENT_TYPE,
-  eventId: (_body, headers) => headerValue(headers, "webhook-id") ?? headerValue(headers, "svix-id"),
+  eventId: signedId,
+  dedupeKey: (req) => signedId(req.body, req.headers) ?? rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => true,
 });

@@ -102,4 +102,16 @@ describe("stripe event type and id", () => {
     expect(stripe.eventId({}, {}, config)).toBeUndefined();
     expect(stripe.eventType(null, {}, config)).toBe("unknown");
   });
+
+  it("keys de-duplication on the signed id, whatever the timestamp, else the body digest", () => {
+    const key = (body: string, h: string) =>
+      stripe.dedupeKey(
+        { rawBody: Buffer.from(body), body: JSON.parse(body), headers: { "stripe-signature": h } },
+        config,
+      );
+    expect(key(BODY, header())).toBe("evt_1Nq");
+    // Stripe's retry of the same event: signed again at a later time.
+    expect(key(BODY, header(SECRET, NOW_S + 3600))).toBe("evt_1Nq");
+    expect(key('{"object":"event"}', header())).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { safeEqual } from "../lib/hash.js";
-import { stringAt } from "./body.js";
+import { rawBodyDigestKey, stringAt } from "./body.js";
 import {
   ACCEPT,
   defineProvider,
@@ -54,7 +54,9 @@ function verify(req: InboundRequest, config: StripeConfig, now: Date): Verdict {
 
 /**
  * Stripe: `Stripe-Signature: t=…,v1=…[,v1=…]`, each v1 the hex HMAC-SHA256 of `"{t}.{body}"`.
- * The event's `id` and `type` come from the body.
+ * The event's `id` and `type` come from the body. The signed `id` is the de-duplication key
+ * (Stripe retries an event with the same id and a new `t`, so a digest of `t` and body would
+ * count each retry as new); a body without one falls back to the body's digest.
  *
  * @example
  * const config = stripe.configSchema.parse({ secret: "whsec_test" });
@@ -66,4 +68,6 @@ export const stripe = defineProvider<StripeConfig>({
   verify,
   eventType: (body) => stringAt(body, "type") ?? UNKNOWN_EVENT_TYPE,
   eventId: (body) => stringAt(body, "id"),
+  dedupeKey: (req) => stringAt(req.body, "id") ?? rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => true,
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { bodyDigestId } from "./body.js";
+import { rawBodyDigestKey } from "./body.js";
 import {
   envelopeEventType,
   envelopeOrderStatus,
@@ -37,7 +37,8 @@ function verify(req: InboundRequest, config: TalabatConfig): Verdict {
 /**
  * Talabat: a static API key in `X-Talabat-API-Key`, compared in constant time. Events are
  * `order_notification` (→ `order.created`), `status_update` (→ by the order's status) and
- * `menu_sync` (→ `menu.updated`).
+ * `menu_sync` (→ `menu.updated`). Nothing is signed and the envelope has no event id, so
+ * de-duplication uses the digest of the body.
  *
  * @example
  * const config = talabat.configSchema.parse({ apiKey: "talabat_api_key_client_123" });
@@ -48,7 +49,9 @@ export const talabat = defineProvider<TalabatConfig>({
   configSchema,
   verify,
   eventType: (body) => envelopeEventType(body) ?? UNKNOWN_EVENT_TYPE,
-  eventId: (body) => bodyDigestId(body),
+  eventId: () => undefined,
+  dedupeKey: (req) => rawBodyDigestKey(req.rawBody),
+  signsTimestamp: () => false,
   normalize(providerType, body) {
     switch (providerType) {
       case "order_notification":

@@ -8,7 +8,7 @@ const HALF_CHARS = 7;
 const HALF = 2 ** 40;
 export const ID_BODY_LENGTH = TIME_CHARS + 2 * HALF_CHARS;
 
-export type IdPrefix = "app" | "ep" | "msg" | "atmpt" | "src" | "req" | "tok" | "qtask" | "dlv";
+export type IdPrefix = "app" | "ep" | "msg" | "atmpt" | "src" | "req" | "tok" | "qtask" | "dlv" | "rpr";
 
 let lastMs = 0;
 let high = 0;

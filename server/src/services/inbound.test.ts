@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
-import { messageEventType, redactHeaders } from "./inbound.js";
+import { messageEventType, redactHeaders } from "./inbound-records.js";
 
 describe("messageEventType", () => {
   it.each([

@@ -1,7 +1,6 @@
-import { isUtf8 } from "node:buffer";
 import { performance } from "node:perf_hooks";
 
-import { Iso, type Page } from "../api/common.js";
+import type { Page } from "../api/common.js";
 import type {
   InboundPeriod,
   InboundRequestDetailOut,
@@ -11,48 +10,49 @@ import type {
   InboundStatsQuery,
   IngestOut,
 } from "../api/sources.js";
-import { parseJsonBody } from "../inbound/body.js";
 import { normalizeEvent } from "../inbound/normalize.js";
-import { type InboundHeaders, UNKNOWN_EVENT_TYPE } from "../inbound/provider.js";
+import type { InboundHeaders } from "../inbound/provider.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
-import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
-import { percentile } from "../lib/percentile.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { isUniqueViolation } from "../store/errors.js";
 import type { GroupCommit } from "../store/group-commit.js";
 import {
   type InboundRange,
   type InboundRequestsRepository,
-  type InboundRequestSummary,
   isMissingSource,
 } from "../store/inbound-requests-repository.js";
 import type { InsertResult, NewMessage } from "../store/messages-repository.js";
 import { mapPage } from "../store/paginate.js";
-import type { InboundRequestRow, InboundStatus, MessageRow } from "../store/schema.js";
+import type { InboundRequestRow, InboundStatus } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
+import {
+  newInboundMessage,
+  parseBody,
+  redactHeaders,
+  storableText,
+  storedBody,
+  toRequestDetailOut,
+  toRequestOut,
+} from "./inbound-records.js";
+import { summarizeOutcomes } from "./inbound-summary.js";
 import type { RateLimitVerdict } from "./rate-limits.js";
 import { ipAllowed, type LoadedSource, type SourceService } from "./sources.js";
 import type { Principal } from "./tokens.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** A redelivery of an event within this window of the accepted copy is answered `duplicate`. */
+/**
+ * A redelivery of an event within this window of the accepted copy is answered `duplicate`, for
+ * schemes that sign a timestamp; other schemes hold the key for the whole retention.
+ */
 export const DEDUPE_WINDOW_MS = DAY_MS;
 /** Bytes of a rejected request's body kept in the log: enough to see what was sent. */
 export const REJECTED_BODY_BYTES = 4096;
-/** Longer event ids are de-duplicated by their hash, to keep the unique index small. */
+/** Longer keys (signed event ids) are stored as their hash, to keep the unique index small. */
 const DEDUPE_KEY_MAX = 200;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
-
-const REDACTED = "[redacted]";
-/**
- * Headers never stored: credentials and signatures of every scheme (authorization,
- * x-talabat-api-key, x-careem-signature, x-deliveroo-hmac-sha256, stripe-signature,
- * webhook-signature, x-hub-signature-256, x-shopify-hmac-sha256 …) and anything else so named.
- */
-const SECRET_HEADER = /authorization|cookie|signature|hmac|secret|token|api-?key|password|credential/i;
 
 const PERIOD_MS: Record<InboundPeriod, number> = {
   hour: HOUR_MS,
@@ -152,15 +152,30 @@ export class InboundService {
     const body = parseBody(input.rawBody);
     const providerType = provider.eventType(body, input.headers, config);
     const eventId = provider.eventId(body, input.headers, config);
-    const dedupeKey = eventId === undefined ? null : dedupeKeyOf(eventId);
+    // Only signed material decides whether a call is new (see docs/inbound-integrity.md).
+    const dedupeKey = dedupeKeyOf(
+      provider.dedupeKey({ rawBody: input.rawBody, headers: input.headers, body }, config),
+    );
+    // Without a signed timestamp nothing else stops a captured call: hold its key for as long
+    // as the log keeps it, not just for the sender's re-send window.
+    const dedupeUntil =
+      receivedAt + (provider.signsTimestamp(config) ? DEDUPE_WINDOW_MS : this.deps.retentionDays * DAY_MS);
     const event = normalizeEvent(provider, providerType, body);
-    const message = this.messageRow(source.row.app_id, source.row.provider, event, input.rawBody, receivedAt);
+    const message = newInboundMessage({
+      appId: source.row.app_id,
+      provider: source.row.provider,
+      event,
+      rawBody: input.rawBody,
+      now: receivedAt,
+      retentionDays: this.deps.retentionDays,
+    });
     const request = this.requestRow(received, {
       status: "accepted",
       reason: null,
       providerType,
       eventId,
       dedupeKey,
+      dedupeUntil,
       msgId: message.id,
     });
     // The de-duplication check runs in the message's transaction (see insertDeduplicated).
@@ -170,7 +185,7 @@ export class InboundService {
     } catch (error) {
       if (isMissingSource(error)) throw ApiError.notFound("Source");
       // PostgreSQL: another copy was committed by a concurrent batch; the unique index refused ours.
-      if (dedupeKey === null || !isUniqueViolation(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
       const holder = await requests.findDedupeHolder(source.row.id, dedupeKey);
       return this.logDuplicate(received, providerType, eventId, holder?.msg_id ?? null);
     }
@@ -208,46 +223,8 @@ export class InboundService {
     sourceIdOrUid: string,
     requestId: string,
   ): Promise<InboundRequestDetailOut> {
-    return toRequestDetailOut(await this.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId));
-  }
-
-  /**
-   * Processes a logged request again with the source's current config and creates a new
-   * message from it. The signature is not checked again — its headers were redacted when
-   * logged — so this is an operator's decision, open to the same tokens that may create
-   * messages directly. A rejected request whose body was truncated cannot be retried.
-   */
-  async retry(
-    principal: Principal,
-    appIdOrUid: string,
-    sourceIdOrUid: string,
-    requestId: string,
-  ): Promise<InboundRequestOut> {
     const request = await this.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId);
-    if (request.body_truncated === 1) {
-      throw ApiError.conflict(
-        `Only the first ${REJECTED_BODY_BYTES} bytes of this rejected request's body were kept; it cannot be processed again`,
-      );
-    }
-    const row = await this.deps.sources.loadById(request.source_id);
-    if (!row) throw ApiError.notFound("Source");
-    if (row.row.provider !== request.provider) {
-      throw ApiError.conflict(
-        `The source's provider changed from ${request.provider} since this request was received`,
-      );
-    }
-    const rawBody = Buffer.from(request.body, request.body_encoding === "base64" ? "base64" : "utf8");
-    const headers = JSON.parse(request.headers) as Record<string, string>;
-    const body = parseBody(rawBody);
-    const providerType = row.provider.eventType(body, headers, row.config);
-    const event = normalizeEvent(row.provider, providerType, body);
-    const now = Date.now();
-    const message = this.messageRow(row.row.app_id, row.row.provider, event, rawBody, now);
-    const result = await this.deps.messages.submit({ message });
-    if (result.ok && result.deliveries > 0) this.deps.wakeup.notify();
-    const changes = { msg_id: message.id, retried_at: now, provider_event_type: providerType };
-    await this.deps.requests.update(request.id, changes);
-    return toRequestOut({ ...request, ...changes });
+    return toRequestDetailOut(request, await this.deps.requests.listReprocesses(request.id));
   }
 
   /** Totals, rejections by reason, duplicates, processing-time percentiles and a per-provider split. */
@@ -260,34 +237,7 @@ export class InboundService {
       this.deps.requests.countByOutcome(range),
       this.deps.requests.processingSample(range),
     ]);
-    const totals = { total: 0, accepted: 0, rejected: 0, duplicate: 0 };
-    const rejectedByReason: Record<string, number> = {};
-    const byProvider: Record<string, typeof totals> = {};
-    for (const row of outcomes) {
-      const p = (byProvider[row.provider] ??= { total: 0, accepted: 0, rejected: 0, duplicate: 0 });
-      for (const counts of [totals, p]) {
-        counts.total += row.n;
-        counts[row.status] += row.n;
-      }
-      if (row.status === "rejected") {
-        const reason = row.reason ?? "unknown";
-        rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + row.n;
-      }
-    }
-    const sorted = sample.sort((a, b) => a - b);
-    return {
-      period: query.period,
-      from: Iso(range.from),
-      to: Iso(to),
-      ...totals,
-      rejectedByReason,
-      processingMs: {
-        p50: percentile(sorted, 0.5),
-        p95: percentile(sorted, 0.95),
-        p99: percentile(sorted, 0.99),
-      },
-      byProvider,
-    };
+    return summarizeOutcomes(query.period, range, outcomes, sample);
   }
 
   /** Request counts by outcome in a range: the dashboard overview's inbound figures. */
@@ -304,7 +254,8 @@ export class InboundService {
     return this.deps.requests.prune(now - this.deps.retentionDays * DAY_MS);
   }
 
-  private async resolveRequest(
+  /** A logged request of a source the principal may see, or a 404. */
+  async resolveRequest(
     principal: Principal,
     appIdOrUid: string,
     sourceIdOrUid: string,
@@ -374,6 +325,7 @@ export class InboundService {
       providerType: string | null;
       eventId: string | undefined;
       dedupeKey: string | null;
+      dedupeUntil?: number;
       msgId: string | null;
       bodyLimit?: number;
     },
@@ -388,6 +340,7 @@ export class InboundService {
       provider_event_type: fields.providerType === null ? null : storableText(fields.providerType),
       event_id: fields.eventId === undefined ? null : storableText(fields.eventId),
       dedupe_key: fields.dedupeKey,
+      dedupe_until: fields.dedupeUntil ?? null,
       msg_id: fields.msgId,
       source_ip: input.ip || null,
       headers: JSON.stringify(redactHeaders(input.headers, source.secretHeaders)),
@@ -396,28 +349,6 @@ export class InboundService {
       processing_ms: Math.round((performance.now() - input.startedAt) * 1000) / 1000,
       received_at: receivedAt,
       retried_at: null,
-    };
-  }
-
-  private messageRow(
-    appId: string,
-    provider: string,
-    event: { eventType: string; payload: unknown },
-    rawBody: Buffer,
-    now: number,
-  ): MessageRow {
-    return {
-      id: newId("msg"),
-      app_id: appId,
-      event_type: messageEventType(event.eventType),
-      event_id: null,
-      payload: serializePayload(event.payload, provider, rawBody),
-      // The provider's name as channel lets an endpoint subscribe to one sender's events.
-      channels: JSON.stringify([provider]),
-      tags: null,
-      deliver_at: null,
-      created_at: now,
-      expires_at: now + this.deps.retentionDays * DAY_MS,
     };
   }
 
@@ -433,127 +364,6 @@ export class InboundService {
   }
 }
 
-/**
- * The message payload as JSON text. A body JSON.parse accepts can still be nested too deeply for
- * JSON.stringify (a stack overflow); such an event is relayed with its body as text instead of
- * failing the provider's call with a 500.
- */
-function serializePayload(payload: unknown, provider: string, rawBody: Buffer): string {
-  try {
-    return JSON.stringify(payload);
-  } catch {
-    return JSON.stringify({
-      provider,
-      providerEventType: UNKNOWN_EVENT_TYPE,
-      original: rawBody.toString("utf8"),
-    });
-  }
-}
-
-/**
- * The body as providers read it: JSON when it parses (and nests no deeper than a payload may:
- * deeper JSON would overflow the stack when hashed or stored), else the text, else undefined
- * when empty.
- */
-function parseBody(rawBody: Buffer): unknown {
-  const json = parseJsonBody(rawBody);
-  if (json !== undefined && jsonDepthWithin(json, MAX_JSON_DEPTH)) return json;
-  return rawBody.length > 0 ? rawBody.toString("utf8") : undefined;
-}
-
-function dedupeKeyOf(eventId: string): string {
-  return eventId.length <= DEDUPE_KEY_MAX && !eventId.includes("\u0000")
-    ? eventId
-    : `sha256:${sha256Hex(eventId)}`;
-}
-
-/** Text from a body, fit for a text column: at most 1,000 characters, no NUL (PostgreSQL refuses it). */
-function storableText(text: string): string {
-  return text.slice(0, 1_000).replaceAll("\u0000", "\uFFFD");
-}
-
-/**
- * An event type usable in endpoint filters (Svix names: letters, digits, `-_.`): Shopify's
- * `orders/create` becomes `orders.create`, anything else outside the set `_`.
- *
- * @example messageEventType("shopify.orders/create") // "shopify.orders.create"
- */
-export function messageEventType(type: string): string {
-  const cleaned = type
-    .replace(/\//g, ".")
-    .replace(/[^a-zA-Z0-9\-_.]/g, "_")
-    .slice(0, 256);
-  return cleaned === "" ? "unknown" : cleaned;
-}
-
-/**
- * Headers as logged: values of credential and signature headers replaced, plus `extra` names
- * (a generic HMAC source's configured signature header).
- *
- * @example redactHeaders({ "stripe-signature": "t=1,v1=…", "content-type": "application/json" }, [])
- * // { "stripe-signature": "[redacted]", "content-type": "application/json" }
- */
-export function redactHeaders(headers: InboundHeaders, extra: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name] = SECRET_HEADER.test(name) || extra.includes(name) ? REDACTED : value;
-  }
-  return out;
-}
-
-/**
- * The body as stored: UTF-8 text when it is text (PostgreSQL text cannot hold NUL), else base64;
- * with `limit`, only the first bytes, cut at a character boundary.
- */
-function storedBody(
-  raw: Buffer,
-  limit: number | undefined,
-): Pick<InboundRequestRow, "body" | "body_encoding" | "body_truncated"> {
-  let kept = limit !== undefined && raw.length > limit ? raw.subarray(0, limit) : raw;
-  const truncated = kept.length < raw.length;
-  if (truncated) {
-    // Up to three trailing bytes may be the start of a split multi-byte character.
-    for (let cut = 0; cut < 4 && kept.length - cut > 0; cut++) {
-      const candidate = kept.subarray(0, kept.length - cut);
-      if (isUtf8(candidate)) {
-        kept = candidate;
-        break;
-      }
-    }
-  }
-  const text = isUtf8(kept) && !kept.includes(0);
-  return {
-    body: kept.toString(text ? "utf8" : "base64"),
-    body_encoding: text ? "utf8" : "base64",
-    body_truncated: truncated ? 1 : 0,
-  };
-}
-
-function toRequestOut(row: InboundRequestSummary): InboundRequestOut {
-  return {
-    id: row.id,
-    sourceId: row.source_id,
-    status: row.status,
-    reason: row.reason,
-    provider: row.provider,
-    providerEventType: row.provider_event_type,
-    eventId: row.event_id,
-    receivedAt: Iso(row.received_at),
-    size: row.size,
-    processingMs: row.processing_ms,
-    msgId: row.msg_id,
-    sourceIp: row.source_ip,
-    retriedAt: row.retried_at !== null ? Iso(row.retried_at) : null,
-  };
-}
-
-function toRequestDetailOut(row: InboundRequestRow): InboundRequestDetailOut {
-  return {
-    ...toRequestOut(row),
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    body: row.body,
-    bodyEncoding: row.body_encoding,
-    bodyTruncated: row.body_truncated === 1,
-  };
+function dedupeKeyOf(key: string): string {
+  return key.length <= DEDUPE_KEY_MAX && !key.includes("\u0000") ? key : `sha256:${sha256Hex(key)}`;
 }

@@ -22,6 +22,7 @@ import { AttemptService } from "./attempts.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
+import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SourceService } from "./sources.js";
@@ -41,6 +42,7 @@ export interface Services {
   queue: QueueRepository;
   sources: SourceService;
   inbound: InboundService;
+  inboundReprocess: InboundReprocessService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -108,6 +110,14 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     queue: new QueueRepository(db),
     sources,
     inbound,
+    inboundReprocess: new InboundReprocessService({
+      inbound,
+      sources,
+      requests: inboundRequests,
+      messages: messagesRepo,
+      wakeup,
+      retentionDays: config.retentionDays,
+    }),
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain()]);
     },

@@ -69,6 +69,7 @@ describeEachStore("inbound repositories on %s", (kind) => {
       provider_event_type: "invoice.paid",
       event_id: null,
       dedupe_key: null,
+      dedupe_until: null,
       msg_id: null,
       source_ip: "127.0.0.1",
       headers: JSON.stringify({ "content-type": "application/json" }),
@@ -151,6 +152,17 @@ describeEachStore("inbound repositories on %s", (kind) => {
       expect(await write([later])).toEqual([{ ok: true, deliveries: 0 }]);
       expect(await requests.findDedupeHolder(s.id, "evt_b")).toMatchObject({ id: later.inboundRequest!.id });
       expect((await requests.find(s.id, first.inboundRequest!.id))?.dedupe_key).toBeNull();
+    });
+
+    it("holds a key until the holder's own dedupe_until when it has one, past the default window", async () => {
+      const s = await source();
+      const first = item(s.id, "evt_hold", 4_000_000);
+      first.inboundRequest!.dedupe_until = 4_000_000 + 10 * WINDOW;
+      await write([first]);
+      const late = item(s.id, "evt_hold", 4_000_000 + 10 * WINDOW - 1);
+      expect(await write([late])).toEqual([{ ok: false, reason: "duplicate_inbound", msgId: first.message.id }]);
+      const after = item(s.id, "evt_hold", 4_000_000 + 10 * WINDOW);
+      expect(await write([after])).toEqual([{ ok: true, deliveries: 0 }]);
     });
 
     it("catches copies within one batch, per source, and lets other items through untouched", async () => {

@@ -5,7 +5,7 @@ import type { Dialect, Store } from "./database.js";
 import { insertQueries } from "./insert-queries.js";
 import type { InsertResult, MessagesRepository, NewMessage } from "./messages-repository.js";
 import { type PageRequest, paginate } from "./paginate.js";
-import type { Database, InboundRequestRow, InboundStatus } from "./schema.js";
+import type { Database, InboundReprocessRow, InboundRequestRow, InboundStatus } from "./schema.js";
 
 /** Every column, in insert order (for {@link insertQueries}). */
 export const INBOUND_REQUEST_COLUMNS = [
@@ -18,6 +18,7 @@ export const INBOUND_REQUEST_COLUMNS = [
   "provider_event_type",
   "event_id",
   "dedupe_key",
+  "dedupe_until",
   "msg_id",
   "source_ip",
   "headers",
@@ -31,7 +32,7 @@ export const INBOUND_REQUEST_COLUMNS = [
 ] as const satisfies readonly (keyof InboundRequestRow)[];
 
 /** What the request log lists: everything but the stored headers and body. */
-export type InboundRequestSummary = Omit<InboundRequestRow, "headers" | "body" | "dedupe_key">;
+export type InboundRequestSummary = Omit<InboundRequestRow, "headers" | "body" | "dedupe_key" | "dedupe_until">;
 
 const SUMMARY_COLUMNS = [
   "id",
@@ -112,9 +113,10 @@ export class InboundRequestsRepository {
 
   /**
    * The message writer's batch handler with inbound de-duplication in front: an item whose
-   * `inboundRequest.dedupe_key` is held by an accepted request of the same source received less
-   * than `windowMs` before it is answered `duplicate_inbound` and not written; a holder past
-   * the window gives its key up to the new copy. Copies within one batch are caught the same
+   * `inboundRequest.dedupe_key` is held by an accepted request of the same source whose hold
+   * (`dedupe_until`, else `received_at + windowMs` for rows from before it existed) reaches past
+   * the item's arrival is answered `duplicate_inbound` and not written; a holder past its hold
+   * gives its key up to the new copy. Copies within one batch are caught the same
    * way. The key releases and the batch's own statements commit together.
    *
    * One query per batch rather than one read per webhook before it: a read on the ingest path
@@ -136,13 +138,16 @@ export class InboundRequestsRepository {
         ? []
         : await this.db
             .selectFrom("inbound_requests")
-            .select(["id", "source_id", "dedupe_key", "msg_id", "received_at"])
+            .select(["id", "source_id", "dedupe_key", "dedupe_until", "msg_id", "received_at"])
             .where("source_id", "in", [...new Set(keyed.map((r) => r.source_id))])
             .where("dedupe_key", "in", [...new Set(keyed.map((r) => r.dedupe_key!))])
             .execute();
     // id null: held by an item of this batch, nothing to release.
-    const held = new Map<string, { id: string | null; msg_id: string | null; received_at: number }>(
-      holders.map((h) => [`${h.source_id}\n${h.dedupe_key}`, h]),
+    const held = new Map<string, { id: string | null; msg_id: string | null; until: number }>(
+      holders.map((h) => [
+        `${h.source_id}\n${h.dedupe_key}`,
+        { id: h.id, msg_id: h.msg_id, until: Number(h.dedupe_until ?? Number(h.received_at) + windowMs) },
+      ]),
     );
     const results: InsertResult[] = new Array(items.length);
     const release: string[] = [];
@@ -153,12 +158,16 @@ export class InboundRequestsRepository {
       if (request?.dedupe_key != null) {
         const key = `${request.source_id}\n${request.dedupe_key}`;
         const holder = held.get(key);
-        if (holder && holder.received_at > request.received_at - windowMs) {
+        if (holder && holder.until > request.received_at) {
           results[index] = { ok: false, reason: "duplicate_inbound", msgId: holder.msg_id };
           return;
         }
         if (holder?.id) release.push(holder.id);
-        held.set(key, { id: null, msg_id: item.message.id, received_at: request.received_at });
+        held.set(key, {
+          id: null,
+          msg_id: item.message.id,
+          until: request.dedupe_until ?? request.received_at + windowMs,
+        });
       }
       pass.push(item);
       passIndex.push(index);
@@ -205,8 +214,43 @@ export class InboundRequestsRepository {
       .executeTakeFirst();
   }
 
-  async update(id: string, values: Partial<InboundRequestRow>): Promise<void> {
-    await this.db.updateTable("inbound_requests").set(values).where("id", "=", id).execute();
+  /**
+   * Commits a re-process in one transaction: its message (with deliveries and the caller's
+   * idempotency record), the link row, the request's `retried_at`, and `also` (statements that
+   * must commit with it, such as an audit row). The request's own `msg_id`, its first link, is
+   * left as it is. Answers like the message writer: a lost race
+   * to the same idempotency key is `idempotent_replay` with the first response.
+   *
+   * @example await requests.insertReprocess({ message, idempotency }, link, messagesRepo)
+   */
+  async insertReprocess(
+    item: NewMessage,
+    link: InboundReprocessRow,
+    messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">,
+    also: readonly CompiledQuery[] = [],
+  ): Promise<InsertResult> {
+    const before = [
+      ...also,
+      this.db.insertInto("inbound_reprocesses").values(link).compile(),
+      this.db
+        .updateTable("inbound_requests")
+        .set({ retried_at: link.created_at })
+        .where("id", "=", link.request_id)
+        .compile(),
+    ];
+    const [result] = await messages.commitBatch([item], await messages.prepareBatch([item]), before);
+    return result!;
+  }
+
+  /** The re-processes of one request, oldest first. */
+  async listReprocesses(requestId: string): Promise<InboundReprocessRow[]> {
+    return this.db
+      .selectFrom("inbound_reprocesses")
+      .selectAll()
+      .where("request_id", "=", requestId)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
   }
 
   /** Requests by status in a range: the inbound figures of the dashboard overview. */

@@ -18,6 +18,7 @@ export interface Database {
   sources: SourceRow;
   inbound_requests: InboundRequestRow;
   inbound_rate_limits: InboundRateLimitRow;
+  inbound_reprocesses: InboundReprocessRow;
   stats_hourly: StatsHourlyRow;
 }
 
@@ -186,6 +187,11 @@ export interface InboundRequestRow {
   event_id: string | null;
   /** The event id while this accepted request de-duplicates redeliveries; unique per source. */
   dedupe_key: string | null;
+  /**
+   * Until when (epoch ms) `dedupe_key` refuses copies: received_at plus a day for schemes that
+   * sign a timestamp, plus the retention for those that do not. Null: the fixed one-day window.
+   */
+  dedupe_until: number | null;
   /** The message it became (accepted, retried) or the original's message (duplicate). */
   msg_id: string | null;
   source_ip: string | null;
@@ -200,6 +206,19 @@ export interface InboundRequestRow {
   processing_ms: number;
   received_at: number;
   retried_at: number | null;
+}
+
+/** One re-process of a logged inbound request: the message it made and who made it. */
+export interface InboundReprocessRow {
+  id: string;
+  request_id: string;
+  msg_id: string;
+  /** 1 when the request had been rejected and the rejection was overridden (`force`). */
+  forced: number;
+  actor_token_id: string;
+  /** The token's name at the time, as the audit log shows actors. */
+  actor_name: string;
+  created_at: number;
 }
 
 /** rate-limiter-flexible's PostgreSQL counter table; unused on SQLite. */

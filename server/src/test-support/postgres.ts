@@ -47,7 +47,7 @@ export async function createPgSchema(baseUrl: string): Promise<PgSchema> {
 }
 
 /** Every store a store-parameterized suite covers. */
-export const testStores = ["sqlite", "postgres"] as const;
+const testStores = ["sqlite", "postgres"] as const;
 
 export type StoreKind = (typeof testStores)[number];
 

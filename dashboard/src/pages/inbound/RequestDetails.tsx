@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 
 import { sources } from "../../api/resources";
 import { ErrorState } from "../../components/ErrorState";
@@ -6,7 +7,10 @@ import { JsonBlock } from "../../components/JsonBlock";
 import { Loading } from "../../components/Loading";
 import { formatDate, formatMs } from "../../lib/format";
 
-/** One inbound request as received: headers (credentials redacted by the server) and body. */
+/**
+ * One inbound request as received: headers (credentials redacted by the server) and body, and
+ * every re-process with the message it made.
+ */
 export function RequestDetails({
   appId,
   sourceId,
@@ -37,6 +41,28 @@ export function RequestDetails({
             </>
           )}
         </p>
+        {r.reprocesses.length > 0 && (
+          <div>
+            <p className="font-medium text-slate-500">Re-processed</p>
+            <ul className="mt-1 space-y-1" aria-label={`Re-processes of ${r.id}`}>
+              {r.reprocesses.map((p) => (
+                <li key={p.id}>
+                  <Link
+                    to="/apps/$appId/messages/$msgId"
+                    params={{ appId, msgId: p.msgId }}
+                    className="font-mono text-indigo-700 hover:underline"
+                  >
+                    {p.msgId}
+                  </Link>{" "}
+                  · {formatDate(p.createdAt)} · by {p.actorName}
+                  {p.forced && (
+                    <span className="ml-1 rounded bg-red-50 px-1 font-medium text-red-700">forced</span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <p className="font-medium text-slate-500">Headers</p>
         <JsonBlock value={r.headers} label={`Headers of ${r.id}`} maxHeight="max-h-56" />
       </div>

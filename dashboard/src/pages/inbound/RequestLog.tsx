@@ -7,6 +7,7 @@ import type { InboundRequestOut, InboundStatus } from "../../api/types";
 import { useList } from "../../api/useList";
 import { Button } from "../../components/Button";
 import { Card } from "../../components/Card";
+import { Dialog } from "../../components/Dialog";
 import { EmptyState } from "../../components/EmptyState";
 import { ActionError, ErrorState } from "../../components/ErrorState";
 import { Loading } from "../../components/Loading";
@@ -24,7 +25,10 @@ const FILTERS = [
   { value: "duplicate", label: "Duplicate" },
 ] as const;
 
-/** Every request the provider sent, its verdict and reason; rejected ones can be re-processed. */
+/**
+ * Every request the provider sent, its verdict and reason. Any can be re-processed into a new
+ * message; a rejected one only after confirming that its unverified body should be relayed.
+ */
 export function RequestLog({ appId, sourceId }: { appId: string; sourceId: string }) {
   const [filter, setFilter] = useState<"all" | InboundStatus>("all");
   const list = useList(
@@ -91,10 +95,18 @@ function RequestRow({
   request: InboundRequestOut;
 }) {
   const [open, setOpen] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const client = useQueryClient();
+  const rejected = r.status === "rejected";
   const retry = useMutation({
-    mutationFn: () => sources.retryRequest(appId, sourceId, r.id),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["inbound-requests", appId, sourceId] }),
+    mutationFn: () => sources.reprocessRequest(appId, sourceId, r.id, rejected),
+    onSuccess: async () => {
+      setConfirming(false);
+      await Promise.all([
+        client.invalidateQueries({ queryKey: ["inbound-requests", appId, sourceId] }),
+        client.invalidateQueries({ queryKey: ["inbound-request", appId, sourceId, r.id] }),
+      ]);
+    },
   });
   return (
     <Fragment>
@@ -132,13 +144,45 @@ function RequestRow({
         <Td className="text-right">
           <Button
             size="sm"
-            onClick={() => retry.mutate()}
-            busy={retry.isPending}
+            variant={rejected ? "danger" : "secondary"}
+            onClick={() => (rejected ? setConfirming(true) : retry.mutate())}
+            busy={retry.isPending && !confirming}
             aria-label={`Re-process ${r.id}`}
           >
-            {retry.isSuccess ? "Re-processed" : "Re-process"}
+            {retry.isSuccess ? "Re-processed" : rejected ? "Re-process…" : "Re-process"}
           </Button>
-          <ActionError error={retry.error} />
+          {!confirming && <ActionError error={retry.error} />}
+          {confirming && (
+            <Dialog
+              open={confirming}
+              onClose={() => setConfirming(false)}
+              title="Force re-process a rejected request?"
+            >
+              <div className="space-y-3 text-left text-sm text-slate-700">
+                <p>
+                  Request <code className="font-mono text-xs">{r.id}</code> was rejected:{" "}
+                  <code
+                    className="rounded bg-red-50 px-1 font-mono text-xs text-red-700"
+                    data-testid="reject-reason"
+                  >
+                    {r.reason ?? "unknown"}
+                  </code>
+                  .
+                </p>
+                <p>
+                  Its sender was never verified. Re-processing relays its body as a real message to every
+                  subscribed endpoint. Do this only if you know the call is genuine.
+                </p>
+                <ActionError error={retry.error} />
+                <div className="flex justify-end gap-2">
+                  <Button onClick={() => setConfirming(false)}>Cancel</Button>
+                  <Button variant="danger" onClick={() => retry.mutate()} busy={retry.isPending}>
+                    Force re-process
+                  </Button>
+                </div>
+              </div>
+            </Dialog>
+          )}
         </Td>
       </tr>
       {open && (

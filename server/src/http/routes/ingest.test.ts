@@ -622,7 +622,8 @@ describe("ingest: de-duplication", () => {
     expect(first.json().status).toBe("accepted");
     await t.store.db
       .updateTable("inbound_requests")
-      .set({ received_at: Date.now() - 24 * 3_600_000 - 1_000 })
+      // Time passes for the stored copy: its arrival and the end of its hold (a day: Careem signs a timestamp).
+      .set({ received_at: Date.now() - 24 * 3_600_000 - 1_000, dedupe_until: Date.now() - 1_000 })
       .where("id", "=", first.json().id)
       .execute();
     const later = await post(`/ingest/${source.id}`, body, schemes[0]!.sign(body));

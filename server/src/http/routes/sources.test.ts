@@ -601,7 +601,7 @@ describe("inbound request log", () => {
     expect(big.startsWith(detail.body.body)).toBe(true);
   });
 
-  it("retries a request: normalizes it again and creates a new message", async () => {
+  it("re-processes a request: normalizes it again into a new message, linked without replacing the first", async () => {
     const { app, id, base } = await careemSource();
     const endpoint = await api("POST", `/api/v1/app/${app.id}/endpoint`, {
       url: "https://example.com/orders",
@@ -611,14 +611,10 @@ describe("inbound request log", () => {
     const original = res.json() as { id: string; msgId: string };
     const retried = await api("POST", `${base}/request/${original.id}/retry`);
     expect(retried.status).toBe(200);
-    expect(retried.body).toMatchObject({
-      id: original.id,
-      status: "accepted",
-      providerEventType: "order.created",
-    });
+    expect(retried.body).toMatchObject({ requestId: original.id, forced: false, actorName: "test-admin" });
+    expect(retried.body.id).toMatch(/^rpr_/);
     expect(retried.body.msgId).toMatch(/^msg_/);
     expect(retried.body.msgId).not.toBe(original.msgId);
-    expect(retried.body.retriedAt).not.toBeNull();
     const [before, after] = await Promise.all([
       api("GET", `/api/v1/app/${app.id}/msg/${original.msgId}`),
       api("GET", `/api/v1/app/${app.id}/msg/${retried.body.msgId}`),
@@ -630,18 +626,20 @@ describe("inbound request log", () => {
       .where("msg_id", "=", retried.body.msgId)
       .execute();
     expect(deliveries).toHaveLength(1);
-    expect((await api("GET", `${base}/request/${original.id}`)).body.msgId).toBe(retried.body.msgId);
+    const detail = (await api("GET", `${base}/request/${original.id}`)).body;
+    expect(detail).toMatchObject({ msgId: original.msgId, reprocesses: [retried.body] });
+    expect(detail.retriedAt).not.toBeNull();
   });
 
-  it("retries a rejected request whose body was kept whole, but not a truncated one", async () => {
+  it("re-processes a rejected request whose body was kept whole when forced, but not a truncated one", async () => {
     const { app, id, base } = await careemSource();
     const body = order("wrong-secret");
     const refused = await sendCareem(`/ingest/${id}`, body, "careem_secret_misconfigured");
     expect(refused.statusCode).toBe(401);
     const reqId = (await api("GET", `${base}/request?status=rejected`)).body.data[0].id as string;
-    const retried = await api("POST", `${base}/request/${reqId}/retry`);
+    const retried = await api("POST", `${base}/request/${reqId}/retry`, { force: true });
     expect(retried.status).toBe(200);
-    expect(retried.body).toMatchObject({ status: "rejected", reason: "invalid_signature" });
+    expect(retried.body).toMatchObject({ requestId: reqId, forced: true });
     const msg = await api("GET", `/api/v1/app/${app.id}/msg/${retried.body.msgId}`);
     expect(msg.body.payload.orderId).toBe("wrong-secret");
 
@@ -658,7 +656,7 @@ describe("inbound request log", () => {
     });
     const truncatedId = (await api("GET", `${base}/request?status=rejected&limit=1`)).body.data[0]
       .id as string;
-    const conflict = await api("POST", `${base}/request/${truncatedId}/retry`);
+    const conflict = await api("POST", `${base}/request/${truncatedId}/retry`, { force: true });
     expect(conflict.status).toBe(409);
     expect(conflict.body.code).toBe("conflict");
   });

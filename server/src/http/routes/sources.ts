@@ -2,6 +2,8 @@ import type { FastifyRequest } from "fastify";
 
 import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
 import {
+  InboundReprocessIn,
+  InboundReprocessOut,
   InboundRequestDetailOut,
   InboundRequestListQuery,
   InboundRequestOut,
@@ -13,6 +15,7 @@ import {
 } from "../../api/sources.js";
 import type { Config } from "../../config/config.js";
 import { principalOf } from "../auth.js";
+import { idempotencyRecord } from "../idempotency.js";
 import type { RouteModule } from "../route-module.js";
 
 const tags = ["Source"];
@@ -30,10 +33,11 @@ export function publicBaseUrl(
     : `${req.protocol}://${req.host}`;
 }
 
-/** Inbound sources of an application, their request log, and retry of a logged request. */
+/** Inbound sources of an application, their request log, and re-process of a logged request. */
 export const sourceRoutes: RouteModule = (app, { services, config }) => {
   const sources = services.sources;
   const inbound = services.inbound;
+  const reprocess = services.inboundReprocess;
 
   app.get(
     "/api/v1/app/:app_id/source",
@@ -179,11 +183,24 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "hookrelay.inbound-request.retry",
+        description:
+          "Processes a logged request again into a new message, recorded as a link of its own. " +
+          'A rejected request needs `{"force": true}` and an unscoped token. ' +
+          "An Idempotency-Key makes a repeated call answer with the first result.",
         params: InboundRequestParams,
-        response: { 200: InboundRequestOut },
+        // Optional: a POST without a body (or with `{}`) re-processes an accepted request.
+        body: InboundReprocessIn.nullish(),
+        response: { 200: InboundReprocessOut },
       },
     },
     async (req) =>
-      inbound.retry(principalOf(req), req.params.app_id, req.params.source_id, req.params.req_id),
+      reprocess.reprocess(
+        principalOf(req),
+        req.params.app_id,
+        req.params.source_id,
+        req.params.req_id,
+        req.body ?? { force: false },
+        { idempotency: (body) => idempotencyRecord(req, config.idempotencyTtlSeconds, 200, body) },
+      ),
   );
 };

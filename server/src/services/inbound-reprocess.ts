@@ -1,0 +1,128 @@
+import type { InboundReprocessIn, InboundReprocessOut } from "../api/sources.js";
+import { normalizeEvent } from "../inbound/normalize.js";
+import { ApiError, IdempotentReplay } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import type { Wakeup } from "../lib/wakeup.js";
+import type { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
+import { isMissingSource } from "../store/inbound-requests-repository.js";
+import type { MessagesRepository } from "../store/messages-repository.js";
+import type { IdempotencyRow, InboundReprocessRow } from "../store/schema.js";
+import { requireAdmin } from "./applications.js";
+import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
+import { newInboundMessage, parseBody, storedRawBody, toReprocessOut } from "./inbound-records.js";
+import type { SourceService } from "./sources.js";
+import type { Principal } from "./tokens.js";
+
+export interface InboundReprocessDeps {
+  inbound: Pick<InboundService, "resolveRequest">;
+  sources: Pick<SourceService, "loadById">;
+  requests: Pick<InboundRequestsRepository, "insertReprocess">;
+  /** Written directly, not through the group commit: the link row must commit with the message. */
+  messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">;
+  wakeup: Wakeup;
+  /** Days a message is kept, as for ingested ones. */
+  retentionDays: number;
+}
+
+export interface ReprocessOptions {
+  /** Builds the idempotency record from the response, stored in the same transaction. */
+  idempotency?: ((body: InboundReprocessOut) => IdempotencyRow | undefined) | undefined;
+}
+
+/**
+ * Re-processing a logged inbound request: its stored body becomes a new message under the
+ * source's current configuration, recorded as a link request → message of its own
+ * (`inbound_reprocesses`). The request's first message (`msg_id`) is never replaced, so the
+ * log keeps pointing at what the provider's call originally produced.
+ *
+ * Only calls that passed verification (accepted, or answered as duplicates) are re-processed
+ * as they are. A rejected call is refused unless `force` is set by an unscoped token: its
+ * signature never verified (and cannot be checked again, the signature header is redacted in
+ * the log), so relaying it is an operator vouching for an unauthenticated body.
+ *
+ * @example
+ * await reprocess.reprocess(principal, "app_…", "src_…", "req_…", { force: false });
+ * // { id: "rpr_…", requestId: "req_…", msgId: "msg_…", forced: false, … }
+ */
+export class InboundReprocessService {
+  constructor(private readonly deps: InboundReprocessDeps) {}
+
+  async reprocess(
+    principal: Principal,
+    appIdOrUid: string,
+    sourceIdOrUid: string,
+    requestId: string,
+    input: InboundReprocessIn,
+    options: ReprocessOptions = {},
+  ): Promise<InboundReprocessOut> {
+    const request = await this.deps.inbound.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId);
+    const forced = request.status === "rejected";
+    if (forced) {
+      if (!input.force) {
+        throw new ApiError(
+          409,
+          "request_rejected",
+          `This request was rejected (${request.reason ?? "unknown"}); re-processing it needs "force": true`,
+        );
+      }
+      // TODO(keys): becomes the `inbound:manage` scope once scoped API keys land.
+      requireAdmin(principal);
+    }
+    if (request.body_truncated === 1) {
+      throw ApiError.conflict(
+        `Only the first ${REJECTED_BODY_BYTES} bytes of this rejected request's body were kept; it cannot be processed again`,
+      );
+    }
+    const source = await this.deps.sources.loadById(request.source_id);
+    if (!source) throw ApiError.notFound("Source");
+    if (source.row.provider !== request.provider) {
+      throw ApiError.conflict(
+        `The source's provider changed from ${request.provider} since this request was received`,
+      );
+    }
+
+    const rawBody = storedRawBody(request);
+    const headers = JSON.parse(request.headers) as Record<string, string>;
+    const body = parseBody(rawBody);
+    const providerType = source.provider.eventType(body, headers, source.config);
+    const now = Date.now();
+    const message = newInboundMessage({
+      appId: source.row.app_id,
+      provider: source.row.provider,
+      event: normalizeEvent(source.provider, providerType, body),
+      rawBody,
+      now,
+      retentionDays: this.deps.retentionDays,
+    });
+    const link: InboundReprocessRow = {
+      id: newId("rpr"),
+      request_id: request.id,
+      msg_id: message.id,
+      forced: forced ? 1 : 0,
+      actor_token_id: principal.tokenId,
+      actor_name: principal.name,
+      created_at: now,
+    };
+    const out = toReprocessOut(link);
+    // The audit log's place: actor `principal`, what `link` (forced or not). Its row can commit
+    // with the re-process by passing its statement as `insertReprocess`'s last argument.
+    let result;
+    try {
+      result = await this.deps.requests.insertReprocess(
+        { message, idempotency: options.idempotency?.(out) },
+        link,
+        this.deps.messages,
+      );
+    } catch (error) {
+      // Pruned by retention (or its source deleted) since it was read.
+      if (isMissingSource(error)) throw ApiError.notFound("Inbound request");
+      throw error;
+    }
+    if (!result.ok) {
+      if (result.reason === "idempotent_replay") throw new IdempotentReplay(result.statusCode, result.body);
+      throw new Error(`unexpected insert result ${result.reason}`);
+    }
+    if (result.deliveries > 0) this.deps.wakeup.notify();
+    return out;
+  }
+}
