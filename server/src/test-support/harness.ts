@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { buildApp } from "../http/app.js";
+import { generateKey, Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { createServices, type Services } from "../services/index.js";
 import { openStore, type Store } from "../store/database.js";
@@ -25,6 +26,8 @@ export interface TestApp {
   store: Store;
   config: Config;
   wakeup: Wakeup;
+  /** The data keyring the services seal with. */
+  keyring: Keyring;
   /** An admin bearer token. */
   token: string;
   /** `{ authorization: "Bearer …" }` for app.inject. */
@@ -47,9 +50,11 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
     pgSchema = await createPgSchema(TEST_POSTGRES_URL);
   }
   const config = loadConfig({}, { dataDir, logLevel: "silent", databaseUrl: pgSchema?.url, ...overrides });
-  const store = await openStore({ dataDir, databaseUrl: config.databaseUrl });
+  // The key the configuration names, or a fresh one per test app, as a first start would make.
+  const keyring = Keyring.of({ current: config.secretKey ?? generateKey(), previous: config.secretKeyPrevious });
+  const store = await openStore({ dataDir, databaseUrl: config.databaseUrl, keyring });
   const wakeup = new Wakeup();
-  const services = createServices(store, config, wakeup);
+  const services = createServices(store, config, wakeup, keyring);
   const created = await services.tokens.create({ name: "test-admin" });
   const app = await buildApp({ config, services, logger: false });
   await app.ready();
@@ -59,6 +64,7 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
     store,
     config,
     wakeup,
+    keyring,
     token: created.token,
     auth: { authorization: `Bearer ${created.token}` },
     close: async () => {
