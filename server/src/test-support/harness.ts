@@ -6,10 +6,11 @@ import type { FastifyInstance } from "fastify";
 
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { buildApp } from "../http/app.js";
-import { generateKey, Keyring } from "../lib/keyring.js";
+import type { Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { createServices, type Services } from "../services/index.js";
-import { openStore, type Store } from "../store/database.js";
+import { openConfiguredStore } from "../store/configured-store.js";
+import type { Store } from "../store/database.js";
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js";
 
 /**
@@ -19,6 +20,9 @@ import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js"
 function defaultKind(): "sqlite" | "postgres" {
   return process.env.HOOKRELAY_TEST_STORE === "postgres" ? "postgres" : "sqlite";
 }
+
+/** The data key test apps on PostgreSQL seal with unless a test names one. Not a secret. */
+export const TEST_DATA_KEY = "harness-test-data-key-not-a-secret";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -49,10 +53,19 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
     if (!TEST_POSTGRES_URL) throw new Error("TEST_POSTGRES_URL is not set");
     pgSchema = await createPgSchema(TEST_POSTGRES_URL);
   }
-  const config = loadConfig({}, { dataDir, logLevel: "silent", databaseUrl: pgSchema?.url, ...overrides });
-  // The key the configuration names, or a fresh one per test app, as a first start would make.
-  const keyring = Keyring.of({ current: config.secretKey ?? generateKey(), previous: config.secretKeyPrevious });
-  const store = await openStore({ dataDir, databaseUrl: config.databaseUrl, keyring });
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      logLevel: "silent",
+      databaseUrl: pgSchema?.url,
+      // PostgreSQL refuses to start without a shared data key; SQLite makes its key file.
+      ...(kind === "postgres" ? { secretKey: TEST_DATA_KEY } : {}),
+      ...overrides,
+    },
+  );
+  // Opened as the server opens it: private data directory, data key, migrations, key check.
+  const { store, keyring } = await openConfiguredStore(config, () => undefined);
   const wakeup = new Wakeup();
   const services = createServices(store, config, wakeup, keyring);
   const created = await services.tokens.create({ name: "test-admin" });
