@@ -65,7 +65,11 @@ export async function scanRows(
 ): Promise<{ hits: string[]; rows: number }> {
   const hits: string[] = [];
   let rows = 0;
-  for (const table of await db.introspection.getTables({ withInternalKyselyTables: true })) {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  // PostgreSQL's introspection lists every schema of the database: keep the store's own.
+  const pg = tables.some((t) => t.schema !== undefined);
+  const own = pg ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  for (const table of tables.filter((t) => !pg || t.schema === own)) {
     const result = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(db);
     for (const row of result.rows) {
       rows++;

@@ -28,7 +28,7 @@ const random = (prefix: string): string => `${prefix}_${randomBytes(18).toString
  *
  * @example const secrets = await secretsTour(call); // then scan
  */
-export async function secretsTour(call: Call): Promise<TourSecret[]> {
+export async function secretsTour(call: Call, receiverUrl = "http://127.0.0.1:9/hook"): Promise<TourSecret[]> {
   const secrets: TourSecret[] = [];
   const keep = (label: string, value: unknown): string => {
     expect(typeof value, label).toBe("string");
@@ -50,7 +50,7 @@ export async function secretsTour(call: Call): Promise<TourSecret[]> {
     "POST",
     `${base}/endpoint`,
     {
-      url: "http://127.0.0.1:9/hook",
+      url: receiverUrl,
       secret: given,
       headers: { Authorization: keep("header Authorization", `Bearer ${random("hdr")}`), "X-Api-Key": keep("header X-Api-Key", random("key")) },
     },
