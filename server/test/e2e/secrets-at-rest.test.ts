@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
@@ -29,6 +34,17 @@ async function tour(server: ServerProcess, receiver: Receiver): Promise<{ secret
   expect(delivery!.headers.authorization).toBe(secrets.find((s) => s.label === "header Authorization")!.value);
   expect(delivery!.headers["webhook-signature"]).toMatch(/^v1,/);
   return { secrets, needles: secrets.flatMap((s) => needlesOf(s.label, s.value)) };
+}
+
+const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");
+
+/** `hookrelay …` from source, against the data directory of `server`. */
+async function hookrelay(server: ServerProcess, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", CLI, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", HOOKRELAY_DATA_DIR: server.dataDir },
+    timeout: 60_000,
+  });
+  return stdout;
 }
 
 /**
@@ -84,5 +100,33 @@ describe("secrets at rest on a real server", () => {
     }
     expect(findNeedles(server.output(), needles, "the server log")).toEqual([]);
     expect(scanFiles(server.dataDir, needles).hits).toEqual([]);
+  });
+
+  it("`hookrelay secrets rekey` re-seals everything under a new key while the server runs, which follows it", async () => {
+    receiver = await startReceiver();
+    server = await startServer();
+    const { secrets } = await tour(server, receiver);
+    const keyFile = join(server.dataDir, "secret.key");
+    const before = readFileSync(keyFile, "utf8");
+
+    const out = await hookrelay(server, "secrets", "rekey");
+    const keyId = /re-sealed (\d+) values under key ([0-9a-f]{8})/.exec(out);
+    expect(Number(keyId?.[1])).toBeGreaterThan(10);
+    expect(readFileSync(keyFile, "utf8")).not.toBe(before);
+    expect(await hookrelay(server, "secrets", "status")).toMatch(new RegExp(`current key ${keyId?.[2]}.*\n(.* 0 to re-seal\n)+$`));
+
+    // The running server opens the re-sealed values and seals new ones under the new key.
+    const call = fetchCall(server);
+    const apps = (await call("GET", "/api/v1/app")).body.data as { id: string }[];
+    const endpoints = (await call("GET", `/api/v1/app/${apps[0]!.id}/endpoint`)).body.data as { id: string; url: string }[];
+    const ep = endpoints.find((e) => e.url.endsWith("/hook"))!;
+    const secret = (await call("GET", `/api/v1/app/${apps[0]!.id}/endpoint/${ep.id}/secret`)).body.key;
+    expect(secret).toBe(secrets.find((s) => s.label === "endpoint secret (rotated to)")!.value);
+    const sent = await call("POST", `/api/v1/app/${apps[0]!.id}/msg`, { eventType: "after.rekey", payload: { marker: "after-rekey" } }, { "idempotency-key": "after-rekey" });
+    expect(sent.status).toBe(202);
+    const deliveries = await receiver.waitFor(2, 15_000);
+    expect(deliveries.some((d) => d.body.includes("after-rekey") && d.headers.authorization !== undefined)).toBe(true);
+    expect(await server.stop()).toBe(0);
+    expect(await hookrelay(server, "secrets", "status")).not.toMatch(/ [1-9]\d* to re-seal/);
   });
 });

@@ -18,7 +18,12 @@ export function sealSecrets(keyring: Keyring | undefined): Migration {
     async up(db: Kysely<unknown>): Promise<void> {
       const seal = (value: string): string => {
         if (isSealed(value)) return value;
-        if (!keyring) throw new Error("plaintext secrets need sealing, but the store was opened without a data key");
+        if (!keyring) {
+          throw new Error(
+            "plaintext secrets need sealing, but the store was opened without a data key: " +
+              "run `hookrelay migrate` or start the server once (both open it with the key)",
+          );
+        }
         return keyring.seal(value);
       };
       await resealColumns(db, seal);
