@@ -23,7 +23,9 @@ export function registerSecretsCommands(program: Command): void {
     .option("--batch-size <n>", "rows per batch", "500")
     .action(async (opts: { keepKey?: boolean; keepPrevious?: boolean; batchSize: string }) => {
       const config = loadConfig();
-      const { store, keyring, keyFile } = await openConfiguredStore(config, (m) => process.stderr.write(`${m}\n`));
+      const { store, keyring, keyFile } = await openConfiguredStore(config, (m) =>
+        process.stderr.write(`${m}\n`),
+      );
       try {
         const report = await rekey(store.db, {
           keyring,
@@ -35,7 +37,8 @@ export function registerSecretsCommands(program: Command): void {
         });
         const total = Object.values(report.resealed).reduce((a, b) => a + b, 0);
         process.stdout.write(`re-sealed ${total} values under key ${report.keyId}\n`);
-        for (const [column, n] of Object.entries(report.resealed)) process.stdout.write(`  ${column.padEnd(28)} ${n}\n`);
+        for (const [column, n] of Object.entries(report.resealed))
+          process.stdout.write(`  ${column.padEnd(28)} ${n}\n`);
         if (report.remaining > 0) {
           process.stdout.write(
             `${report.remaining} values are still sealed under another key: a server is still sealing with an old key. ` +
@@ -43,7 +46,9 @@ export function registerSecretsCommands(program: Command): void {
           );
           process.exitCode = 1;
         } else if (!keyFile && config.secretKeyPrevious.length > 0) {
-          process.stdout.write("every value is under the current key: HOOKRELAY_SECRET_KEY_PREVIOUS may now be removed\n");
+          process.stdout.write(
+            "every value is under the current key: HOOKRELAY_SECRET_KEY_PREVIOUS may now be removed\n",
+          );
         }
       } finally {
         await store.close();
@@ -55,11 +60,16 @@ export function registerSecretsCommands(program: Command): void {
     .description("count stored values not sealed under the current key")
     .action(async () => {
       const config = loadConfig();
-      const { store, keyring, keyFile } = await openConfiguredStore(config, (m) => process.stderr.write(`${m}\n`));
+      const { store, keyring, keyFile } = await openConfiguredStore(config, (m) =>
+        process.stderr.write(`${m}\n`),
+      );
       try {
         const counts = await sealStatus(store.db, keyring);
-        process.stdout.write(`current key ${keyring.currentId} (${keyFile ?? "HOOKRELAY_SECRET_KEY"}); keys: ${keyring.keyIds.join(", ")}\n`);
-        for (const [column, n] of Object.entries(counts)) process.stdout.write(`  ${column.padEnd(28)} ${n} to re-seal\n`);
+        process.stdout.write(
+          `current key ${keyring.currentId} (${keyFile ?? "HOOKRELAY_SECRET_KEY"}); keys: ${keyring.keyIds.join(", ")}\n`,
+        );
+        for (const [column, n] of Object.entries(counts))
+          process.stdout.write(`  ${column.padEnd(28)} ${n} to re-seal\n`);
       } finally {
         await store.close();
       }

@@ -14,7 +14,12 @@ describe.each(testStores)("secrets at rest on %s", (kind) => {
   const call =
     (auth: Record<string, string>): Call =>
     async (method, url, body, headers = {}) => {
-      const res = await t.app.inject({ method, url, headers: { ...auth, ...headers }, ...(body !== undefined ? { payload: body as object } : {}) });
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: { ...auth, ...headers },
+        ...(body !== undefined ? { payload: body as object } : {}),
+      });
       return { status: res.statusCode, body: res.body ? (res.json() as Record<string, unknown>) : {} };
     };
 
@@ -44,7 +49,12 @@ describe.each(testStores)("secrets at rest on %s", (kind) => {
     expect(again.body.token).toBe(token);
 
     // Another token sending the same key is a new request: it never sees the first token.
-    const other = await call({ authorization: `Bearer ${token}` })("POST", "/api/v1/token", { name: "other" }, key);
+    const other = await call({ authorization: `Bearer ${token}` })(
+      "POST",
+      "/api/v1/token",
+      { name: "other" },
+      key,
+    );
     expect(other.status).toBe(201);
     expect(other.body.token).not.toBe(token);
   });
@@ -58,7 +68,10 @@ describe.each(testStores)("secrets at rest on %s", (kind) => {
     expect(hits).toEqual([]);
 
     // The endpoint's own reads still open them.
-    const sealed = await t.store.db.selectFrom("endpoints").select(["secret", "old_secrets", "headers"]).execute();
+    const sealed = await t.store.db
+      .selectFrom("endpoints")
+      .select(["secret", "old_secrets", "headers"])
+      .execute();
     for (const row of sealed) {
       expect(row.secret.startsWith(`enc:v2:${t.keyring.currentId}:`)).toBe(true);
       expect(row.headers.startsWith("enc:v2:")).toBe(true);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { readKeyFile, writeKeyFile } from "./key-file.js";
-import { generateKey, isSealed, keyIdOf,Keyring } from "./keyring.js";
+import { generateKey, isSealed, keyIdOf, Keyring } from "./keyring.js";
 import { fileKeyring } from "./keyring-config.js";
 
 const A = "key-a-0123456789abcdef";
@@ -49,7 +49,9 @@ describe("Keyring", () => {
   it("fails loudly on a value under a key it lacks, naming the key", () => {
     const sealed = Keyring.of({ current: A, previous: [] }).seal(SECRET);
     const wrong = Keyring.of({ current: B, previous: [] });
-    expect(() => wrong.open(sealed)).toThrow(new RegExp(`sealed under key ${keyIdOf(A)}, which is not configured`));
+    expect(() => wrong.open(sealed)).toThrow(
+      new RegExp(`sealed under key ${keyIdOf(A)}, which is not configured`),
+    );
   });
 
   it("fails loudly when the data fails authentication (altered byte, or a key claiming another's id)", () => {
@@ -67,7 +69,9 @@ describe("Keyring", () => {
     const ring = Keyring.of({ current: B, previous: [A] });
     expect(ring.open(sealV1(A, SECRET))).toBe(SECRET);
     expect(ring.needsReseal(sealV1(A, SECRET))).toBe(true);
-    expect(() => Keyring.of({ current: B, previous: [] }).open(sealV1(A, SECRET))).toThrow(/none of the configured keys/);
+    expect(() => Keyring.of({ current: B, previous: [] }).open(sealV1(A, SECRET))).toThrow(
+      /none of the configured keys/,
+    );
     expect(ring.open("whsec_plain")).toBe("whsec_plain");
     expect(ring.needsReseal("whsec_plain")).toBe(true);
     expect(isSealed("whsec_plain")).toBe(false);

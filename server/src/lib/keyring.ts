@@ -110,7 +110,9 @@ export class Keyring {
           // v1 values name no key: try the next one.
         }
       }
-      throw new Error("a value sealed by Hookrelay 0.1 opens with none of the configured keys (HOOKRELAY_SECRET_KEY)");
+      throw new Error(
+        "a value sealed by Hookrelay 0.1 opens with none of the configured keys (HOOKRELAY_SECRET_KEY)",
+      );
     }
     return stored;
   }
@@ -157,7 +159,10 @@ export class Keyring {
   }
 
   private use(keys: KeySet): void {
-    const all = [keys.current, ...keys.previous].map((secret) => ({ id: keyIdOf(secret), key: aesKey(secret) }));
+    const all = [keys.current, ...keys.previous].map((secret) => ({
+      id: keyIdOf(secret),
+      key: aesKey(secret),
+    }));
     this.keys = { current: all[0]!, byId: new Map(all.map((k) => [k.id, k])), all };
   }
 }
@@ -167,7 +172,9 @@ function decrypt(key: Buffer, raw: Buffer, id: string): string {
   const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, IV_BYTES));
   decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
     throw new Error(`a value sealed under key ${id} failed authentication: wrong key or altered data`);
   }

@@ -24,7 +24,10 @@ describe("openConfiguredStore on SQLite", () => {
     const config = loadConfig({}, { dataDir });
     const first = await openConfiguredStore(config, (m) => warnings.push(m));
     // A write, so that SQLite has its -wal and -shm files.
-    await first.store.db.insertInto("idempotency_keys").values({ key: "k", status_code: 200, body: first.keyring.seal("{}"), created_at: 1, expires_at: 2 }).execute();
+    await first.store.db
+      .insertInto("idempotency_keys")
+      .values({ key: "k", status_code: 200, body: first.keyring.seal("{}"), created_at: 1, expires_at: 2 })
+      .execute();
     expect(first.createdKey).toBe(true);
     expect(mode(dataDir)).toBe(0o700);
     for (const name of ["hookrelay.db", "hookrelay.db-wal", "hookrelay.db-shm", "secret.key"]) {
@@ -69,23 +72,47 @@ describe("openConfiguredStore on SQLite", () => {
     const { store, keyring } = await openConfiguredStore(config, () => undefined);
     await store.db
       .insertInto("applications")
-      .values({ id: "app_1", uid: null, name: "a", metadata: "{}", throttle_rate: null, created_at: 1, updated_at: 1 })
+      .values({
+        id: "app_1",
+        uid: null,
+        name: "a",
+        metadata: "{}",
+        throttle_rate: null,
+        created_at: 1,
+        updated_at: 1,
+      })
       .execute();
     await store.db
       .insertInto("sources")
-      .values({ id: "src_1", app_id: "app_1", uid: null, name: "s", provider: "github", platform: null, config: keyring.seal('{"secret":"s"}'), created_at: 1, updated_at: 1 })
+      .values({
+        id: "src_1",
+        app_id: "app_1",
+        uid: null,
+        name: "s",
+        provider: "github",
+        platform: null,
+        config: keyring.seal('{"secret":"s"}'),
+        created_at: 1,
+        updated_at: 1,
+      })
       .execute();
     await store.close();
     writeKeyFile(join(dataDir, "secret.key"), { current: "another-key-0123456789", previous: [] });
     await expect(openConfiguredStore(config, () => undefined)).rejects.toThrow(
-      new RegExp(`cannot open sources.config: a value is sealed under key ${keyring.currentId}, which is not configured`),
+      new RegExp(
+        `cannot open sources.config: a value is sealed under key ${keyring.currentId}, which is not configured`,
+      ),
     );
   });
 
   it("uses HOOKRELAY_SECRET_KEY or HOOKRELAY_SECRET_KEY_FILE instead of making a key, never both", () => {
     root = mkdtempSync(join(tmpdir(), "hookrelay-modes-"));
     mkdirSync(join(root, "d"));
-    const fromEnv = configuredKeyring({ secretKey: "env-key-0123456789abcdef", dataDir: join(root, "d"), postgres: false });
+    const fromEnv = configuredKeyring({
+      secretKey: "env-key-0123456789abcdef",
+      dataDir: join(root, "d"),
+      postgres: false,
+    });
     expect(fromEnv.file).toBeUndefined();
     expect(fromEnv.keyring.currentId).toBe(keyIdOf("env-key-0123456789abcdef"));
     expect(existsSync(join(root, "d", "secret.key"))).toBe(false);
@@ -93,17 +120,32 @@ describe("openConfiguredStore on SQLite", () => {
     const file = join(root, "mounted.key");
     writeFileSync(file, "file-key-0123456789abcdef\nolder-key-0123456789abcdef\n");
     const fromFile = configuredKeyring({ secretKeyFile: file, dataDir: join(root, "d"), postgres: true });
-    expect(fromFile.keyring.keyIds).toEqual([keyIdOf("file-key-0123456789abcdef"), keyIdOf("older-key-0123456789abcdef")]);
+    expect(fromFile.keyring.keyIds).toEqual([
+      keyIdOf("file-key-0123456789abcdef"),
+      keyIdOf("older-key-0123456789abcdef"),
+    ]);
 
-    expect(() => configuredKeyring({ secretKey: "env-key-0123456789abcdef", secretKeyFile: file, dataDir: root, postgres: false })).toThrow(/not both/);
-    expect(() => configuredKeyring({ secretKeyFile: join(root, "missing"), dataDir: root, postgres: false })).toThrow(/does not exist/);
+    expect(() =>
+      configuredKeyring({
+        secretKey: "env-key-0123456789abcdef",
+        secretKeyFile: file,
+        dataDir: root,
+        postgres: false,
+      }),
+    ).toThrow(/not both/);
+    expect(() =>
+      configuredKeyring({ secretKeyFile: join(root, "missing"), dataDir: root, postgres: false }),
+    ).toThrow(/does not exist/);
   });
 });
 
 describe("openConfiguredStore on PostgreSQL", () => {
   it("refuses to start without a data key, naming the settings", async () => {
     // Refused before any connection is made, so this needs no PostgreSQL.
-    const config = loadConfig({}, { databaseUrl: TEST_POSTGRES_URL ?? "postgres://127.0.0.1:1/none", dataDir: tmpdir() });
+    const config = loadConfig(
+      {},
+      { databaseUrl: TEST_POSTGRES_URL ?? "postgres://127.0.0.1:1/none", dataDir: tmpdir() },
+    );
     await expect(openConfiguredStore(config, () => undefined)).rejects.toThrow(
       /HOOKRELAY_SECRET_KEY is not set\. With PostgreSQL every instance must seal secrets with the same key: set HOOKRELAY_SECRET_KEY .* or HOOKRELAY_SECRET_KEY_FILE/,
     );

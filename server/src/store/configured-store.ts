@@ -22,7 +22,10 @@ export interface ConfiguredStore {
  *
  * @example const { store, keyring } = await openConfiguredStore(loadConfig(), (m) => logger.warn(m))
  */
-export async function openConfiguredStore(config: Config, warn: (message: string) => void): Promise<ConfiguredStore> {
+export async function openConfiguredStore(
+  config: Config,
+  warn: (message: string) => void,
+): Promise<ConfiguredStore> {
   const postgres = isPostgresUrl(config.databaseUrl);
   if (!postgres) prepareDataDir(config.dataDir, warn);
   const { keyring, file, created } = configuredKeyring({

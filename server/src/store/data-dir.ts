@@ -5,7 +5,13 @@ import { join } from "node:path";
 export const DATABASE_FILE = "hookrelay.db";
 
 /** Files of the data directory that only the server's user may read. */
-const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, `${DATABASE_FILE}-journal`, "secret.key"];
+const PRIVATE_FILES = [
+  DATABASE_FILE,
+  `${DATABASE_FILE}-wal`,
+  `${DATABASE_FILE}-shm`,
+  `${DATABASE_FILE}-journal`,
+  "secret.key",
+];
 
 /**
  * Makes the SQLite data directory private: the directory 0700, the database, its -wal and -shm
@@ -35,6 +41,8 @@ function tighten(path: string, mode: number, warn: (message: string) => void): v
   chmodSync(path, mode);
   // A mode the umask narrowed further than ours (0600 → 0400) is no exposure: say nothing.
   if ((current & ~mode) !== 0) {
-    warn(`${path} was readable by others (mode ${current.toString(8).padStart(4, "0")}); set to ${mode.toString(8).padStart(4, "0")}`);
+    warn(
+      `${path} was readable by others (mode ${current.toString(8).padStart(4, "0")}); set to ${mode.toString(8).padStart(4, "0")}`,
+    );
   }
 }

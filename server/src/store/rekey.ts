@@ -61,7 +61,9 @@ export async function rekey(db: Kysely<Database>, options: RekeyOptions): Promis
     if (options.newKey ?? true) {
       writeKeyFile(keyFile, { current: generateKey(), previous: [before.current, ...before.previous] });
       keyring = fileKeyring(keyFile);
-      log(`wrote new key ${keyring.currentId} to ${keyFile}; waiting ${settleMs} ms for running servers to read it`);
+      log(
+        `wrote new key ${keyring.currentId} to ${keyFile}; waiting ${settleMs} ms for running servers to read it`,
+      );
       await sleep(settleMs);
     } else {
       keyring = fileKeyring(keyFile);

@@ -117,7 +117,9 @@ export async function checkSealedColumns(
   sample = 20,
 ): Promise<void> {
   for (const spec of SEALED_COLUMNS) {
-    const rows = (await db.selectFrom(spec.table).select(`${spec.column} as v`).limit(sample).execute()) as { v: string }[];
+    const rows = (await db.selectFrom(spec.table).select(`${spec.column} as v`).limit(sample).execute()) as {
+      v: string;
+    }[];
     for (const row of rows) {
       try {
         spec.map(row.v, (value) => {
@@ -125,9 +127,12 @@ export async function checkSealedColumns(
           return value;
         });
       } catch (error) {
-        throw new Error(`the data key cannot open ${spec.table}.${spec.column}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new Error(
+          `the data key cannot open ${spec.table}.${spec.column}: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
     }
   }

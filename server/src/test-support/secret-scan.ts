@@ -68,7 +68,9 @@ export async function scanRows(
   const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
   // PostgreSQL's introspection lists every schema of the database: keep the store's own.
   const pg = tables.some((t) => t.schema !== undefined);
-  const own = pg ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const own = pg
+    ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+    : undefined;
   for (const table of tables.filter((t) => !pg || t.schema === own)) {
     const result = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(db);
     for (const row of result.rows) {

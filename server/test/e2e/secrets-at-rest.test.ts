@@ -8,7 +8,13 @@ import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
-import { findNeedles, type Needle, needlesOf, scanFiles, scanRows } from "../../src/test-support/secret-scan.js";
+import {
+  findNeedles,
+  type Needle,
+  needlesOf,
+  scanFiles,
+  scanRows,
+} from "../../src/test-support/secret-scan.js";
 import { type Call, secretsTour, type TourSecret } from "../../src/test-support/secrets-tour.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
@@ -26,12 +32,17 @@ function fetchCall(server: ServerProcess): Call {
 }
 
 /** The tour against a real server whose worker delivers to `receiver`, waiting for the deliveries. */
-async function tour(server: ServerProcess, receiver: Receiver): Promise<{ secrets: TourSecret[]; needles: Needle[] }> {
+async function tour(
+  server: ServerProcess,
+  receiver: Receiver,
+): Promise<{ secrets: TourSecret[]; needles: Needle[] }> {
   const secrets = await secretsTour(fetchCall(server), `${receiver.url}/hook`);
   secrets.push({ label: "admin token", value: server.token });
   // The worker opened the sealed secrets and headers to deliver: the receiver got the headers.
   const [delivery] = await receiver.waitFor(1, 15_000);
-  expect(delivery!.headers.authorization).toBe(secrets.find((s) => s.label === "header Authorization")!.value);
+  expect(delivery!.headers.authorization).toBe(
+    secrets.find((s) => s.label === "header Authorization")!.value,
+  );
   expect(delivery!.headers["webhook-signature"]).toMatch(/^v1,/);
   return { secrets, needles: secrets.flatMap((s) => needlesOf(s.label, s.value)) };
 }
@@ -41,7 +52,11 @@ const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");
 /** `hookrelay …` from source, against the data directory of `server`. */
 async function hookrelay(server: ServerProcess, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", CLI, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", HOOKRELAY_DATA_DIR: server.dataDir },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      HOOKRELAY_DATA_DIR: server.dataDir,
+    },
     timeout: 60_000,
   });
   return stdout;
@@ -83,24 +98,29 @@ describe("secrets at rest on a real server", () => {
     expect(findNeedles(server.output(), needles, "the server log")).toEqual([]);
   });
 
-  it.skipIf(!TEST_POSTGRES_URL)("PostgreSQL: nothing readable in any row of the schema or the log", async () => {
-    schema = await createPgSchema(TEST_POSTGRES_URL!);
-    receiver = await startReceiver();
-    server = await startServer({ env: { DATABASE_URL: schema.url, HOOKRELAY_LOG_LEVEL: "debug" } });
-    const { needles } = await tour(server, receiver);
-    expect(await server.stop()).toBe(0);
+  it.skipIf(!TEST_POSTGRES_URL)(
+    "PostgreSQL: nothing readable in any row of the schema or the log",
+    async () => {
+      schema = await createPgSchema(TEST_POSTGRES_URL!);
+      receiver = await startReceiver();
+      server = await startServer({ env: { DATABASE_URL: schema.url, HOOKRELAY_LOG_LEVEL: "debug" } });
+      const { needles } = await tour(server, receiver);
+      expect(await server.stop()).toBe(0);
 
-    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: schema.url, max: 1 }) }) });
-    try {
-      const { hits, rows } = await scanRows(db, needles);
-      expect(rows).toBeGreaterThan(20);
-      expect(hits).toEqual([]);
-    } finally {
-      await db.destroy();
-    }
-    expect(findNeedles(server.output(), needles, "the server log")).toEqual([]);
-    expect(scanFiles(server.dataDir, needles).hits).toEqual([]);
-  });
+      const db = new Kysely<unknown>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: schema.url, max: 1 }) }),
+      });
+      try {
+        const { hits, rows } = await scanRows(db, needles);
+        expect(rows).toBeGreaterThan(20);
+        expect(hits).toEqual([]);
+      } finally {
+        await db.destroy();
+      }
+      expect(findNeedles(server.output(), needles, "the server log")).toEqual([]);
+      expect(scanFiles(server.dataDir, needles).hits).toEqual([]);
+    },
+  );
 
   it("`hookrelay secrets rekey` re-seals everything under a new key while the server runs, which follows it", async () => {
     receiver = await startReceiver();
@@ -113,19 +133,31 @@ describe("secrets at rest on a real server", () => {
     const keyId = /re-sealed (\d+) values under key ([0-9a-f]{8})/.exec(out);
     expect(Number(keyId?.[1])).toBeGreaterThan(10);
     expect(readFileSync(keyFile, "utf8")).not.toBe(before);
-    expect(await hookrelay(server, "secrets", "status")).toMatch(new RegExp(`current key ${keyId?.[2]}.*\n(.* 0 to re-seal\n)+$`));
+    expect(await hookrelay(server, "secrets", "status")).toMatch(
+      new RegExp(`current key ${keyId?.[2]}.*\n(.* 0 to re-seal\n)+$`),
+    );
 
     // The running server opens the re-sealed values and seals new ones under the new key.
     const call = fetchCall(server);
     const apps = (await call("GET", "/api/v1/app")).body.data as { id: string }[];
-    const endpoints = (await call("GET", `/api/v1/app/${apps[0]!.id}/endpoint`)).body.data as { id: string; url: string }[];
+    const endpoints = (await call("GET", `/api/v1/app/${apps[0]!.id}/endpoint`)).body.data as {
+      id: string;
+      url: string;
+    }[];
     const ep = endpoints.find((e) => e.url.endsWith("/hook"))!;
     const secret = (await call("GET", `/api/v1/app/${apps[0]!.id}/endpoint/${ep.id}/secret`)).body.key;
     expect(secret).toBe(secrets.find((s) => s.label === "endpoint secret (rotated to)")!.value);
-    const sent = await call("POST", `/api/v1/app/${apps[0]!.id}/msg`, { eventType: "after.rekey", payload: { marker: "after-rekey" } }, { "idempotency-key": "after-rekey" });
+    const sent = await call(
+      "POST",
+      `/api/v1/app/${apps[0]!.id}/msg`,
+      { eventType: "after.rekey", payload: { marker: "after-rekey" } },
+      { "idempotency-key": "after-rekey" },
+    );
     expect(sent.status).toBe(202);
     const deliveries = await receiver.waitFor(2, 15_000);
-    expect(deliveries.some((d) => d.body.includes("after-rekey") && d.headers.authorization !== undefined)).toBe(true);
+    expect(
+      deliveries.some((d) => d.body.includes("after-rekey") && d.headers.authorization !== undefined),
+    ).toBe(true);
     expect(await server.stop()).toBe(0);
     expect(await hookrelay(server, "secrets", "status")).not.toMatch(/ [1-9]\d* to re-seal/);
   });
