@@ -136,6 +136,23 @@ describe("openConfiguredStore on SQLite", () => {
     expect(() =>
       configuredKeyring({ secretKeyFile: join(root, "missing"), dataDir: root, postgres: false }),
     ).toThrow(/does not exist/);
+
+    // From the environment, as an operator rotating keys sets them.
+    const env = loadConfig({
+      HOOKRELAY_SECRET_KEY: "new-key-0123456789abcdef",
+      HOOKRELAY_SECRET_KEY_PREVIOUS: "old-key-0123456789abcdef, older-key-0123456789abcdef",
+    });
+    expect(env.secretKeyPrevious).toEqual(["old-key-0123456789abcdef", "older-key-0123456789abcdef"]);
+    const rotating = configuredKeyring({ ...env, dataDir: root, postgres: true });
+    expect(rotating.keyring.keyIds).toEqual(
+      ["new-key-0123456789abcdef", "old-key-0123456789abcdef", "older-key-0123456789abcdef"].map(keyIdOf),
+    );
+    expect(() => loadConfig({ HOOKRELAY_SECRET_KEY_PREVIOUS: "short" })).toThrow(
+      /HOOKRELAY_SECRET_KEY_PREVIOUS/,
+    );
+    expect(() =>
+      configuredKeyring({ secretKeyPrevious: ["old-key-0123456789abcdef"], dataDir: root, postgres: false }),
+    ).toThrow(/HOOKRELAY_SECRET_KEY_PREVIOUS is set without HOOKRELAY_SECRET_KEY/);
   });
 });
 
