@@ -176,7 +176,8 @@ let pgSchema: PgSchema | undefined;
 function storeEnv(dataDir: string): Record<string, string> {
   if (args.store === "postgres") {
     if (!pgSchema) throw new Error("the PostgreSQL schema is created in main()");
-    return { DATABASE_URL: pgSchema.url };
+    // Every instance of a run shares the data key, as PostgreSQL deployments must.
+    return { DATABASE_URL: pgSchema.url, HOOKRELAY_SECRET_KEY: "bench-data-key-not-a-secret-0123456789" };
   }
   return { HOOKRELAY_DATA_DIR: dataDir };
 }

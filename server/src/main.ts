@@ -9,10 +9,9 @@ import { buildWorkerApp } from "./http/worker-app.js";
 import { canonicalEventTypes } from "./inbound/normalize.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
-import { SecretBox } from "./lib/secret-box.js";
 import { Wakeup } from "./lib/wakeup.js";
 import { createServices } from "./services/index.js";
-import { openStore } from "./store/database.js";
+import { openConfiguredStore } from "./store/configured-store.js";
 import { PgWakeup } from "./store/pg-notifier.js";
 import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
@@ -31,14 +30,10 @@ export interface Running {
  */
 export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
   const logger = createLogger(config.logLevel);
-  const store = await openStore({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    pgPoolSize: config.pgPoolSize,
-    pgConnectTimeoutMs: config.pgConnectTimeoutMs,
-    pgStatementTimeoutMs: config.pgStatementTimeoutMs,
-    sqliteSynchronous: config.sqliteSynchronous,
-  });
+  const { store, keyring, keyFile, createdKey } = await openConfiguredStore(config, (m) => logger.warn(m));
+  if (createdKey) {
+    out(`Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
+  }
   // On PostgreSQL, instances wake each other's workers through LISTEN/NOTIFY; SQLite has one
   // process, where the in-process signal does.
   const pgWakeup =
@@ -52,7 +47,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
       : undefined;
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
-  const services = createServices(store, config, wakeup);
+  const services = createServices(store, config, wakeup, keyring);
   const metrics = createMetrics({ backlog: (now) => services.queue.backlog(now) });
   // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
   const servedMetrics = config.metrics ? metrics : undefined;
@@ -85,7 +80,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   let worker: DeliveryWorker | undefined;
   let retention: RetentionJob | undefined;
   if (config.role !== "api") {
-    worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey), logger, metrics: servedMetrics });
+    worker = new DeliveryWorker({ store, config, wakeup, keyring, logger, metrics: servedMetrics });
     worker.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();

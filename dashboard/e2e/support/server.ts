@@ -44,6 +44,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       HOOKRELAY_RETRY_SCHEDULE: "1,1",
       HOOKRELAY_RETRY_JITTER: "0",
       HOOKRELAY_LOG_LEVEL: "warn",
+      // On PostgreSQL (CI exports DATABASE_URL) the server refuses to start without a data key.
+      ...(isPostgres() && !process.env.HOOKRELAY_SECRET_KEY ? { HOOKRELAY_SECRET_KEY: "e2e-data-key-not-a-secret-0123456789" } : {}),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -91,4 +93,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function isPostgres(): boolean {
+  return [process.env.DATABASE_URL, process.env.HOOKRELAY_DATABASE_URL].some((u) => u?.startsWith("postgres"));
 }

@@ -5,8 +5,10 @@ import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
 import { TokenService } from "../services/tokens.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
+import { openConfiguredStore } from "../store/configured-store.js";
 import { openStore } from "../store/database.js";
 import { TokensRepository } from "../store/tokens-repository.js";
+import { registerSecretsCommands } from "./secrets.js";
 
 /** `hookrelay` — start the server, run migrations, manage API tokens. */
 const program = new Command()
@@ -31,7 +33,7 @@ program
   .description("bring the database schema up to date, then exit")
   .action(async () => {
     const config = loadConfig();
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    const { store } = await openConfiguredStore(config, (m) => process.stderr.write(`${m}\n`));
     await store.close();
     process.stdout.write(`migrations applied (${store.dialect})\n`);
   });
@@ -74,6 +76,8 @@ token
       await store.close();
     }
   });
+
+registerSecretsCommands(program);
 
 program
   .command("config")

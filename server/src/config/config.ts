@@ -53,7 +53,17 @@ const schema = z.object({
   endpointDisableAfterSeconds: z.coerce.number().int().min(1).default(5 * 24 * 3600),
   secretGraceSeconds: z.coerce.number().int().min(0).default(24 * 3600),
   allowPrivateNetworks: cidrList.default([]),
+  /** The data key that seals secrets at rest (ADR 5). Unset on SQLite: a key file in dataDir is used, created on first start. */
   secretKey: z.string().min(16).optional(),
+  /** Comma-separated earlier data keys, kept for opening values until `hookrelay secrets rekey` re-sealed them. */
+  secretKeyPrevious: z
+    .string()
+    .trim()
+    .transform((s) => (s === "" ? [] : s.split(",").map((v) => v.trim())))
+    .pipe(z.array(z.string().min(16, "each previous key must be at least 16 characters")))
+    .default([]),
+  /** A file holding the data key (first line) and earlier keys (following lines), instead of secretKey. */
+  secretKeyFile: z.string().optional(),
   groupCommitMaxWaitMs: z.coerce.number().min(0).max(50).default(1),
   groupCommitMaxBatch: z.coerce.number().int().min(1).default(500),
   retentionDays: z.coerce.number().int().min(1).default(90),

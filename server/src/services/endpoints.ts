@@ -16,7 +16,7 @@ import type { Config } from "../config/config.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
-import type { SecretBox } from "../lib/secret-box.js";
+import type { Keyring } from "../lib/keyring.js";
 import { generateSecret } from "../lib/webhook-secret.js";
 import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
 import { isUniqueViolation } from "../store/errors.js";
@@ -68,6 +68,21 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
   };
 }
 
+/**
+ * The custom headers of an endpoint row. The column is sealed as a whole (values are often
+ * credentials for the receiver); rows written before 0.2 that migration 0005 has not yet
+ * reached are plaintext JSON, which `open` passes through.
+ *
+ * @example openHeaders(keyring, row.headers) // { "X-Api-Key": "…" }
+ */
+export function openHeaders(keyring: Keyring, stored: string): EndpointHeaders {
+  return parseJson<EndpointHeaders>(keyring.open(stored), {});
+}
+
+function sealHeaders(keyring: Keyring, headers: EndpointHeaders): string {
+  return keyring.seal(JSON.stringify(headers));
+}
+
 /** Secrets are accepted with or without the `whsec_` prefix and always stored with it. */
 function normalizeSecret(key: string): string {
   return key.startsWith("whsec_") ? key : `whsec_${key}`;
@@ -84,7 +99,7 @@ export class EndpointService {
   constructor(
     private readonly repo: EndpointsRepository,
     private readonly applications: ApplicationService,
-    private readonly secretBox: SecretBox,
+    private readonly keyring: Keyring,
     private readonly config: Config,
   ) {}
 
@@ -172,7 +187,7 @@ export class EndpointService {
     endpointIdOrUid: string,
   ): Promise<EndpointSecretOut> {
     const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
-    return { key: this.secretBox.open(endpoint.secret) };
+    return { key: this.keyring.open(endpoint.secret) };
   }
 
   /**
@@ -201,7 +216,7 @@ export class EndpointService {
   ): Promise<EndpointHeadersOut> {
     const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
     const sensitive: string[] = [];
-    const headers = Object.entries(parseJson<EndpointHeaders>(endpoint.headers, {})).map(([name, value]) => {
+    const headers = Object.entries(openHeaders(this.keyring, endpoint.headers)).map(([name, value]) => {
       if (!SENSITIVE_HEADERS.has(name.toLowerCase())) return [name, value] as const;
       sensitive.push(name);
       return [name, MASK] as const;
@@ -218,7 +233,7 @@ export class EndpointService {
   ): Promise<void> {
     const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
     await this.modify(endpoint, [], () => ({
-      headers: JSON.stringify(mergeHeaders({}, input.headers)),
+      headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers)),
       updated_at: Date.now(),
     }));
   }
@@ -233,8 +248,9 @@ export class EndpointService {
     const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
     const removals = Object.fromEntries((input.deleteHeaders ?? []).map((name) => [name, null]));
     await this.modify(endpoint, ["headers"], (row) => ({
-      headers: JSON.stringify(
-        mergeHeaders(parseJson<EndpointHeaders>(row.headers, {}), { ...removals, ...input.headers }),
+      headers: sealHeaders(
+        this.keyring,
+        mergeHeaders(openHeaders(this.keyring, row.headers), { ...removals, ...input.headers }),
       ),
       updated_at: Date.now(),
     }));
@@ -254,9 +270,9 @@ export class EndpointService {
       channels: jsonList(input.channels ?? null),
       metadata: JSON.stringify(input.metadata ?? {}),
       throttle_rate: either(input.throttleRate, input.rateLimit) || null,
-      secret: this.secretBox.seal(input.secret ? normalizeSecret(input.secret) : generateSecret()),
+      secret: this.keyring.seal(input.secret ? normalizeSecret(input.secret) : generateSecret()),
       old_secrets: "[]",
-      headers: JSON.stringify(mergeHeaders({}, input.headers ?? {})),
+      headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,
       created_at: now,
       updated_at: now,
@@ -321,7 +337,7 @@ export class EndpointService {
     // A zero grace period means "stop signing with it now": nothing to keep.
     if (grace > 0) old.unshift({ key: row.secret, expiresAt: now + grace * 1000 });
     return {
-      secret: this.secretBox.seal(key ? normalizeSecret(key) : generateSecret()),
+      secret: this.keyring.seal(key ? normalizeSecret(key) : generateSecret()),
       old_secrets: JSON.stringify(old.slice(0, MAX_OLD_SECRETS)),
     };
   }

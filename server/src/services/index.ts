@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 
 import type { Config } from "../config/config.js";
-import { SecretBox } from "../lib/secret-box.js";
+import type { Keyring } from "../lib/keyring.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
 import { AttemptsRepository } from "../store/attempts-repository.js";
@@ -51,10 +51,9 @@ export interface Services {
  * Wires repositories into services. The composition root (main.ts) and the tests call this;
  * nothing here listens on a socket or starts a worker.
  */
-export function createServices(store: Store, config: Config, wakeup: Wakeup): Services {
+export function createServices(store: Store, config: Config, wakeup: Wakeup, keyring: Keyring): Services {
   const { db } = store;
-  const secretBox = new SecretBox(config.secretKey);
-  const idempotency = new IdempotencyRepository(db);
+  const idempotency = new IdempotencyRepository(db, keyring);
   const messagesRepo = new MessagesRepository(store, idempotency);
   const inboundRequests = new InboundRequestsRepository(store);
   const writer = new GroupCommit<NewMessage, InsertResult>(
@@ -69,7 +68,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
   const tokens = new TokenService(new TokensRepository(db));
   const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes));
   const eventTypes = new EventTypeService(new EventTypesRepository(db));
-  const endpoints = new EndpointService(new EndpointsRepository(db, store.endpointRoutes), applications, secretBox, config);
+  const endpoints = new EndpointService(new EndpointsRepository(db, store.endpointRoutes), applications, keyring, config);
   const messages = new MessageService(messagesRepo, applications, writer, wakeup);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
@@ -81,7 +80,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     },
     (rows) => inboundRequests.insertBatch(rows),
   );
-  const sources = new SourceService(new SourcesRepository(db), applications, secretBox);
+  const sources = new SourceService(new SourcesRepository(db), applications, keyring);
   const inbound = new InboundService({
     sources,
     requests: inboundRequests,

@@ -7,7 +7,7 @@ import type { Provider, RateLimit } from "../inbound/provider.js";
 import { getProvider } from "../inbound/registry.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
-import type { SecretBox } from "../lib/secret-box.js";
+import type { Keyring } from "../lib/keyring.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
@@ -163,7 +163,7 @@ export class SourceService {
   constructor(
     private readonly repo: SourcesRepository,
     private readonly applications: ApplicationService,
-    private readonly secretBox: SecretBox,
+    private readonly keyring: Keyring,
   ) {}
 
   /** The application and source named by id or uid; one of another application is a 404. */
@@ -333,7 +333,7 @@ export class SourceService {
   }
 
   private open(row: SourceRow): Record<string, unknown> {
-    return JSON.parse(this.secretBox.open(row.config)) as Record<string, unknown>;
+    return JSON.parse(this.keyring.open(row.config)) as Record<string, unknown>;
   }
 
   private async insert(app: ApplicationRow, input: SourceIn): Promise<SourceRow> {
@@ -399,7 +399,7 @@ export class SourceService {
   private seal(providerName: string, config: Record<string, unknown>): string {
     const provider = getProvider(providerName);
     if (!provider) throw new ApiError(422, "validation_error", `Unknown provider ${providerName}`);
-    return this.secretBox.seal(JSON.stringify(validateConfig(provider, config)));
+    return this.keyring.seal(JSON.stringify(validateConfig(provider, config)));
   }
 
   private toOut(row: SourceRow, app: ApplicationRow, baseUrl: string): SourceOut {

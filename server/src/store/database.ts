@@ -1,9 +1,10 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 import { type CompiledQuery, Kysely, Migrator, PostgresAdapter, PostgresDialect, type QueryResult, sql } from "kysely";
 import pg from "pg";
 
+import type { Keyring } from "../lib/keyring.js";
+import { DATABASE_FILE, prepareDataDir } from "./data-dir.js";
 import { EndpointRoutes } from "./endpoint-routes.js";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
@@ -39,6 +40,15 @@ export interface StoreOptions {
    * a crash of the process (kill -9) but the last commits may be lost if the machine loses power.
    */
   sqliteSynchronous?: "full" | "normal";
+  /** The data keyring: migration 0005 seals rows written in plaintext by earlier versions with it. */
+  keyring?: Keyring | undefined;
+  /** Told when the data directory's modes were looser than 0700/0600 and were tightened. */
+  warn?: (message: string) => void;
+}
+
+/** Whether a database URL selects PostgreSQL (anything else is SQLite in the data directory). */
+export function isPostgresUrl(databaseUrl: string | undefined): boolean {
+  return databaseUrl?.startsWith("postgres") ?? false;
 }
 
 /**
@@ -49,8 +59,13 @@ export interface StoreOptions {
  * @example const store = await openStore({ dataDir: "./data" });
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl?.startsWith("postgres") ? openPostgres(options) : openSqlite(options);
-  await migrate(store.db);
+  const store = isPostgresUrl(options.databaseUrl) ? openPostgres(options) : openSqlite(options);
+  try {
+    await migrate(store.db, options.keyring);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return store;
 }
 
@@ -63,21 +78,25 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  * left unqualified, Kysely looks for them in every schema of the database, finds another
  * schema's, and then fails to read its own.
  */
-export async function migrate(db: Kysely<Database>): Promise<void> {
+export async function migrate(db: Kysely<Database>, keyring?: Keyring): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await db.connection().execute(async (conn) => {
       await sql`set statement_timeout = 0`.execute(conn);
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn);
-      await runMigrations(conn, rows[0]?.schema);
+      await runMigrations(conn, rows[0]?.schema, keyring);
       await sql`reset statement_timeout`.execute(conn);
     });
     return;
   }
-  await runMigrations(db, undefined);
+  await runMigrations(db, undefined, keyring);
 }
 
-async function runMigrations(db: Kysely<Database>, migrationTableSchema: string | undefined): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
+async function runMigrations(
+  db: Kysely<Database>,
+  migrationTableSchema: string | undefined,
+  keyring: Keyring | undefined,
+): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider(keyring), migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
@@ -86,8 +105,8 @@ async function runMigrations(db: Kysely<Database>, migrationTableSchema: string 
 }
 
 function openSqlite(options: StoreOptions): Store {
-  mkdirSync(options.dataDir, { recursive: true });
-  const path = join(options.dataDir, "hookrelay.db");
+  prepareDataDir(options.dataDir, options.warn ?? ((message) => process.emitWarning(message)));
+  const path = join(options.dataDir, DATABASE_FILE);
   const dialect = new SqliteThreadDialect({ path, synchronous: options.sqliteSynchronous ?? "full" });
   const db = new Kysely<Database>({ dialect });
   return {

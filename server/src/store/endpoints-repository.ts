@@ -16,9 +16,9 @@ export interface OldSecret {
 /**
  * The sealed secrets an endpoint's deliveries are signed with at `now`: the current one first,
  * then previous ones still inside their grace period, so receivers that have not yet switched
- * keep verifying. Open each with SecretBox before signing.
+ * keep verifying. Open each with the keyring before signing.
  *
- * @example liveSecrets(row, Date.now()).map((s) => secretBox.open(s))
+ * @example liveSecrets(row, Date.now()).map((s) => keyring.open(s))
  */
 export function liveSecrets(row: Pick<EndpointRow, "secret" | "old_secrets">, now: number): string[] {
   const old = parseJson<OldSecret[]>(row.old_secrets, []);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { newId } from "../lib/ids.js";
+import { generateKey, Keyring } from "../lib/keyring.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { isUniqueViolation } from "./errors.js";
+import { IdempotencyRepository } from "./idempotency-repository.js";
 import { InboundRequestsRepository } from "./inbound-requests-repository.js";
 import { MessagesRepository, type NewMessage } from "./messages-repository.js";
 import type { InboundRequestRow, MessageRow, SourceRow } from "./schema.js";
@@ -22,7 +24,8 @@ describeEachStore("inbound repositories on %s", (kind) => {
     t = await startTestApp({}, kind);
     requests = new InboundRequestsRepository(t.store);
     sources = new SourcesRepository(t.store.db);
-    messages = new MessagesRepository(t.store);
+    const keyring = Keyring.of({ current: generateKey(), previous: [] });
+    messages = new MessagesRepository(t.store, new IdempotencyRepository(t.store.db, keyring));
     appId = newId("app");
     await t.store.db
       .insertInto("applications")

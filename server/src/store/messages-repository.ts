@@ -6,7 +6,7 @@ import { parseJson } from "../lib/json.js";
 import type { Dialect, Store } from "./database.js";
 import type { EndpointRoutes } from "./endpoint-routes.js";
 import { isUniqueViolation } from "./errors.js";
-import { IdempotencyRepository } from "./idempotency-repository.js";
+import { type IdempotencyRepository } from "./idempotency-repository.js";
 import { INBOUND_REQUEST_COLUMNS } from "./inbound-requests-repository.js";
 import { insertQueries } from "./insert-queries.js";
 import { type PageRequest, paginate } from "./paginate.js";
@@ -115,7 +115,7 @@ export class MessagesRepository {
   constructor(
     private readonly store: Store,
     /** The HTTP layer's too, so their lookups share batches. */
-    private readonly idempotency = new IdempotencyRepository(store.db),
+    private readonly idempotency: IdempotencyRepository,
   ) {
     this.db = store.db;
     this.dialect = store.dialect;
@@ -226,7 +226,8 @@ export class MessagesRepository {
       )
       .where("expires_at", "<=", Math.min(...rows.map((r) => r.created_at)))
       .compile();
-    return [expired, ...insertQueries(this.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, rows)];
+    const sealed = rows.map((r) => this.idempotency.sealed(r));
+    return [expired, ...insertQueries(this.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, sealed)];
   }
 
   async find(appId: string, idOrEventId: string): Promise<MessageRow | undefined> {

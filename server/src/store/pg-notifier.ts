@@ -46,7 +46,7 @@ export interface PgWakeupOptions {
  * @example
  * const wakeup = new PgWakeup({ connectionString: config.databaseUrl, listen: config.role !== "api" });
  * wakeup.start();
- * const services = createServices(store, config, wakeup);
+ * const services = createServices(store, config, wakeup, keyring);
  * …
  * await wakeup.close();
  */

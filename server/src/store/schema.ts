@@ -165,7 +165,7 @@ export interface SourceRow {
   provider: string;
   /** The provider's name for delivery platforms (one per application, reached at /webhooks/{provider}/{app}); else null. */
   platform: string | null;
-  /** JSON of the provider config, ipAllowlist and rateLimits, sealed with SecretBox. */
+  /** JSON of the provider config, ipAllowlist and rateLimits, sealed with the data keyring (ADR 5). */
   config: string;
   created_at: number;
   updated_at: number;

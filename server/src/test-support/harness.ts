@@ -6,9 +6,11 @@ import type { FastifyInstance } from "fastify";
 
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { buildApp } from "../http/app.js";
+import type { Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { createServices, type Services } from "../services/index.js";
-import { openStore, type Store } from "../store/database.js";
+import { openConfiguredStore } from "../store/configured-store.js";
+import type { Store } from "../store/database.js";
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js";
 
 /**
@@ -19,12 +21,17 @@ function defaultKind(): "sqlite" | "postgres" {
   return process.env.HOOKRELAY_TEST_STORE === "postgres" ? "postgres" : "sqlite";
 }
 
+/** The data key test apps on PostgreSQL seal with unless a test names one. Not a secret. */
+export const TEST_DATA_KEY = "harness-test-data-key-not-a-secret";
+
 export interface TestApp {
   app: FastifyInstance;
   services: Services;
   store: Store;
   config: Config;
   wakeup: Wakeup;
+  /** The data keyring the services seal with. */
+  keyring: Keyring;
   /** An admin bearer token. */
   token: string;
   /** `{ authorization: "Bearer …" }` for app.inject. */
@@ -46,10 +53,21 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
     if (!TEST_POSTGRES_URL) throw new Error("TEST_POSTGRES_URL is not set");
     pgSchema = await createPgSchema(TEST_POSTGRES_URL);
   }
-  const config = loadConfig({}, { dataDir, logLevel: "silent", databaseUrl: pgSchema?.url, ...overrides });
-  const store = await openStore({ dataDir, databaseUrl: config.databaseUrl });
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      logLevel: "silent",
+      databaseUrl: pgSchema?.url,
+      // PostgreSQL refuses to start without a shared data key; SQLite makes its key file.
+      ...(kind === "postgres" ? { secretKey: TEST_DATA_KEY } : {}),
+      ...overrides,
+    },
+  );
+  // Opened as the server opens it: private data directory, data key, migrations, key check.
+  const { store, keyring } = await openConfiguredStore(config, () => undefined);
   const wakeup = new Wakeup();
-  const services = createServices(store, config, wakeup);
+  const services = createServices(store, config, wakeup, keyring);
   const created = await services.tokens.create({ name: "test-admin" });
   const app = await buildApp({ config, services, logger: false });
   await app.ready();
@@ -59,6 +77,7 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
     store,
     config,
     wakeup,
+    keyring,
     token: created.token,
     auth: { authorization: `Bearer ${created.token}` },
     close: async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { loadConfig } from "../config/config.js";
-import { SecretBox } from "../lib/secret-box.js";
+import { generateKey, Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { openStore, type Store } from "../store/database.js";
 import { createPgSchema, TEST_POSTGRES_URL } from "../test-support/postgres.js";
@@ -50,7 +50,7 @@ describe.skipIf(!TEST_POSTGRES_URL)("DeliveryWorker across a PostgreSQL outage",
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
     const seed = new Seed(store);
-    const box = new SecretBox(undefined);
+    const box = Keyring.of({ current: generateKey(), previous: [] });
     const app = await seed.app();
     const ep = await seed.endpoint(app, { url, secret: box.seal("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") });
     const first: string[] = [];
@@ -67,7 +67,7 @@ describe.skipIf(!TEST_POSTGRES_URL)("DeliveryWorker across a PostgreSQL outage",
         logLevel: "silent",
       },
     );
-    const worker = new DeliveryWorker({ store, config, wakeup: new Wakeup(), secretBox: box });
+    const worker = new DeliveryWorker({ store, config, wakeup: new Wakeup(), keyring: box });
     worker.start();
     cleanups.push(() => worker.stop(0));
 

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { newId } from "../lib/ids.js";
-import { SecretBox } from "../lib/secret-box.js";
+import { Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { generateSecret } from "../lib/webhook-secret.js";
 import { openStore, type Store } from "../store/database.js";
@@ -75,7 +75,7 @@ describe("DeliveryWorker", () => {
   let store: Store;
   let dataDir: string;
   let wakeup: Wakeup;
-  const box = new SecretBox("worker-test-secret-key-0123456789");
+  const box = Keyring.of({ current: "worker-test-secret-key-0123456789", previous: [] });
 
   beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "hookrelay-worker-"));
@@ -107,7 +107,7 @@ describe("DeliveryWorker", () => {
       store,
       config: config(overrides),
       wakeup,
-      secretBox: box,
+      keyring: box,
       ...(owner ? { owner } : {}),
     });
     cleanups.push(() => w.stop(0));

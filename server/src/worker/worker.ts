@@ -8,8 +8,8 @@ import { createAddressPolicy } from "../delivery/address-policy.js";
 import { attemptDelivery, type AttemptOutcome } from "../delivery/attempt.js";
 import { DeliveryClient } from "../delivery/http-client.js";
 import { parseJson } from "../lib/json.js";
+import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
-import type { SecretBox } from "../lib/secret-box.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { Store } from "../store/database.js";
 import {
@@ -27,7 +27,8 @@ export interface DeliveryWorkerOptions {
   /** Signalled by the API when it queued deliveries, so they go out without waiting for a poll. */
   wakeup: Wakeup;
   /** Opens the sealed endpoint secrets. */
-  secretBox: SecretBox;
+  /** Opens the endpoints' sealed secrets and custom headers. */
+  keyring: Keyring;
   logger?: Logger;
   /** Lease owner name; unique per worker. Defaults to host:pid:random. */
   owner?: string;
@@ -93,7 +94,7 @@ const FAILURE_LOG_INTERVAL_MS = 30_000;
  * recorded once, not sent a second time when their leases expire.
  *
  * @example
- * const worker = new DeliveryWorker({ store, config, wakeup, secretBox: new SecretBox(config.secretKey) });
+ * const worker = new DeliveryWorker({ store, config, wakeup, keyring });
  * worker.start();
  * process.once("SIGTERM", () => void worker.stop(config.shutdownGraceMs));
  */
@@ -281,8 +282,8 @@ export class DeliveryWorker {
         // An expunged payload is still delivered, as an empty object, like Svix does.
         body: message.payload ?? "{}",
         msgId: message.id,
-        secrets: liveSecrets(endpoint, now).map((s) => this.options.secretBox.open(s)),
-        headers: parseJson<Record<string, string>>(endpoint.headers, {}),
+        secrets: liveSecrets(endpoint, now).map((s) => this.options.keyring.open(s)),
+        headers: parseJson<Record<string, string>>(this.options.keyring.open(endpoint.headers), {}),
         timeoutMs: this.config.deliveryTimeoutMs,
         maxResponseBytes: this.config.responseBodyMaxBytes,
         now,

@@ -6,6 +6,12 @@ import { join, resolve } from "node:path";
 const ROOT = resolve(import.meta.dirname, "../../..");
 const MAIN = join(ROOT, "server/src/main.ts");
 
+/**
+ * The data key every server started on PostgreSQL gets unless a test names one: PostgreSQL
+ * refuses to start without a shared key, and instances of one test must share it.
+ */
+export const TEST_SECRET_KEY = "e2e-test-data-key-not-a-secret-0123456789";
+
 export interface ServerProcess {
   url: string;
   token: string;
@@ -46,6 +52,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     HOOKRELAY_WORKER_POLL_MS: "50",
     ...options.env,
   };
+  const postgres = [env.DATABASE_URL, env.HOOKRELAY_DATABASE_URL].some((u) => u?.startsWith("postgres"));
+  if (postgres && !env.HOOKRELAY_SECRET_KEY && !env.HOOKRELAY_SECRET_KEY_FILE) env.HOOKRELAY_SECRET_KEY = TEST_SECRET_KEY;
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));

@@ -326,7 +326,7 @@ describe("endpoint secret", () => {
 
     const old = JSON.parse((await storedRow(ep.id as string)).old_secrets) as OldSecret[];
     expect(old).toHaveLength(1);
-    expect(old[0]!.key).toBe(SECRET);
+    expect(t.keyring.open(old[0]!.key)).toBe(SECRET);
     const grace = t.config.secretGraceSeconds * 1000;
     expect(old[0]!.expiresAt).toBeGreaterThanOrEqual(before + grace);
     expect(old[0]!.expiresAt).toBeLessThanOrEqual(Date.now() + grace);
@@ -345,7 +345,7 @@ describe("endpoint secret", () => {
 
     expect((await request("POST", url, { key: SECRET, gracePeriodSeconds: 60 })).status).toBe(204);
     let old = JSON.parse((await storedRow(ep.id as string)).old_secrets) as OldSecret[];
-    expect(old.map((s) => s.key)).not.toContain("whsec_expired");
+    expect(old.map((s) => t.keyring.open(s.key))).not.toContain("whsec_expired");
     expect(old[0]!.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
     expect((await request("GET", `/api/v1/app/${app.id}/endpoint/${ep.id}/secret`)).body).toEqual({
       key: SECRET,
@@ -354,14 +354,14 @@ describe("endpoint secret", () => {
     for (let i = 0; i < 6; i++) expect((await request("POST", url, {})).status).toBe(204);
     old = JSON.parse((await storedRow(ep.id as string)).old_secrets) as OldSecret[];
     expect(old).toHaveLength(5);
-    expect(old.map((s) => s.key)).not.toContain(SECRET);
+    expect(old.map((s) => t.keyring.open(s.key))).not.toContain(SECRET);
 
     // A zero grace period retires the previous secret at once.
     const current = (await request("GET", `/api/v1/app/${app.id}/endpoint/${ep.id}/secret`)).body!
       .key as string;
     await request("POST", url, { gracePeriodSeconds: 0 });
     old = JSON.parse((await storedRow(ep.id as string)).old_secrets) as OldSecret[];
-    expect(old.map((s) => s.key)).not.toContain(current);
+    expect(old.map((s) => t.keyring.open(s.key))).not.toContain(current);
 
     // A rotate without any body, as curl users send it.
     const bare = await t.app.inject({ method: "POST", url, headers: t.auth });
@@ -382,7 +382,7 @@ describe("endpoint secret", () => {
       key: other,
     });
     const old = JSON.parse((await storedRow(ep.id as string)).old_secrets) as OldSecret[];
-    expect(old.map((s) => s.key)).toEqual([SECRET]);
+    expect(old.map((s) => t.keyring.open(s.key))).toEqual([SECRET]);
   });
 
   it("stores secrets sealed when HOOKRELAY_SECRET_KEY is set", async () => {
@@ -408,7 +408,7 @@ describe("endpoint secret", () => {
         .selectAll()
         .where("id", "=", epId)
         .executeTakeFirstOrThrow();
-      expect(row.secret.startsWith("enc:v1:")).toBe(true);
+      expect(row.secret.startsWith(`enc:v2:${sealed.keyring.currentId}:`)).toBe(true);
       expect(row.secret).not.toContain(SECRET.slice(6));
       const secret = await sealed.app.inject({
         url: `/api/v1/app/${appId}/endpoint/${epId}/secret`,
@@ -428,7 +428,7 @@ describe("endpoint secret", () => {
         .where("id", "=", epId)
         .executeTakeFirstOrThrow();
       const old = JSON.parse(after.old_secrets) as OldSecret[];
-      expect(old[0]!.key.startsWith("enc:v1:")).toBe(true);
+      expect(old[0]!.key.startsWith("enc:v2:")).toBe(true);
     } finally {
       await sealed.close();
     }
@@ -451,8 +451,10 @@ describe("endpoint headers", () => {
       headers: { "X-Tenant": "42", Authorization: "********", "X-Api-Key": "********" },
       sensitive: ["Authorization", "X-Api-Key"],
     });
-    // The real value is stored, only the response masks it.
-    expect(JSON.parse((await storedRow(ep.id as string)).headers)).toMatchObject({
+    // The real value is stored (sealed), only the response masks it.
+    const stored = (await storedRow(ep.id as string)).headers;
+    expect(stored).not.toContain("s3cret");
+    expect(JSON.parse(t.keyring.open(stored))).toMatchObject({
       Authorization: "Bearer s3cret",
     });
 

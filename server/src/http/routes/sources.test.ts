@@ -121,7 +121,7 @@ describe("source CRUD", () => {
         .select("config")
         .where("id", "=", res.body.id)
         .executeTakeFirstOrThrow();
-      expect(row.config.startsWith("enc:v1:")).toBe(true);
+      expect(row.config.startsWith(`enc:v2:${sealed.keyring.currentId}:`)).toBe(true);
       expect(row.config).not.toContain(CAREEM_SECRET);
       const ok = await sendCareem(`/webhooks/careem/${app.uid}`, order("sealed"), CAREEM_SECRET, sealed);
       expect(ok.statusCode).toBe(200);

@@ -1,19 +1,23 @@
 import type { Migration, MigrationProvider } from "kysely";
 
+import type { Keyring } from "../../lib/keyring.js";
 import * as initial from "./0001-initial.js";
 import * as inbound from "./0002-inbound.js";
 import * as statsCounters from "./0003-stats-counters.js";
+import { sealSecrets } from "./0005-seal-secrets.js";
 import * as inboundReprocess from "./0007-inbound-reprocess.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
- * works the same from `src` under tsx and from `dist`.
+ * works the same from `src` under tsx and from `dist`. Built with the data keyring, which
+ * 0005 seals existing rows with.
  */
-export const migrationProvider: MigrationProvider = {
+export const migrationProvider = (keyring: Keyring | undefined): MigrationProvider => ({
   getMigrations: async (): Promise<Record<string, Migration>> => ({
     "0001-initial": initial,
     "0002-inbound": inbound,
     "0003-stats-counters": statsCounters,
+    "0005-seal-secrets": sealSecrets(keyring),
     "0007-inbound-reprocess": inboundReprocess,
   }),
-};
+});
