@@ -3,9 +3,11 @@ import { Command } from "commander";
 
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
+import { AuditLog, CLI_ACTOR } from "../services/audit.js";
 import { TokenService } from "../services/tokens.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
-import { openStore } from "../store/database.js";
+import { AuditRepository } from "../store/audit-repository.js";
+import { openStore, type Store } from "../store/database.js";
 import { TokensRepository } from "../store/tokens-repository.js";
 
 /** `hookrelay` — start the server, run migrations, manage API tokens. */
@@ -53,7 +55,7 @@ token
         if (!app) throw new Error(`no application ${opts.app}`);
         appId = app.id;
       }
-      const created = await new TokenService(new TokensRepository(store.db)).create({ name: opts.name, appId });
+      const created = await tokenService(store).create(CLI_ACTOR, { name: opts.name, appId });
       process.stdout.write(`${created.token}\n`);
       process.stderr.write(`token ${created.id} "${created.name}"${appId ? ` limited to ${appId}` : ""}\n`);
     } finally {
@@ -68,8 +70,30 @@ token
     const config = loadConfig();
     const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     try {
-      await new TokenService(new TokensRepository(store.db)).revoke(id);
+      await tokenService(store).revoke(CLI_ACTOR, id);
       process.stdout.write(`revoked ${id}\n`);
+    } finally {
+      await store.close();
+    }
+  });
+
+const audit = program.command("audit").description("the audit log");
+
+audit
+  .command("verify")
+  .description("recompute the audit log's hash chain and report the first broken link")
+  .action(async () => {
+    const config = loadConfig();
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      const check = await new AuditRepository(store.db).verify();
+      if (check.ok) {
+        process.stdout.write(`audit chain intact: ${check.checked} rows checked from row ${check.fromSeq}\n`);
+      } else {
+        const broken = check.firstBroken!;
+        process.stdout.write(`audit chain broken at row ${broken.seq}: ${broken.reason} (${check.checked} rows checked)\n`);
+        process.exitCode = 2;
+      }
     } finally {
       await store.close();
     }
@@ -86,6 +110,11 @@ program
       process.stdout.write(`${envName(key).padEnd(40)} ${shown}\n`);
     }
   });
+
+/** Token changes made here are audited as the command line, like those made through the API. */
+function tokenService(store: Store): TokenService {
+  return new TokenService(new TokensRepository(store.db), new AuditLog(store.db, new AuditRepository(store.db)));
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -32,6 +32,7 @@ import type { InsertResult, NewMessage } from "../store/messages-repository.js";
 import { mapPage } from "../store/paginate.js";
 import type { InboundRequestRow, InboundStatus, MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
+import type { Actor, AuditLog } from "./audit.js";
 import type { RateLimitVerdict } from "./rate-limits.js";
 import { ipAllowed, type LoadedSource, type SourceService } from "./sources.js";
 import type { Principal } from "./tokens.js";
@@ -88,6 +89,8 @@ export interface InboundServiceDeps {
   wakeup: Wakeup;
   /** Days a message and a logged request are kept. */
   retentionDays: number;
+  /** Re-processing a request is an operator's change: audited. */
+  audit: AuditLog;
 }
 
 /** Everything about one call that goes into its log row. */
@@ -218,12 +221,12 @@ export class InboundService {
    * messages directly. A rejected request whose body was truncated cannot be retried.
    */
   async retry(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     sourceIdOrUid: string,
     requestId: string,
   ): Promise<InboundRequestOut> {
-    const request = await this.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId);
+    const request = await this.resolveRequest(actor, appIdOrUid, sourceIdOrUid, requestId);
     if (request.body_truncated === 1) {
       throw ApiError.conflict(
         `Only the first ${REJECTED_BODY_BYTES} bytes of this rejected request's body were kept; it cannot be processed again`,
@@ -246,7 +249,18 @@ export class InboundService {
     const result = await this.deps.messages.submit({ message });
     if (result.ok && result.deliveries > 0) this.deps.wakeup.notify();
     const changes = { msg_id: message.id, retried_at: now, provider_event_type: providerType };
-    await this.deps.requests.update(request.id, changes);
+    // The message itself is data, committed by the writer above; the request's new state and
+    // the audit row commit together.
+    await this.deps.audit.run(
+      actor,
+      (trx) => this.deps.requests.update(request.id, changes, trx),
+      () => ({
+        action: "inbound-request.retry",
+        appId: request.app_id,
+        resourceId: request.id,
+        changes: { msgId: { before: request.msg_id, after: message.id }, retriedAt: { before: request.retried_at, after: now } },
+      }),
+    );
     return toRequestOut({ ...request, ...changes });
   }
 

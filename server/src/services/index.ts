@@ -5,6 +5,7 @@ import { SecretBox } from "../lib/secret-box.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
 import { AttemptsRepository } from "../store/attempts-repository.js";
+import { AuditRepository } from "../store/audit-repository.js";
 import type { Store } from "../store/database.js";
 import { EndpointsRepository } from "../store/endpoints-repository.js";
 import { EventTypesRepository } from "../store/event-types-repository.js";
@@ -19,6 +20,7 @@ import { StatsRepository } from "../store/stats-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
 import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
+import { AuditLog, AuditService } from "./audit.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
@@ -41,6 +43,7 @@ export interface Services {
   queue: QueueRepository;
   sources: SourceService;
   inbound: InboundService;
+  audit: AuditService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -64,11 +67,20 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     // Messages from inbound webhooks are de-duplicated in front of the batch, committed with it.
     (items) => inboundRequests.insertDeduplicated(items, messagesRepo, DEDUPE_WINDOW_MS),
   );
-  const tokens = new TokenService(new TokensRepository(db));
-  const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes));
-  const eventTypes = new EventTypeService(new EventTypesRepository(db));
-  const endpoints = new EndpointService(new EndpointsRepository(db, store.endpointRoutes), applications, secretBox, config);
-  const messages = new MessageService(messagesRepo, applications, writer, wakeup);
+  // Every state change made through the API or the CLI commits with its audit row (ADR 6).
+  const auditRepo = new AuditRepository(db);
+  const auditLog = new AuditLog(db, auditRepo);
+  const tokens = new TokenService(new TokensRepository(db), auditLog);
+  const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes), auditLog);
+  const eventTypes = new EventTypeService(new EventTypesRepository(db), auditLog);
+  const endpoints = new EndpointService(
+    new EndpointsRepository(db, store.endpointRoutes),
+    applications,
+    secretBox,
+    config,
+    auditLog,
+  );
+  const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
   const inboundLog = new GroupCommit<InboundRequestRow, void>(
@@ -79,7 +91,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     },
     (rows) => inboundRequests.insertBatch(rows),
   );
-  const sources = new SourceService(new SourcesRepository(db), applications, secretBox);
+  const sources = new SourceService(new SourcesRepository(db), applications, secretBox, auditLog);
   const inbound = new InboundService({
     sources,
     requests: inboundRequests,
@@ -89,8 +101,17 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     log: inboundLog,
     wakeup,
     retentionDays: config.retentionDays,
+    audit: auditLog,
   });
-  const attempts = new AttemptService(new AttemptsRepository(db), applications, endpoints, messages, eventTypes, wakeup);
+  const attempts = new AttemptService(
+    new AttemptsRepository(db),
+    applications,
+    endpoints,
+    messages,
+    eventTypes,
+    wakeup,
+    auditLog,
+  );
   return {
     tokens,
     idempotency,
@@ -108,6 +129,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     queue: new QueueRepository(db),
     sources,
     inbound,
+    audit: new AuditService(auditRepo, applications),
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain()]);
     },

@@ -205,8 +205,8 @@ export class InboundRequestsRepository {
       .executeTakeFirst();
   }
 
-  async update(id: string, values: Partial<InboundRequestRow>): Promise<void> {
-    await this.db.updateTable("inbound_requests").set(values).where("id", "=", id).execute();
+  async update(id: string, values: Partial<InboundRequestRow>, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable("inbound_requests").set(values).where("id", "=", id).execute();
   }
 
   /** Requests by status in a range: the inbound figures of the dashboard overview. */

@@ -252,8 +252,8 @@ export class MessagesRepository {
     return paginate(q, "id", page, "descending");
   }
 
-  async expungePayload(appId: string, msgId: string): Promise<void> {
-    await this.db
+  async expungePayload(appId: string, msgId: string, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .updateTable("messages")
       .set({ payload: null })
       .where("app_id", "=", appId)

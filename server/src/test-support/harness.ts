@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { buildApp } from "../http/app.js";
 import { Wakeup } from "../lib/wakeup.js";
+import { CLI_ACTOR } from "../services/audit.js";
 import { createServices, type Services } from "../services/index.js";
 import { openStore, type Store } from "../store/database.js";
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js";
@@ -50,7 +51,7 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
   const store = await openStore({ dataDir, databaseUrl: config.databaseUrl });
   const wakeup = new Wakeup();
   const services = createServices(store, config, wakeup);
-  const created = await services.tokens.create({ name: "test-admin" });
+  const created = await services.tokens.create(CLI_ACTOR, { name: "test-admin" });
   const app = await buildApp({ config, services, logger: false });
   await app.ready();
   return {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { OldSecret } from "../../store/endpoints-repository.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
+import { CLI_ACTOR } from "../../services/audit.js";
 
 let t: TestApp;
 
@@ -536,7 +537,7 @@ describe("app-scoped tokens", () => {
     const a = await createApp();
     const b = await createApp();
     const ep = await createEndpoint(b.id);
-    const scoped = await t.services.tokens.create({ name: "portal", appId: a.id });
+    const scoped = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId: a.id });
     const headers = { authorization: `Bearer ${scoped.token}` };
     const own = await t.app.inject({
       method: "POST",

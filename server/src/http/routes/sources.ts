@@ -12,6 +12,7 @@ import {
   SourcePatch,
 } from "../../api/sources.js";
 import type { Config } from "../../config/config.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import type { RouteModule } from "../route-module.js";
 
@@ -62,7 +63,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     },
     async (req, reply) => {
       const out = await sources.create(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.body,
         publicBaseUrl(config, req),
@@ -98,7 +99,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     },
     async (req, reply) => {
       const { source, created } = await sources.upsert(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.source_id,
         req.body,
@@ -121,7 +122,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     },
     async (req) =>
       sources.patch(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.source_id,
         req.body,
@@ -140,7 +141,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       },
     },
     async (req, reply) => {
-      await sources.delete(principalOf(req), req.params.app_id, req.params.source_id);
+      await sources.delete(actorOf(req), req.params.app_id, req.params.source_id);
       return reply.code(204).send();
     },
   );
@@ -184,6 +185,6 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       },
     },
     async (req) =>
-      inbound.retry(principalOf(req), req.params.app_id, req.params.source_id, req.params.req_id),
+      inbound.retry(actorOf(req), req.params.app_id, req.params.source_id, req.params.req_id),
   );
 };
