@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 
 import type { Page } from "../api/common.js";
 import { ApiError } from "../lib/errors.js";
-import { auditRowHash, ChainVerifier, type ChainCheck, GENESIS_HASH } from "./audit-chain.js";
+import { auditRowHash, type ChainCheck, ChainVerifier, GENESIS_HASH } from "./audit-chain.js";
 import type { AuditRow, Database } from "./schema.js";
 
 /** What a caller supplies; position, time and hashes are assigned under the chain lock. */

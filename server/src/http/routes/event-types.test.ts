@@ -1,8 +1,8 @@
 import { Svix } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { CLI_ACTOR } from "../../services/audit.js";
+import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
 let t: TestApp;
 

@@ -3,8 +3,8 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { newId } from "../../lib/ids.js";
-import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { CLI_ACTOR } from "../../services/audit.js";
+import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
 const CAREEM_SECRET = "careem_secret_key_client_123";
 const TALABAT_KEY = "talabat_api_key_client_123";
