@@ -452,6 +452,19 @@ describe.each(testStores)("audit log on %s", (kind) => {
     expect((await api("GET", "/api/v1/audit-log?action=a%25b")).status).toBe(422);
   });
 
+  it("verify names the first row whose content was changed in the database", async () => {
+    const app = (await api("POST", "/api/v1/app", { name: "Tamper" })).body.id as string;
+    await api("PATCH", `/api/v1/app/${app}`, { name: "Tamper 2" });
+    expect((await api("GET", "/api/v1/audit-log/verify")).body).toMatchObject({ ok: true, firstBroken: null });
+    const target = (await api("GET", `/api/v1/audit-log?resource_id=${app}&action=application.create`)).body.data[0] as AuditRowOut;
+    await t.store.db.updateTable("audit_log").set({ actor_name: "someone else" }).where("seq", "=", target.seq).execute();
+    const check = await api("GET", "/api/v1/audit-log/verify");
+    expect(check.body).toMatchObject({ ok: false, firstBroken: { seq: target.seq } });
+    // Put back, so the suite's other checks see an intact chain.
+    await t.store.db.updateTable("audit_log").set({ actor_name: target.actor.name }).where("seq", "=", target.seq).execute();
+    expect((await api("GET", "/api/v1/audit-log/verify")).body.ok).toBe(true);
+  });
+
   it("is for unscoped tokens; an app-scoped principal only ever sees its application's rows", async () => {
     const mine = (await api("POST", "/api/v1/app", { name: "Mine" })).body.id as string;
     const other = (await api("POST", "/api/v1/app", { name: "Other" })).body.id as string;
