@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --store sqlite|postgres] [--seconds 10] [--connections 64]`
+ * `npm run bench [-- --store sqlite|postgres] [--seconds 10] [--connections 64] [--phase all|audit]`
  *
  * Starts, each in its own process: a bare node:http server (JSON parse + 202), the real
  * Hookrelay server, and a loopback receiver. Loads them from this process with autocannon and
@@ -12,6 +12,9 @@
  * With `--store postgres` (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test) each
  * run gets a fresh schema, dropped at the end, and adds the two-instance figures: two API
  * processes sharing the load, two workers draining one backlog, each as a ratio to one.
+ *
+ * Last comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
+ * that one (a few seconds, nothing appended to RESULTS.md).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -24,6 +27,7 @@ import autocannon from "autocannon";
 import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
+import { auditPhase, auditReportLines } from "./audit-phase.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -32,6 +36,7 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "64" },
     "no-write": { type: "boolean", default: false },
+    phase: { type: "string", default: "all" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -236,7 +241,8 @@ async function main(): Promise<void> {
   // dist predating the inbound routes would fail the inbound phase; rebuild then too.
   if (
     !existsSync(join(ROOT, "server/dist/main.js")) ||
-    !existsSync(join(ROOT, "server/dist/http/routes/ingest.js"))
+    !existsSync(join(ROOT, "server/dist/http/routes/ingest.js")) ||
+    !existsSync(join(ROOT, "server/dist/http/routes/audit.js"))
   ) {
     execFileSync("npm", ["run", "build", "-w", "server"], { cwd: ROOT, stdio: "inherit" });
   }
@@ -245,7 +251,14 @@ async function main(): Promise<void> {
   if (args.store === "postgres") {
     pgSchema = await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
   }
+  const audit = () =>
+    auditPhase({ start: startHookrelay, stop, env: storeEnv(dataDir), token: TOKEN, seconds: SECONDS, connections: CONNECTIONS });
   try {
+    if (args.phase === "audit") {
+      const figures = await audit();
+      process.stdout.write(`${auditReportLines(figures).join("\n")}\n`);
+      return;
+    }
     // 1. The yardstick.
     const bare = await startBare();
     await load(bare.url, {}, 1);
@@ -328,6 +341,9 @@ async function main(): Promise<void> {
     // 5. Inbound: Careem webhooks through the whole ingest path (source lookup, rate limit,
     // HMAC verification, de-duplication, normalization, message + request log in one commit).
     Object.assign(results, await inboundPhase(dataDir));
+
+    // 6. Management writes, each with its audit row on the one hash chain.
+    Object.assign(results, await audit());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -453,6 +469,7 @@ function report(r: Record<string, number | string>): void {
           `| two workers draining one backlog | ${r.delivery2Rps} deliveries/s (${r.delivered2} delivered) |`,
           `| **two-worker delivery ratio** (to one worker) | **${r.delivery2Ratio}** |`,
         ]),
+    ...auditReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");
