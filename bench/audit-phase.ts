@@ -63,7 +63,10 @@ export async function auditPhase(deps: AuditPhaseDeps): Promise<Record<string, n
         rows >= run["2xx"] && rows - run["2xx"] <= connections
           ? `yes (${rows} rows, ${run["2xx"]} acknowledged, ${rows - run["2xx"]} in flight at the deadline)`
           : `NO (${rows} rows for ${run["2xx"]} acknowledged writes)`,
-      auditVerify: verify.ok === true ? `ok (${String(verify.checked)} rows)` : `BROKEN ${JSON.stringify(verify.firstBroken)}`,
+      auditVerify:
+        verify.ok === true
+          ? `ok (${String(verify.checked)} rows)`
+          : `BROKEN ${JSON.stringify(verify.firstBroken)}`,
     };
   } finally {
     await deps.stop(hr.child);

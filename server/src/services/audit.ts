@@ -119,7 +119,8 @@ export class AuditService {
       const asked = query.app_id.startsWith("app_")
         ? query.app_id
         : (await this.applications.resolve(principal, query.app_id)).id;
-      if (appId !== undefined && asked !== appId) return { data: [], iterator: null, prevIterator: null, done: true };
+      if (appId !== undefined && asked !== appId)
+        return { data: [], iterator: null, prevIterator: null, done: true };
       appId = asked;
     }
     const filter: AuditFilter = {

@@ -66,7 +66,10 @@ export class ChainVerifier {
     for (const row of rows) {
       if (row.seq !== this.expectedSeq) {
         return row.seq > this.expectedSeq
-          ? { seq: this.expectedSeq, reason: `row ${this.expectedSeq} is missing (the next row is ${row.seq})` }
+          ? {
+              seq: this.expectedSeq,
+              reason: `row ${this.expectedSeq} is missing (the next row is ${row.seq})`,
+            }
           : { seq: row.seq, reason: `row ${row.seq} is out of order` };
       }
       if (row.prev_hash !== this.expectedPrev) {
@@ -86,9 +89,13 @@ export class ChainVerifier {
   finish(head: { seq: number; hash: string }): ChainBreak | null {
     const last = this.expectedSeq - 1;
     if (head.seq > last) {
-      return { seq: this.expectedSeq, reason: `rows ${this.expectedSeq} to ${head.seq} are missing from the end` };
+      return {
+        seq: this.expectedSeq,
+        reason: `rows ${this.expectedSeq} to ${head.seq} are missing from the end`,
+      };
     }
-    if (head.seq < last) return { seq: last, reason: `the chain head names row ${head.seq}, not the last row` };
+    if (head.seq < last)
+      return { seq: last, reason: `the chain head names row ${head.seq}, not the last row` };
     if (head.hash !== this.expectedPrev) {
       return { seq: head.seq, reason: "the chain head's hash does not match the last row" };
     }

@@ -33,9 +33,22 @@ describe.each(testStores)("audit chain on %s", (kind) => {
       (trx) =>
         trx
           .insertInto("applications")
-          .values({ id: `app_${n}_${Math.random()}`, uid: null, name: `n${n}`, metadata: "{}", throttle_rate: null, created_at: 1, updated_at: 1 })
+          .values({
+            id: `app_${n}_${Math.random()}`,
+            uid: null,
+            name: `n${n}`,
+            metadata: "{}",
+            throttle_rate: null,
+            created_at: 1,
+            updated_at: 1,
+          })
           .execute(),
-      () => ({ action: "application.create", appId: null, resourceId: `r${n}`, changes: { name: { before: null, after: `n${n}` } } }),
+      () => ({
+        action: "application.create",
+        appId: null,
+        resourceId: `r${n}`,
+        changes: { name: { before: null, after: `n${n}` } },
+      }),
     );
   }
 
@@ -50,7 +63,11 @@ describe.each(testStores)("audit chain on %s", (kind) => {
 
   it("names the row whose content was altered", async () => {
     for (let i = 1; i <= 5; i++) await change(i);
-    await t.store.db.updateTable("audit_log").set({ changes: '{"name":{"before":null,"after":"forged"}}' }).where("seq", "=", 3).execute();
+    await t.store.db
+      .updateTable("audit_log")
+      .set({ changes: '{"name":{"before":null,"after":"forged"}}' })
+      .where("seq", "=", 3)
+      .execute();
     const check = await repo.verify();
     expect(check.ok).toBe(false);
     expect(check.firstBroken).toMatchObject({ seq: 3, reason: expect.stringContaining("altered") });
@@ -58,16 +75,26 @@ describe.each(testStores)("audit chain on %s", (kind) => {
 
   it("names a row re-hashed after an edit: its successor no longer links to it", async () => {
     for (let i = 1; i <= 4; i++) await change(i);
-    await t.store.db.updateTable("audit_log").set({ actor_name: "someone else", hash: "f".repeat(64) }).where("seq", "=", 2).execute();
+    await t.store.db
+      .updateTable("audit_log")
+      .set({ actor_name: "someone else", hash: "f".repeat(64) })
+      .where("seq", "=", 2)
+      .execute();
     expect((await repo.verify()).firstBroken?.seq).toBe(2);
   });
 
   it("finds a deleted row, in the middle or at the end", async () => {
     for (let i = 1; i <= 4; i++) await change(i);
     await t.store.db.deleteFrom("audit_log").where("seq", "=", 4).execute();
-    expect((await repo.verify()).firstBroken).toMatchObject({ seq: 4, reason: expect.stringContaining("missing") });
+    expect((await repo.verify()).firstBroken).toMatchObject({
+      seq: 4,
+      reason: expect.stringContaining("missing"),
+    });
     await t.store.db.deleteFrom("audit_log").where("seq", "=", 2).execute();
-    expect((await repo.verify()).firstBroken).toMatchObject({ seq: 2, reason: expect.stringContaining("missing") });
+    expect((await repo.verify()).firstBroken).toMatchObject({
+      seq: 2,
+      reason: expect.stringContaining("missing"),
+    });
   });
 
   it("rolls the row back with a change that fails", async () => {
@@ -76,13 +103,26 @@ describe.each(testStores)("audit chain on %s", (kind) => {
       log.run(
         CLI_ACTOR,
         async (trx) => {
-          await trx.insertInto("applications").values({ id: "app_x", uid: "u", name: "x", metadata: "{}", throttle_rate: null, created_at: 1, updated_at: 1 }).execute();
+          await trx
+            .insertInto("applications")
+            .values({
+              id: "app_x",
+              uid: "u",
+              name: "x",
+              metadata: "{}",
+              throttle_rate: null,
+              created_at: 1,
+              updated_at: 1,
+            })
+            .execute();
           throw new Error("refused");
         },
         () => ({ action: "application.create", appId: null, resourceId: "x", changes: {} }),
       ),
     ).rejects.toThrow("refused");
-    expect(await t.store.db.selectFrom("applications").select("id").where("id", "=", "app_x").execute()).toEqual([]);
+    expect(
+      await t.store.db.selectFrom("applications").select("id").where("id", "=", "app_x").execute(),
+    ).toEqual([]);
     expect(await repo.verify()).toMatchObject({ ok: true, checked: 1 });
     await change(2);
     expect(await repo.verify()).toMatchObject({ ok: true, checked: 2 });
@@ -98,7 +138,9 @@ describe.each(testStores)("audit chain on %s", (kind) => {
       if (second !== t.store) await second.close();
       rmSync(dir, { recursive: true, force: true });
     }
-    const seqs = (await t.store.db.selectFrom("audit_log").select("seq").orderBy("seq").execute()).map((r) => Number(r.seq));
+    const seqs = (await t.store.db.selectFrom("audit_log").select("seq").orderBy("seq").execute()).map((r) =>
+      Number(r.seq),
+    );
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(await repo.verify()).toEqual({ ok: true, checked: 40, fromSeq: 1, firstBroken: null });
   });
@@ -112,11 +154,25 @@ describe.each(testStores)("audit chain on %s", (kind) => {
 
     const job = new RetentionJob({
       store: t.store,
-      config: { retentionDays: 90, retentionIntervalSeconds: 300, retentionBatchSize: 2, retentionPauseMs: 1, auditRetentionDays: 365 },
+      config: {
+        retentionDays: 90,
+        retentionIntervalSeconds: 300,
+        retentionBatchSize: 2,
+        retentionPauseMs: 1,
+        auditRetentionDays: 365,
+      },
     });
     expect((await job.runOnce()).auditRows).toBe(3);
-    expect((await t.store.db.selectFrom("audit_log").select("seq").orderBy("seq").execute()).map((r) => Number(r.seq))).toEqual([4, 5]);
-    expect((await t.store.db.selectFrom("audit_checkpoints").select("seq").orderBy("seq").execute()).map((r) => Number(r.seq))).toEqual([2, 3]);
+    expect(
+      (await t.store.db.selectFrom("audit_log").select("seq").orderBy("seq").execute()).map((r) =>
+        Number(r.seq),
+      ),
+    ).toEqual([4, 5]);
+    expect(
+      (await t.store.db.selectFrom("audit_checkpoints").select("seq").orderBy("seq").execute()).map((r) =>
+        Number(r.seq),
+      ),
+    ).toEqual([2, 3]);
     expect(await repo.verify()).toEqual({ ok: true, checked: 2, fromSeq: 4, firstBroken: null });
 
     await change(6);
@@ -134,7 +190,11 @@ describe.each(testStores)("audit chain on %s", (kind) => {
       const unhashed = { ...row, seq: Number(row.seq), at: times[i] ?? Number(row.at), prev_hash: prev };
       const { hash: _old, ...content } = unhashed;
       const hash = auditRowHash(content);
-      await t.store.db.updateTable("audit_log").set({ at: unhashed.at, prev_hash: prev, hash }).where("seq", "=", row.seq).execute();
+      await t.store.db
+        .updateTable("audit_log")
+        .set({ at: unhashed.at, prev_hash: prev, hash })
+        .where("seq", "=", row.seq)
+        .execute();
       prev = hash;
     }
     await t.store.db.updateTable("audit_chain").set({ hash: prev }).where("id", "=", 1).execute();

@@ -57,7 +57,10 @@ export class AuditRepository {
    * Newest first. `iterator` is the seq of the last row of the previous page; `prevIterator`
    * is `-` + the first row's seq, to walk back towards newer rows.
    */
-  async list(filter: AuditFilter, page: { limit: number; iterator?: string | undefined }): Promise<Page<AuditRow>> {
+  async list(
+    filter: AuditFilter,
+    page: { limit: number; iterator?: string | undefined },
+  ): Promise<Page<AuditRow>> {
     let cursor = page.iterator;
     const backwards = cursor?.startsWith("-") ?? false;
     if (backwards) cursor = cursor!.slice(1);
@@ -76,7 +79,9 @@ export class AuditRepository {
     }
     const actor = filter.actor;
     if (actor !== undefined) {
-      q = q.where((eb) => eb.or([eb("actor_id", "=", actor), eb("actor_name", "=", actor), eb("actor_type", "=", actor)]));
+      q = q.where((eb) =>
+        eb.or([eb("actor_id", "=", actor), eb("actor_name", "=", actor), eb("actor_type", "=", actor)]),
+      );
     }
     if (cursor !== undefined) q = q.where("seq", backwards ? ">" : "<", Number(cursor));
     const rows = await q
@@ -109,7 +114,11 @@ export class AuditRepository {
     const fromSeq = checkpoint ? Number(checkpoint.seq) + 1 : 1;
     const verifier = new ChainVerifier(fromSeq, checkpoint?.hash ?? GENESIS_HASH);
     // The head is read first: rows appended while verifying lie beyond it and are not checked.
-    const head = await this.db.selectFrom("audit_chain").select(["seq", "hash"]).where("id", "=", 1).executeTakeFirstOrThrow();
+    const head = await this.db
+      .selectFrom("audit_chain")
+      .select(["seq", "hash"])
+      .where("id", "=", 1)
+      .executeTakeFirstOrThrow();
     let after = fromSeq - 1;
     let broken = null;
     for (;;) {
@@ -137,7 +146,11 @@ export class AuditRepository {
    */
   async deleteBefore(cutoff: number, limit: number, now: number = Date.now()): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.updateTable("audit_chain").set((eb) => ({ seq: eb.ref("seq") })).where("id", "=", 1).execute();
+      await trx
+        .updateTable("audit_chain")
+        .set((eb) => ({ seq: eb.ref("seq") }))
+        .where("id", "=", 1)
+        .execute();
       const oldest = await trx
         .selectFrom("audit_log")
         .select(["seq", "at", "hash"])
@@ -148,7 +161,10 @@ export class AuditRepository {
       const cut = firstKept === -1 ? oldest[oldest.length - 1] : oldest[firstKept - 1];
       if (!cut) return 0;
       const deleted = await trx.deleteFrom("audit_log").where("seq", "<=", cut.seq).executeTakeFirst();
-      await trx.insertInto("audit_checkpoints").values({ seq: cut.seq, hash: cut.hash, created_at: now }).execute();
+      await trx
+        .insertInto("audit_checkpoints")
+        .values({ seq: cut.seq, hash: cut.hash, created_at: now })
+        .execute();
       return Number(deleted.numDeletedRows);
     });
   }

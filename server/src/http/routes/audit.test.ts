@@ -41,12 +41,23 @@ describe.each(testStores)("audit log on %s", (kind) => {
 
   beforeAll(async () => {
     t = await startTestApp({}, kind);
-    adminId = (await t.store.db.selectFrom("tokens").select("id").where("name", "=", "test-admin").executeTakeFirstOrThrow()).id;
+    adminId = (
+      await t.store.db
+        .selectFrom("tokens")
+        .select("id")
+        .where("name", "=", "test-admin")
+        .executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(() => t.close());
 
   async function api(method: Method, url: string, payload?: object, auth = t.auth) {
-    const res = await t.app.inject({ method, url, headers: auth, ...(payload !== undefined ? { payload } : {}) });
+    const res = await t.app.inject({
+      method,
+      url,
+      headers: auth,
+      ...(payload !== undefined ? { payload } : {}),
+    });
     return { status: res.statusCode, body: res.body ? res.json() : undefined };
   }
 
@@ -125,7 +136,8 @@ describe.each(testStores)("audit log on %s", (kind) => {
         run: () => api("PUT", "/api/v1/event-type/invoice.paid", { description: "An invoice was paid" }),
         status: 200,
         action: "event-type.update",
-        check: (row) => expect(row.changes.description).toEqual({ before: "Paid", after: "An invoice was paid" }),
+        check: (row) =>
+          expect(row.changes.description).toEqual({ before: "Paid", after: "An invoice was paid" }),
       },
       {
         op: "v1.event-type.patch",
@@ -160,7 +172,11 @@ describe.each(testStores)("audit log on %s", (kind) => {
         run: () => api("PUT", `/api/v1/app/${ctx.app}/endpoint/main`, { url: "https://example.com/put" }),
         status: 200,
         action: "endpoint.update",
-        check: (row) => expect(row.changes.url).toEqual({ before: "https://example.com/hook", after: "https://example.com/put" }),
+        check: (row) =>
+          expect(row.changes.url).toEqual({
+            before: "https://example.com/hook",
+            after: "https://example.com/put",
+          }),
       },
       {
         op: "v1.endpoint.patch",
@@ -182,24 +198,36 @@ describe.each(testStores)("audit log on %s", (kind) => {
       },
       {
         op: "v1.endpoint.update-headers",
-        run: () => api("PUT", `/api/v1/app/${ctx.app}/endpoint/main/headers`, { headers: { "X-Tenant": "t1" } }),
+        run: () =>
+          api("PUT", `/api/v1/app/${ctx.app}/endpoint/main/headers`, { headers: { "X-Tenant": "t1" } }),
         status: 204,
         action: "endpoint.headers.update",
         check: (row) =>
-          expect(row.changes.headers).toEqual({ before: { Authorization: "****" }, after: { "X-Tenant": "****" } }),
+          expect(row.changes.headers).toEqual({
+            before: { Authorization: "****" },
+            after: { "X-Tenant": "****" },
+          }),
       },
       {
         op: "v1.endpoint.patch-headers",
-        run: () => api("PATCH", `/api/v1/app/${ctx.app}/endpoint/main/headers`, { headers: { "X-Tenant": "t2" } }),
+        run: () =>
+          api("PATCH", `/api/v1/app/${ctx.app}/endpoint/main/headers`, { headers: { "X-Tenant": "t2" } }),
         status: 204,
         action: "endpoint.headers.update",
         // The value changed though both sides read "****".
-        check: (row) => expect(row.changes.headers).toEqual({ before: { "X-Tenant": "****" }, after: { "X-Tenant": "****" } }),
+        check: (row) =>
+          expect(row.changes.headers).toEqual({
+            before: { "X-Tenant": "****" },
+            after: { "X-Tenant": "****" },
+          }),
       },
       {
         op: "v1.message-attempt.resend",
         run: async () => {
-          const msg = await api("POST", `/api/v1/app/${ctx.app}/msg`, { eventType: "invoice.paid", payload: { n: 1 } });
+          const msg = await api("POST", `/api/v1/app/${ctx.app}/msg`, {
+            eventType: "invoice.paid",
+            payload: { n: 1 },
+          });
           ctx.msg = msg.body.id;
           return api("POST", `/api/v1/app/${ctx.app}/msg/${ctx.msg}/endpoint/main/resend`);
         },
@@ -210,7 +238,11 @@ describe.each(testStores)("audit log on %s", (kind) => {
       {
         op: "v1.message-attempt.expunge-content",
         run: async () => {
-          const delivery = await t.store.db.selectFrom("deliveries").select("id").where("msg_id", "=", ctx.msg!).executeTakeFirstOrThrow();
+          const delivery = await t.store.db
+            .selectFrom("deliveries")
+            .select("id")
+            .where("msg_id", "=", ctx.msg!)
+            .executeTakeFirstOrThrow();
           ctx.attempt = "atmpt_audit1";
           await t.store.db
             .insertInto("attempts")
@@ -243,7 +275,10 @@ describe.each(testStores)("audit log on %s", (kind) => {
       },
       {
         op: "v1.endpoint.recover",
-        run: () => api("POST", `/api/v1/app/${ctx.app}/endpoint/main/recover`, { since: new Date(Date.now() - 3_600_000).toISOString() }),
+        run: () =>
+          api("POST", `/api/v1/app/${ctx.app}/endpoint/main/recover`, {
+            since: new Date(Date.now() - 3_600_000).toISOString(),
+          }),
         status: 202,
         action: "endpoint.recover",
         check: (row) => expect(row.resourceId).toBe(ctx.endpoint),
@@ -266,7 +301,12 @@ describe.each(testStores)("audit log on %s", (kind) => {
       },
       {
         op: "hookrelay.source.update",
-        run: () => api("PUT", `/api/v1/app/${ctx.app}/source/careem`, { name: "Careem Now", provider: "careem", config: { secret: SOURCE_SECRET } }),
+        run: () =>
+          api("PUT", `/api/v1/app/${ctx.app}/source/careem`, {
+            name: "Careem Now",
+            provider: "careem",
+            config: { secret: SOURCE_SECRET },
+          }),
         status: 200,
         action: "source.update",
         check: (row) => expect(row.changes.name).toEqual({ before: "Careem", after: "Careem Now" }),
@@ -281,7 +321,12 @@ describe.each(testStores)("audit log on %s", (kind) => {
         op: "hookrelay.inbound-request.retry",
         run: async () => {
           const body = JSON.stringify({ event_type: "order.created", data: { order: { id: "o-1" } } });
-          const ingested = await t.app.inject({ method: "POST", url: `/ingest/${ctx.source}`, payload: body, headers: careemHeaders(body) });
+          const ingested = await t.app.inject({
+            method: "POST",
+            url: `/ingest/${ctx.source}`,
+            payload: body,
+            headers: careemHeaders(body),
+          });
           expect(ingested.statusCode).toBeLessThan(300);
           ctx.request = (ingested.json() as { id: string }).id;
           return api("POST", `/api/v1/app/${ctx.app}/source/careem/request/${ctx.request}/retry`);
@@ -326,7 +371,8 @@ describe.each(testStores)("audit log on %s", (kind) => {
       {
         op: "v1.authentication.logout",
         auth: "portal",
-        run: () => api("POST", "/api/v1/auth/logout", undefined, { authorization: `Bearer ${ctx.portalToken}` }),
+        run: () =>
+          api("POST", "/api/v1/auth/logout", undefined, { authorization: `Bearer ${ctx.portalToken}` }),
         status: 204,
         action: "auth.logout",
         check: (row) => {
@@ -380,9 +426,13 @@ describe.each(testStores)("audit log on %s", (kind) => {
       const res = await s.run();
       expect(res.status, `${s.op}: ${JSON.stringify(res.body)}`).toBe(s.status);
       const rows = await rowsAfter(before);
-      expect(rows.map((r) => r.action), s.op).toEqual([s.action]);
+      expect(
+        rows.map((r) => r.action),
+        s.op,
+      ).toEqual([s.action]);
       const row = rows[0]!;
-      if (s.auth !== "portal") expect(row.actor).toEqual({ type: "key", id: adminId, name: "test-admin", appId: null });
+      if (s.auth !== "portal")
+        expect(row.actor).toEqual({ type: "key", id: adminId, name: "test-admin", appId: null });
       expect(row.ip).toBe("127.0.0.1");
       expect(row.requestId).toMatch(/^req-/);
       s.check?.(row);
@@ -392,10 +442,20 @@ describe.each(testStores)("audit log on %s", (kind) => {
     // credential, nor a token.
     const all = await t.store.db.selectFrom("audit_log").select("changes").execute();
     const text = all.map((r) => r.changes).join("\n");
-    for (const secret of [ENDPOINT_SECRET, HEADER_VALUE, "receiver-credential", SOURCE_SECRET, ctx.tokenSecret!, ctx.portalToken!]) {
+    for (const secret of [
+      ENDPOINT_SECRET,
+      HEADER_VALUE,
+      "receiver-credential",
+      SOURCE_SECRET,
+      ctx.tokenSecret!,
+      ctx.portalToken!,
+    ]) {
       expect(text).not.toContain(secret);
     }
-    expect((await api("GET", "/api/v1/audit-log/verify")).body).toMatchObject({ ok: true, firstBroken: null });
+    expect((await api("GET", "/api/v1/audit-log/verify")).body).toMatchObject({
+      ok: true,
+      firstBroken: null,
+    });
   });
 
   it("writes no row for a failed change, whether refused before or inside the transaction", async () => {
@@ -421,8 +481,10 @@ describe.each(testStores)("audit log on %s", (kind) => {
 
   it("filters by action, actor, resource, application and time, and pages with an iterator", async () => {
     const app = (await api("POST", "/api/v1/app", { name: "Filters" })).body.id as string;
-    const ep = (await api("POST", `/api/v1/app/${app}/endpoint`, { url: "https://example.com/f" })).body.id as string;
-    for (let i = 0; i < 3; i++) await api("PATCH", `/api/v1/app/${app}/endpoint/${ep}`, { description: `d${i}` });
+    const ep = (await api("POST", `/api/v1/app/${app}/endpoint`, { url: "https://example.com/f" })).body
+      .id as string;
+    for (let i = 0; i < 3; i++)
+      await api("PATCH", `/api/v1/app/${app}/endpoint/${ep}`, { description: `d${i}` });
 
     const byResource = await api("GET", `/api/v1/audit-log?resource_id=${ep}`);
     expect(byResource.body.data.map((r: AuditRowOut) => r.action)).toEqual([
@@ -433,20 +495,36 @@ describe.each(testStores)("audit log on %s", (kind) => {
     ]);
     const byApp = await api("GET", `/api/v1/audit-log?app_id=${app}&action=endpoint.*`);
     expect(byApp.body.data).toHaveLength(4);
-    expect((await api("GET", `/api/v1/audit-log?app_id=${app}&action=application.create`)).body.data).toHaveLength(1);
-    expect((await api("GET", `/api/v1/audit-log?resource_id=${ep}&actor=${adminId}`)).body.data).toHaveLength(4);
+    expect(
+      (await api("GET", `/api/v1/audit-log?app_id=${app}&action=application.create`)).body.data,
+    ).toHaveLength(1);
+    expect((await api("GET", `/api/v1/audit-log?resource_id=${ep}&actor=${adminId}`)).body.data).toHaveLength(
+      4,
+    );
     expect((await api("GET", `/api/v1/audit-log?resource_id=${ep}&actor=cli`)).body.data).toHaveLength(0);
     const future = new Date(Date.now() + 60_000).toISOString();
-    expect((await api("GET", `/api/v1/audit-log?resource_id=${ep}&since=${future}`)).body.data).toHaveLength(0);
-    expect((await api("GET", `/api/v1/audit-log?resource_id=${ep}&until=${future}`)).body.data).toHaveLength(4);
+    expect((await api("GET", `/api/v1/audit-log?resource_id=${ep}&since=${future}`)).body.data).toHaveLength(
+      0,
+    );
+    expect((await api("GET", `/api/v1/audit-log?resource_id=${ep}&until=${future}`)).body.data).toHaveLength(
+      4,
+    );
 
     const first = await api("GET", `/api/v1/audit-log?resource_id=${ep}&limit=3`);
     expect(first.body.done).toBe(false);
-    const second = await api("GET", `/api/v1/audit-log?resource_id=${ep}&limit=3&iterator=${first.body.iterator}`);
+    const second = await api(
+      "GET",
+      `/api/v1/audit-log?resource_id=${ep}&limit=3&iterator=${first.body.iterator}`,
+    );
     expect(second.body).toMatchObject({ done: true });
     expect(second.body.data.map((r: AuditRowOut) => r.action)).toEqual(["endpoint.create"]);
-    const back = await api("GET", `/api/v1/audit-log?resource_id=${ep}&limit=3&iterator=${second.body.prevIterator}`);
-    expect(back.body.data.map((r: AuditRowOut) => r.seq)).toEqual(first.body.data.map((r: AuditRowOut) => r.seq));
+    const back = await api(
+      "GET",
+      `/api/v1/audit-log?resource_id=${ep}&limit=3&iterator=${second.body.prevIterator}`,
+    );
+    expect(back.body.data.map((r: AuditRowOut) => r.seq)).toEqual(
+      first.body.data.map((r: AuditRowOut) => r.seq),
+    );
 
     expect((await api("GET", "/api/v1/audit-log?iterator=abc")).status).toBe(400);
     expect((await api("GET", "/api/v1/audit-log?action=a%25b")).status).toBe(422);
@@ -455,13 +533,25 @@ describe.each(testStores)("audit log on %s", (kind) => {
   it("verify names the first row whose content was changed in the database", async () => {
     const app = (await api("POST", "/api/v1/app", { name: "Tamper" })).body.id as string;
     await api("PATCH", `/api/v1/app/${app}`, { name: "Tamper 2" });
-    expect((await api("GET", "/api/v1/audit-log/verify")).body).toMatchObject({ ok: true, firstBroken: null });
-    const target = (await api("GET", `/api/v1/audit-log?resource_id=${app}&action=application.create`)).body.data[0] as AuditRowOut;
-    await t.store.db.updateTable("audit_log").set({ actor_name: "someone else" }).where("seq", "=", target.seq).execute();
+    expect((await api("GET", "/api/v1/audit-log/verify")).body).toMatchObject({
+      ok: true,
+      firstBroken: null,
+    });
+    const target = (await api("GET", `/api/v1/audit-log?resource_id=${app}&action=application.create`)).body
+      .data[0] as AuditRowOut;
+    await t.store.db
+      .updateTable("audit_log")
+      .set({ actor_name: "someone else" })
+      .where("seq", "=", target.seq)
+      .execute();
     const check = await api("GET", "/api/v1/audit-log/verify");
     expect(check.body).toMatchObject({ ok: false, firstBroken: { seq: target.seq } });
     // Put back, so the suite's other checks see an intact chain.
-    await t.store.db.updateTable("audit_log").set({ actor_name: target.actor.name }).where("seq", "=", target.seq).execute();
+    await t.store.db
+      .updateTable("audit_log")
+      .set({ actor_name: target.actor.name })
+      .where("seq", "=", target.seq)
+      .execute();
     expect((await api("GET", "/api/v1/audit-log/verify")).body.ok).toBe(true);
   });
 
