@@ -11,7 +11,8 @@ export type Masks = Record<string, (value: unknown) => unknown>;
 
 /**
  * The fields that differ between two views of a resource; `before` null for a creation, `after`
- * null for a deletion. Values are compared unmasked (a header whose value changed is listed
+ * null for a deletion (fields that are null on the existing side are left out of both: they
+ * say nothing). Values are compared unmasked (a header whose value changed is listed
  * even though both sides read `****`) and masked on the way out.
  *
  * @example diffFields({ url: "a", secret: "x" }, { url: "b", secret: "x" }, { secret: fingerprint }) // { url: { before: "a", after: "b" } }
@@ -26,7 +27,7 @@ export function diffFields(
   for (const key of [...keys].sort()) {
     const a = before?.[key] ?? null;
     const b = after?.[key] ?? null;
-    if (before !== null && after !== null && JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
     const mask = masks[key] ?? ((v: unknown) => v);
     changes[key] = { before: before === null ? null : mask(a), after: after === null ? null : mask(b) };
   }

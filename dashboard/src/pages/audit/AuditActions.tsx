@@ -1,8 +1,9 @@
-import { useMutation } from "@tanstack/react-query";
+import type { UseMutationResult } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { fetchAllPages } from "../../api/pages";
 import { audit, type AuditQuery } from "../../api/resources";
+import type { AuditVerifyOut } from "../../api/types";
 import { Button } from "../../components/Button";
 import { ActionError } from "../../components/ErrorState";
 import { Notice } from "../../components/Notice";
@@ -50,26 +51,22 @@ export function AuditExportButton({ filters }: { filters: AuditQuery }) {
   );
 }
 
-/** Recomputes the hash chain on the server and shows the outcome (or the first broken row). */
-export function VerifyChain() {
-  const verify = useMutation({ mutationFn: () => audit.verify() });
+/** The outcome of "Verify chain": intact, or the first broken row and why. */
+export function VerifyResult({ verify }: { verify: UseMutationResult<AuditVerifyOut, unknown, void> }) {
   const result = verify.data;
+  if (verify.error) return <ActionError error={verify.error} />;
+  if (!result) return null;
   return (
-    <div className="flex flex-col items-end gap-2">
-      <Button size="sm" onClick={() => verify.mutate()} busy={verify.isPending}>
-        Verify chain
-      </Button>
-      {result && result.ok && (
+    <div className="mb-4">
+      {result.ok ? (
         <Notice>
           Chain intact: {result.checked} rows checked from row {result.fromSeq}.
         </Notice>
-      )}
-      {result && !result.ok && result.firstBroken && (
+      ) : (
         <Notice tone="warning">
-          Chain broken at row {result.firstBroken.seq}: {result.firstBroken.reason}.
+          Chain broken at row {result.firstBroken?.seq}: {result.firstBroken?.reason}.
         </Notice>
       )}
-      <ActionError error={verify.error} />
     </div>
   );
 }

@@ -1,8 +1,10 @@
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 
 import { audit, type AuditQuery } from "../../api/resources";
 import type { AuditLogOut } from "../../api/types";
 import { useList } from "../../api/useList";
+import { Button } from "../../components/Button";
 import { Card } from "../../components/Card";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
@@ -11,13 +13,14 @@ import { LoadMore } from "../../components/LoadMore";
 import { PageHeader } from "../../components/PageHeader";
 import { Table, Td, Th } from "../../components/Table";
 import { formatDate } from "../../lib/format";
-import { AuditExportButton, VerifyChain } from "./AuditActions";
+import { AuditExportButton, VerifyResult } from "./AuditActions";
 import { describeChanges } from "./auditCsv";
 import { AuditFilters } from "./AuditFilters";
 
 /** Who changed what: every administrative change, newest first, with its before → after. */
 export function AuditLogPage() {
   const [filters, setFilters] = useState<AuditQuery>({});
+  const verify = useMutation({ mutationFn: () => audit.verify() });
   const list = useList(["audit-log", filters], (iterator) => audit.list({ ...filters, iterator, limit: 50 }));
   return (
     <>
@@ -25,12 +28,15 @@ export function AuditLogPage() {
         title="Audit log"
         description="Every change made through the API, this dashboard or the CLI, with who made it and what changed. Secrets are never shown. Each row is chained to the previous one by its hash."
         actions={
-          <div className="flex items-start gap-2">
+          <>
             <AuditExportButton filters={filters} />
-            <VerifyChain />
-          </div>
+            <Button size="sm" onClick={() => verify.mutate()} busy={verify.isPending}>
+              Verify chain
+            </Button>
+          </>
         }
       />
+      <VerifyResult verify={verify} />
       <AuditFilters value={filters} onApply={setFilters} />
       <Card flush>
         {list.isPending && <Loading />}
