@@ -24,7 +24,7 @@ import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { Actor, AuditEntry, AuditLog } from "./audit.js";
-import { diffFields, fingerprint, maskValues } from "./audit-diff.js";
+import { endpointAuditEntry } from "./endpoint-audit.js";
 import type { Principal } from "./tokens.js";
 
 /** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
@@ -375,28 +375,9 @@ export class EndpointService {
     return after;
   }
 
-  /** The audit row of a change from `before` to `after` (null: absent); secrets fingerprinted, header values masked. */
+  /** The audit row of a change: the signing secret as a fingerprint, header values masked. */
   private auditEntry(action: string, before: EndpointRow | null, after: EndpointRow | null): AuditEntry {
-    const row = (after ?? before)!;
-    const view = (r: EndpointRow | null): Record<string, unknown> | null =>
-      r && {
-        uid: r.uid,
-        url: r.url,
-        description: r.description,
-        disabled: r.disabled === 1,
-        filterTypes: parseJson<string[] | null>(r.event_types, null),
-        channels: parseJson<string[] | null>(r.channels, null),
-        metadata: parseJson<Record<string, string>>(r.metadata, {}),
-        throttleRate: r.throttle_rate,
-        secret: this.secretBox.open(r.secret),
-        headers: parseJson<EndpointHeaders>(r.headers, {}),
-      };
-    return {
-      action,
-      appId: row.app_id,
-      resourceId: row.id,
-      changes: diffFields(view(before), view(after), { secret: fingerprint, headers: maskValues }),
-    };
+    return endpointAuditEntry(action, before, after, (sealed) => this.secretBox.open(sealed));
   }
 }
 
