@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --store sqlite|postgres] [--seconds 10] [--connections 64]`
+ * `npm run bench [-- --store sqlite|postgres] [--seconds 10] [--connections 64] [--phase all|audit]`
  *
  * Starts, each in its own process: a bare node:http server (JSON parse + 202), the real
  * Hookrelay server, and a loopback receiver. Loads them from this process with autocannon and
@@ -13,6 +13,9 @@
  * run gets a fresh schema, dropped at the end, and adds the two-instance figures: two API
  * processes sharing the load, two workers draining one backlog, each as a ratio to one, and the
  * two-instance delivery run (`--multi-messages`, default 20,000 messages × 5 endpoints).
+ *
+ * Last comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
+ * that one (a few seconds, nothing appended to RESULTS.md).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -25,6 +28,7 @@ import autocannon from "autocannon";
 import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
+import { auditPhase, auditReportLines } from "./audit-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -35,6 +39,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "64" },
     "multi-messages": { type: "string", default: "20000" },
     "no-write": { type: "boolean", default: false },
+    phase: { type: "string", default: "all" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -240,7 +245,8 @@ async function main(): Promise<void> {
   // dist predating the inbound routes would fail the inbound phase; rebuild then too.
   if (
     !existsSync(join(ROOT, "server/dist/main.js")) ||
-    !existsSync(join(ROOT, "server/dist/http/routes/ingest.js"))
+    !existsSync(join(ROOT, "server/dist/http/routes/ingest.js")) ||
+    !existsSync(join(ROOT, "server/dist/http/routes/audit.js"))
   ) {
     execFileSync("npm", ["run", "build", "-w", "server"], { cwd: ROOT, stdio: "inherit" });
   }
@@ -249,7 +255,14 @@ async function main(): Promise<void> {
   if (args.store === "postgres") {
     pgSchema = await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
   }
+  const audit = () =>
+    auditPhase({ start: startHookrelay, stop, env: storeEnv(dataDir), token: TOKEN, seconds: SECONDS, connections: CONNECTIONS });
   try {
+    if (args.phase === "audit") {
+      const figures = await audit();
+      process.stdout.write(`${auditReportLines(figures).join("\n")}\n`);
+      return;
+    }
     // 1. The yardstick.
     const bare = await startBare();
     await load(bare.url, {}, 1);
@@ -340,6 +353,9 @@ async function main(): Promise<void> {
         await schema.drop();
       }
     }
+
+    // 6. Management writes, each with its audit row on the one hash chain.
+    Object.assign(results, await audit());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -466,6 +482,7 @@ function report(r: Record<string, number | string>): void {
           `| **two-worker delivery ratio** (to one worker) | **${r.delivery2Ratio}** |`,
           `| two complete instances, ${r.multiMessages} messages × 5 endpoints through both APIs | ${r.multiIngestRps} msg/s, ${r.multiDeliveryRps} deliveries/s; missing ${r.multiMissing}, unfinished ${r.multiUnfinished}, repeated ${r.multiDuplicates}, concurrent repeats ${r.multiOverlaps} |`,
         ]),
+    ...auditReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -186,6 +186,16 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(OUT, "13-event-types.png") });
     await shot("14-api-tokens", "/tokens", "API tokens");
+    await shot("14b-audit-log", "/audit", "Audit log");
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await page.getByText(/Chain intact: \d+ rows checked/).waitFor();
+    await page.getByLabel("Action").fill("endpoint.*");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("table", { name: "Audit log" }).getByText("endpoint.headers.update").waitFor();
+    expect(await page.getByRole("table", { name: "Audit log" }).getByText("token.create").count()).toBe(0);
+    await page.getByRole("table", { name: "Audit log" }).locator("summary").first().click();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(OUT, "14c-audit-log-filtered.png") });
 
     await page.goto(`${server.url}/apps/${ids.app}`);
     await page.getByRole("button", { name: "Consumer portal" }).click();

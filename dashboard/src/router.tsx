@@ -4,6 +4,7 @@ import { getSession } from "./auth/session";
 import { RootLayout } from "./layout/RootLayout";
 import { AppLayout } from "./pages/apps/AppLayout";
 import { AppsPage } from "./pages/apps/AppsPage";
+import { AuditLogPage } from "./pages/audit/AuditLogPage";
 import { EndpointPage } from "./pages/endpoints/EndpointPage";
 import { EndpointsTab } from "./pages/endpoints/EndpointsTab";
 import { EventTypesPage } from "./pages/event-types/EventTypesPage";
@@ -53,6 +54,7 @@ const eventTypesRoute = createRoute({
   component: EventTypesPage,
 });
 const tokensRoute = createRoute({ getParentRoute: () => rootRoute, path: "/tokens", component: TokensPage });
+const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: "/audit", component: AuditLogPage });
 const portalRoute = createRoute({ getParentRoute: () => rootRoute, path: "/portal", component: PortalEntry });
 
 const appRoute = createRoute({
@@ -144,6 +146,7 @@ const routeTree = rootRoute.addChildren([
   inboundRoute,
   eventTypesRoute,
   tokensRoute,
+  auditRoute,
   portalRoute,
 ]);
 

@@ -10,6 +10,7 @@ import { canonicalEventTypes } from "./inbound/normalize.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { Wakeup } from "./lib/wakeup.js";
+import { CLI_ACTOR } from "./services/audit.js";
 import { createServices } from "./services/index.js";
 import { openConfiguredStore } from "./store/configured-store.js";
 import { PgWakeup } from "./store/pg-notifier.js";
@@ -55,7 +56,8 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   if (config.adminToken) {
     await services.tokens.ensure(config.adminToken, "admin (HOOKRELAY_ADMIN_TOKEN)");
   } else if (!(await services.tokens.hasAdminToken())) {
-    const created = await services.tokens.create({ name: "admin (first start)" });
+    // Made by the server on the operator's behalf: audited as the command line.
+    const created = await services.tokens.create({ ...CLI_ACTOR, name: "server (first start)" }, { name: "admin (first start)" });
     out(`Created an admin API token. It is shown only this once; store it now:\n\n    ${created.token}\n`);
   }
 

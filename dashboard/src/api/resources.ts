@@ -1,6 +1,8 @@
 import { api, type Query } from "./client";
 import type {
   ApplicationOut,
+  AuditLogOut,
+  AuditVerifyOut,
   CreatedTokenOut,
   EndpointHeadersOut,
   EndpointIn,
@@ -102,6 +104,22 @@ export const tokens = {
   create: (body: { name: string; appId?: string }) =>
     api<CreatedTokenOut>("/api/v1/token", { method: "POST", body }),
   revoke: (id: string) => api<void>(`/api/v1/token/${e(id)}`, { method: "DELETE" }),
+};
+
+/** Filters of the audit log; times are ISO timestamps. */
+export interface AuditQuery {
+  action?: string;
+  actor?: string;
+  resource_id?: string;
+  app_id?: string;
+  since?: string;
+  until?: string;
+}
+
+export const audit = {
+  list: (query: AuditQuery & { iterator?: string; limit?: number }) =>
+    api<Page<AuditLogOut>>("/api/v1/audit-log", { query: { ...query } }),
+  verify: () => api<AuditVerifyOut>("/api/v1/audit-log/verify"),
 };
 
 export const stats = {

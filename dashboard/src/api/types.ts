@@ -13,6 +13,7 @@ import type {
   MessageEndpointOut,
   MessageStatusText,
 } from "../../../server/src/api/attempts";
+import type { AuditLogOut, AuditVerifyOut } from "../../../server/src/api/audit";
 import type { Page } from "../../../server/src/api/common";
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/api/endpoints";
 import type { EventTypeOut } from "../../../server/src/api/event-types";
@@ -30,6 +31,8 @@ import type { TokenCreatedOut, TokenOut as ServerTokenOut } from "../../../serve
 
 export type {
   ApplicationOut,
+  AuditLogOut,
+  AuditVerifyOut,
   EndpointHeadersOut,
   EndpointLatencyOut,
   EndpointMessageOut,

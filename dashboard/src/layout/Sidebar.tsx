@@ -15,7 +15,7 @@ function NavLink({
   children,
   exact,
 }: {
-  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens";
+  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens" | "/audit";
   children: ReactNode;
   exact?: boolean;
 }) {
@@ -67,6 +67,7 @@ export function Sidebar({ portalAppId }: { portalAppId: string | null }) {
             <NavLink to="/inbound">Inbound</NavLink>
             <NavLink to="/event-types">Event types</NavLink>
             <NavLink to="/tokens">API tokens</NavLink>
+            <NavLink to="/audit">Audit log</NavLink>
           </>
         )}
       </nav>

@@ -3,10 +3,12 @@ import { Command } from "commander";
 
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
+import { AuditLog, CLI_ACTOR } from "../services/audit.js";
 import { TokenService } from "../services/tokens.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
+import { AuditRepository } from "../store/audit-repository.js";
 import { openConfiguredStore } from "../store/configured-store.js";
-import { openStore } from "../store/database.js";
+import { openStore, type Store } from "../store/database.js";
 import { TokensRepository } from "../store/tokens-repository.js";
 import { registerSecretsCommands } from "./secrets.js";
 
@@ -55,7 +57,7 @@ token
         if (!app) throw new Error(`no application ${opts.app}`);
         appId = app.id;
       }
-      const created = await new TokenService(new TokensRepository(store.db)).create({ name: opts.name, appId });
+      const created = await tokenService(store).create(CLI_ACTOR, { name: opts.name, appId });
       process.stdout.write(`${created.token}\n`);
       process.stderr.write(`token ${created.id} "${created.name}"${appId ? ` limited to ${appId}` : ""}\n`);
     } finally {
@@ -70,7 +72,7 @@ token
     const config = loadConfig();
     const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     try {
-      await new TokenService(new TokensRepository(store.db)).revoke(id);
+      await tokenService(store).revoke(CLI_ACTOR, id);
       process.stdout.write(`revoked ${id}\n`);
     } finally {
       await store.close();
@@ -78,6 +80,28 @@ token
   });
 
 registerSecretsCommands(program);
+
+const audit = program.command("audit").description("the audit log");
+
+audit
+  .command("verify")
+  .description("recompute the audit log's hash chain and report the first broken link")
+  .action(async () => {
+    const config = loadConfig();
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    try {
+      const check = await new AuditRepository(store.db).verify();
+      if (check.ok) {
+        process.stdout.write(`audit chain intact: ${check.checked} rows checked from row ${check.fromSeq}\n`);
+      } else {
+        const broken = check.firstBroken!;
+        process.stdout.write(`audit chain broken at row ${broken.seq}: ${broken.reason} (${check.checked} rows checked)\n`);
+        process.exitCode = 2;
+      }
+    } finally {
+      await store.close();
+    }
+  });
 
 program
   .command("config")
@@ -90,6 +114,11 @@ program
       process.stdout.write(`${envName(key).padEnd(40)} ${shown}\n`);
     }
   });
+
+/** Token changes made here are audited as the command line, like those made through the API. */
+function tokenService(store: Store): TokenService {
+  return new TokenService(new TokensRepository(store.db), new AuditLog(store.db, new AuditRepository(store.db)));
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -67,6 +67,8 @@ const schema = z.object({
   groupCommitMaxWaitMs: z.coerce.number().min(0).max(50).default(1),
   groupCommitMaxBatch: z.coerce.number().int().min(1).default(500),
   retentionDays: z.coerce.number().int().min(1).default(90),
+  /** Days audit-log rows are kept; older ones are cut off by retention, the chain kept verifiable (ADR 6). */
+  auditRetentionDays: z.coerce.number().int().min(1).default(365),
   /** How often the worker runs retention (attempts, finished deliveries, payloads, idempotency keys). */
   retentionIntervalSeconds: z.coerce.number().int().min(1).default(300),
   /** Rows deleted or updated per retention statement. */

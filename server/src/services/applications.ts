@@ -8,6 +8,8 @@ import type { ApplicationsRepository } from "../store/applications-repository.js
 import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow } from "../store/schema.js";
+import type { Actor, AuditLog } from "./audit.js";
+import { diffFields } from "./audit-diff.js";
 import type { Principal } from "./tokens.js";
 
 export function toApplicationOut(row: ApplicationRow): ApplicationOut {
@@ -32,7 +34,10 @@ const APP_CACHE_MS = 1_000;
 export class ApplicationService {
   private readonly cache = new TtlCache<string, ApplicationRow>(APP_CACHE_MS);
 
-  constructor(private readonly apps: ApplicationsRepository) {}
+  constructor(
+    private readonly apps: ApplicationsRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   /**
    * The application named by id or uid, if the principal may see it. A token scoped to another
@@ -58,11 +63,11 @@ export class ApplicationService {
 
   /** Creates an application; with `getIfExists`, an existing one with the same uid is returned instead of a 409. */
   async create(
-    principal: Principal,
+    actor: Actor,
     input: ApplicationIn,
     getIfExists = false,
   ): Promise<{ app: ApplicationOut; created: boolean }> {
-    requireAdmin(principal);
+    requireAdmin(actor);
     if (input.uid) {
       const existing = await this.apps.find(input.uid);
       if (existing) {
@@ -81,7 +86,11 @@ export class ApplicationService {
       updated_at: now,
     };
     try {
-      await this.apps.insert(row);
+      await this.audit.run(
+        actor,
+        (trx) => this.apps.insert(row, trx),
+        () => ({ action: "application.create", appId: row.id, resourceId: row.id, changes: diffFields(null, auditView(row)) }),
+      );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const raced = input.uid ? await this.apps.find(input.uid) : undefined;
@@ -97,32 +106,41 @@ export class ApplicationService {
 
   /** PUT: replaces the application, or creates it with the path value as uid when it does not exist. */
   async upsert(
-    principal: Principal,
+    actor: Actor,
     idOrUid: string,
     input: ApplicationIn,
   ): Promise<{ app: ApplicationOut; created: boolean }> {
     const existing = await this.apps.find(idOrUid);
     if (!existing) {
       if (idOrUid.startsWith("app_")) throw ApiError.notFound("Application");
-      return this.create(principal, { ...input, uid: input.uid ?? idOrUid });
+      return this.create(actor, { ...input, uid: input.uid ?? idOrUid });
     }
-    await this.resolve(principal, idOrUid);
-    return { app: await this.write(existing, { ...input, metadata: input.metadata ?? {} }, true), created: false };
+    await this.resolve(actor, idOrUid);
+    return { app: await this.write(actor, existing, { ...input, metadata: input.metadata ?? {} }, true), created: false };
   }
 
-  async patch(principal: Principal, idOrUid: string, input: ApplicationPatch): Promise<ApplicationOut> {
-    const existing = await this.resolve(principal, idOrUid);
-    return this.write(existing, input, false);
+  async patch(actor: Actor, idOrUid: string, input: ApplicationPatch): Promise<ApplicationOut> {
+    const existing = await this.resolve(actor, idOrUid);
+    return this.write(actor, existing, input, false);
   }
 
-  async delete(principal: Principal, idOrUid: string): Promise<void> {
-    requireAdmin(principal);
-    const row = await this.resolve(principal, idOrUid);
-    await this.apps.delete(row.id);
+  async delete(actor: Actor, idOrUid: string): Promise<void> {
+    requireAdmin(actor);
+    const row = await this.resolve(actor, idOrUid);
+    await this.audit.run(
+      actor,
+      (trx) => this.apps.delete(row.id, trx),
+      () => ({ action: "application.delete", appId: row.id, resourceId: row.id, changes: diffFields(auditView(row), null) }),
+    );
     this.cache.clear();
   }
 
-  private async write(existing: ApplicationRow, input: ApplicationPatch, replace: boolean): Promise<ApplicationOut> {
+  private async write(
+    actor: Actor,
+    existing: ApplicationRow,
+    input: ApplicationPatch,
+    replace: boolean,
+  ): Promise<ApplicationOut> {
     const rate = input.throttleRate !== undefined ? input.throttleRate : input.rateLimit;
     const next: ApplicationRow = {
       ...existing,
@@ -135,13 +153,29 @@ export class ApplicationService {
     };
     this.cache.clear();
     try {
-      await this.apps.update(existing.id, next);
+      await this.audit.run(
+        actor,
+        (trx) => this.apps.update(existing.id, next, trx),
+        () => ({
+          action: "application.update",
+          appId: existing.id,
+          resourceId: existing.id,
+          changes: diffFields(auditView(existing), auditView(next)),
+        }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw ApiError.conflict("An application with this uid already exists");
       throw error;
     }
+    // Cleared again: a lookup during the transaction may have cached the row as it was.
+    this.cache.clear();
     return toApplicationOut(next);
   }
+}
+
+/** What the audit log shows of an application. */
+function auditView(row: ApplicationRow): Record<string, unknown> {
+  return { uid: row.uid, name: row.name, metadata: parseJson(row.metadata, {}), throttleRate: row.throttle_rate };
 }
 
 /** Operations that create or destroy tenants need an unscoped token. */

@@ -29,6 +29,7 @@ import type {
 import { mapPage } from "../store/paginate.js";
 import { type AttemptRow, DeliveryStatus, type MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
+import type { Actor, AuditLog } from "./audit.js";
 import { type EndpointService, toEndpointOut } from "./endpoints.js";
 import type { EventTypeService } from "./event-types.js";
 import { type MessageService, toMessageOut } from "./messages.js";
@@ -130,6 +131,7 @@ export class AttemptService {
     private readonly messages: MessageService,
     private readonly eventTypes: EventTypeService,
     private readonly wakeup: Wakeup,
+    private readonly audit: AuditLog,
   ) {}
 
   /** v1.message-attempt.list-by-endpoint */
@@ -172,13 +174,22 @@ export class AttemptService {
 
   /** Replaces the stored response body, for when an endpoint echoed something it should not have. */
   async expungeContent(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     msgId: string,
     attemptId: string,
   ): Promise<void> {
-    const attempt = await this.resolveAttempt(principal, appIdOrUid, msgId, attemptId);
-    await this.repo.expungeResponse(attempt.id);
+    const attempt = await this.resolveAttempt(actor, appIdOrUid, msgId, attemptId);
+    await this.audit.run(
+      actor,
+      (trx) => this.repo.expungeResponse(attempt.id, trx),
+      () => ({
+        action: "attempt.expunge-content",
+        appId: attempt.app_id,
+        resourceId: attempt.id,
+        changes: { response: { before: "(kept)", after: "EXPUNGED" } },
+      }),
+    );
   }
 
   /** v1.message-attempt.list-attempted-destinations */
@@ -226,20 +237,29 @@ export class AttemptService {
    * later): a delivery is created for it.
    */
   async resend(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     msgId: string,
     endpointIdOrUid: string,
   ): Promise<void> {
-    const msg = await this.messages.resolve(principal, appIdOrUid, msgId);
-    const { endpoint } = await this.endpoints.resolve(principal, msg.app_id, endpointIdOrUid);
+    const msg = await this.messages.resolve(actor, appIdOrUid, msgId);
+    const { endpoint } = await this.endpoints.resolve(actor, msg.app_id, endpointIdOrUid);
     if (msg.payload === null) {
       throw ApiError.badRequest(
         "Unable to resend message. Payload is missing (probably expired).",
         "missing_payload",
       );
     }
-    await this.repo.requeue(msg, endpoint.id, Date.now());
+    await this.audit.run(
+      actor,
+      (trx) => this.repo.requeue(msg, endpoint.id, Date.now(), trx),
+      () => ({
+        action: "message.resend",
+        appId: msg.app_id,
+        resourceId: msg.id,
+        changes: { endpointId: { before: null, after: endpoint.id } },
+      }),
+    );
     this.wakeup.notify();
   }
 
@@ -253,25 +273,40 @@ export class AttemptService {
    * longer failed.
    */
   async recover(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     endpointIdOrUid: string,
     input: RecoverIn,
   ): Promise<RecoverOut> {
-    const { app, endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const { app, endpoint } = await this.endpoints.resolve(actor, appIdOrUid, endpointIdOrUid);
     const since = Date.parse(input.since);
     const until = input.until ? Date.parse(input.until) : undefined;
     const started = Date.now();
     const id = newId("qtask");
-    await this.repo.insertTask({
-      id,
-      app_id: app.id,
-      endpoint_id: endpoint.id,
-      task: "endpoint.recover",
-      status: "running",
-      created_at: started,
-      updated_at: started,
-    });
+    // The audit row commits with the task: the request is recorded even if the batches that
+    // follow are cut short (the task then stays `running`, and recover can be called again).
+    await this.audit.run(
+      actor,
+      (trx) =>
+        this.repo.insertTask(
+          {
+            id,
+            app_id: app.id,
+            endpoint_id: endpoint.id,
+            task: "endpoint.recover",
+            status: "running",
+            created_at: started,
+            updated_at: started,
+          },
+          trx,
+        ),
+      () => ({
+        action: "endpoint.recover",
+        appId: app.id,
+        resourceId: endpoint.id,
+        changes: { task: { before: null, after: { id, since: input.since, until: input.until ?? null } } },
+      }),
+    );
     let cursor: string | undefined;
     do {
       const batch = await this.repo.recoverBatch(
@@ -314,18 +349,18 @@ export class AttemptService {
    * source of the example). A disabled endpoint is refused: the message would reach nobody.
    */
   async sendExample(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     endpointIdOrUid: string,
     input: EventExampleIn,
   ): Promise<MessageOut> {
-    const { app, endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const { app, endpoint } = await this.endpoints.resolve(actor, appIdOrUid, endpointIdOrUid);
     const eventType = await this.eventTypes.find(input.eventType);
     if (!eventType) throw ApiError.notFound("Event type");
     if (endpoint.disabled === 1) throw ApiError.badRequest("The endpoint is disabled", "endpoint_disabled");
     const payload = examplePayload(input.eventType, eventType.schemas as unknown);
     return this.messages.create(
-      principal,
+      actor,
       app.id,
       { eventType: input.eventType, payload },
       { onlyEndpointId: endpoint.id },

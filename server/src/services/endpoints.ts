@@ -23,6 +23,8 @@ import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
+import type { Actor, AuditEntry, AuditLog } from "./audit.js";
+import { endpointAuditEntry } from "./endpoint-audit.js";
 import type { Principal } from "./tokens.js";
 
 /** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
@@ -101,6 +103,7 @@ export class EndpointService {
     private readonly applications: ApplicationService,
     private readonly keyring: Keyring,
     private readonly config: Config,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -125,9 +128,9 @@ export class EndpointService {
     return mapPage(await this.repo.list(app.id, page), toEndpointOut);
   }
 
-  async create(principal: Principal, appIdOrUid: string, input: EndpointIn): Promise<EndpointOut> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
-    return toEndpointOut(await this.insert(app, input));
+  async create(actor: Actor, appIdOrUid: string, input: EndpointIn): Promise<EndpointOut> {
+    const app = await this.applications.resolve(actor, appIdOrUid);
+    return toEndpointOut(await this.insert(actor, app, input));
   }
 
   async get(principal: Principal, appIdOrUid: string, endpointIdOrUid: string): Promise<EndpointOut> {
@@ -139,19 +142,19 @@ export class EndpointService {
    * path value as uid when no endpoint has that uid. An `ep_…` id that does not exist is a 404.
    */
   async upsert(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     endpointIdOrUid: string,
     input: EndpointUpdate,
   ): Promise<{ endpoint: EndpointOut; created: boolean }> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
+    const app = await this.applications.resolve(actor, appIdOrUid);
     let existing = await this.repo.find(app.id, endpointIdOrUid);
     if (!existing) {
       if (endpointIdOrUid.startsWith("ep_") || !UID.test(endpointIdOrUid)) {
         throw ApiError.notFound("Endpoint");
       }
       try {
-        const row = await this.insert(app, { ...input, uid: input.uid ?? endpointIdOrUid });
+        const row = await this.insert(actor, app, { ...input, uid: input.uid ?? endpointIdOrUid });
         return { endpoint: toEndpointOut(row), created: true };
       } catch (error) {
         // A concurrent PUT created it first: replace theirs, as a PUT arriving later would.
@@ -159,26 +162,30 @@ export class EndpointService {
         if (!(error instanceof ApiError) || error.status !== 409 || !existing) throw error;
       }
     }
-    return { endpoint: await this.write(existing, input, true), created: false };
+    return { endpoint: await this.write(actor, existing, input, true), created: false };
   }
 
   async patch(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     endpointIdOrUid: string,
     input: EndpointPatch,
   ): Promise<EndpointOut> {
-    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
-    return this.write(endpoint, input, false);
+    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    return this.write(actor, endpoint, input, false);
   }
 
   /**
    * Deletes the endpoint. Its deliveries and attempts are kept as history; pending ones are
    * failed by the worker when it finds the endpoint gone.
    */
-  async delete(principal: Principal, appIdOrUid: string, endpointIdOrUid: string): Promise<void> {
-    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
-    await this.repo.delete(endpoint.id);
+  async delete(actor: Actor, appIdOrUid: string, endpointIdOrUid: string): Promise<void> {
+    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    await this.audit.run(
+      actor,
+      (trx) => this.repo.delete(endpoint.id, trx),
+      () => this.auditEntry("endpoint.delete", endpoint, null),
+    );
   }
 
   async getSecret(
@@ -196,13 +203,13 @@ export class EndpointService {
    * so receivers can switch without rejecting deliveries.
    */
   async rotateSecret(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     endpointIdOrUid: string,
     input: EndpointSecretRotateIn,
   ): Promise<void> {
-    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
-    await this.modify(endpoint, ["secret", "old_secrets"], (row) => ({
+    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    await this.modify(actor, "endpoint.secret.rotate", endpoint, ["secret", "old_secrets"], (row) => ({
       ...this.rotated(row, input.key ?? undefined, input.gracePeriodSeconds ?? undefined),
       updated_at: Date.now(),
     }));
@@ -226,13 +233,13 @@ export class EndpointService {
 
   /** Replaces all custom headers. */
   async updateHeaders(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     endpointIdOrUid: string,
     input: EndpointHeadersIn,
   ): Promise<void> {
-    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
-    await this.modify(endpoint, [], () => ({
+    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    await this.modify(actor, "endpoint.headers.update", endpoint, [], () => ({
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers)),
       updated_at: Date.now(),
     }));
@@ -240,14 +247,14 @@ export class EndpointService {
 
   /** Merges into the custom headers: a null value or a name in `deleteHeaders` removes one. */
   async patchHeaders(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     endpointIdOrUid: string,
     input: EndpointHeadersPatchIn,
   ): Promise<void> {
-    const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
+    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
     const removals = Object.fromEntries((input.deleteHeaders ?? []).map((name) => [name, null]));
-    await this.modify(endpoint, ["headers"], (row) => ({
+    await this.modify(actor, "endpoint.headers.update", endpoint, ["headers"], (row) => ({
       headers: sealHeaders(
         this.keyring,
         mergeHeaders(openHeaders(this.keyring, row.headers), { ...removals, ...input.headers }),
@@ -256,7 +263,7 @@ export class EndpointService {
     }));
   }
 
-  private async insert(app: ApplicationRow, input: EndpointIn): Promise<EndpointRow> {
+  private async insert(actor: Actor, app: ApplicationRow, input: EndpointIn): Promise<EndpointRow> {
     if (input.uid && (await this.repo.find(app.id, input.uid))) throw uidConflict();
     const now = Date.now();
     const row: EndpointRow = {
@@ -278,7 +285,11 @@ export class EndpointService {
       updated_at: now,
     };
     try {
-      await this.repo.insert(row);
+      await this.audit.run(
+        actor,
+        (trx) => this.repo.insert(row, trx),
+        () => this.auditEntry("endpoint.create", null, row),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw uidConflict();
       throw error;
@@ -292,7 +303,12 @@ export class EndpointService {
    * change or the worker's failure tracking is never overwritten with a stale value. A PUT that
    * omits `uid` keeps it: clearing it would make the endpoint unreachable at the path just used.
    */
-  private async write(existing: EndpointRow, input: EndpointPatch, replace: boolean): Promise<EndpointOut> {
+  private async write(
+    actor: Actor,
+    existing: EndpointRow,
+    input: EndpointPatch,
+    replace: boolean,
+  ): Promise<EndpointOut> {
     const types = either(input.filterTypes, input.eventTypes);
     const rate = either(input.throttleRate, input.rateLimit);
     const change = (row: EndpointRow): Partial<EndpointRow> => {
@@ -317,7 +333,7 @@ export class EndpointService {
     };
     try {
       return toEndpointOut(
-        await this.modify(existing, input.secret ? ["secret", "old_secrets"] : [], change),
+        await this.modify(actor, "endpoint.update", existing, input.secret ? ["secret", "old_secrets"] : [], change),
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw uidConflict();
@@ -344,23 +360,40 @@ export class EndpointService {
 
   /**
    * Read-modify-write with compare-and-set on `compare`: when another request changed those
-   * columns since `row` was read, the change is recomputed from a fresh read.
+   * columns since `row` was read, the change is recomputed from a fresh read. The write and its
+   * audit row (`action`, the row as it was → as written) commit together.
    */
   private async modify(
+    actor: Actor,
+    action: string,
     row: EndpointRow,
     compare: (keyof EndpointVersion)[],
     change: (row: EndpointRow) => Partial<EndpointRow>,
   ): Promise<EndpointRow> {
-    let current = row;
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const values = change(current);
-      const expected: EndpointVersion = Object.fromEntries(compare.map((c) => [c, current[c]]));
-      if (await this.repo.updateIf(current.id, expected, values)) return { ...current, ...values };
-      const fresh = await this.repo.get(current.id);
-      if (!fresh) throw ApiError.notFound("Endpoint");
-      current = fresh;
-    }
-    throw ApiError.conflict("The endpoint was changed by another request at the same time; retry");
+    const { after } = await this.audit.run(
+      actor,
+      async (trx) => {
+        let current = row;
+        for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+          const values = change(current);
+          const expected: EndpointVersion = Object.fromEntries(compare.map((c) => [c, current[c]]));
+          if (await this.repo.updateIf(current.id, expected, values, trx)) {
+            return { before: current, after: { ...current, ...values } };
+          }
+          const fresh = await this.repo.get(current.id, trx);
+          if (!fresh) throw ApiError.notFound("Endpoint");
+          current = fresh;
+        }
+        throw ApiError.conflict("The endpoint was changed by another request at the same time; retry");
+      },
+      ({ before, after }) => this.auditEntry(action, before, after),
+    );
+    return after;
+  }
+
+  /** The audit row of a change: the signing secret as a fingerprint, header values masked. */
+  private auditEntry(action: string, before: EndpointRow | null, after: EndpointRow | null): AuditEntry {
+    return endpointAuditEntry(action, before, after, (sealed) => this.keyring.open(sealed));
   }
 }
 

@@ -14,6 +14,8 @@ import type { EventTypesRepository } from "../store/event-types-repository.js";
 import { mapPage } from "../store/paginate.js";
 import type { EventTypeRow } from "../store/schema.js";
 import { requireAdmin } from "./applications.js";
+import type { Actor, AuditLog } from "./audit.js";
+import { diffFields } from "./audit-diff.js";
 import type { Principal } from "./tokens.js";
 
 /**
@@ -45,7 +47,10 @@ export function toEventTypeOut(row: EventTypeRow, withContent = true): EventType
  * @example await eventTypes.create(principal, { name: "invoice.paid", description: "An invoice was paid" })
  */
 export class EventTypeService {
-  constructor(private readonly repo: EventTypesRepository) {}
+  constructor(
+    private readonly repo: EventTypesRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   async list(_principal: Principal, query: EventTypeListQuery): Promise<Page<EventTypeOut>> {
     const page = await this.repo.list(query, query.include_archived);
@@ -56,20 +61,20 @@ export class EventTypeService {
    * Creates an event type. A live one with the same name is a 409; an archived one is brought
    * back with the new fields, because "delete" only archived it and the name is still taken.
    */
-  async create(principal: Principal, input: EventTypeIn): Promise<EventTypeOut> {
-    requireAdmin(principal);
+  async create(actor: Actor, input: EventTypeIn): Promise<EventTypeOut> {
+    requireAdmin(actor);
     const existing = await this.repo.find(input.name);
     if (existing && existing.archived === 0)
       throw ApiError.conflict("An event type with this name already exists");
     const now = Date.now();
     if (existing) {
       const next = this.fill(existing, input, true, now);
-      await this.repo.update(existing.name, next);
+      await this.save(actor, "event-type.create", existing, next);
       return toEventTypeOut(next);
     }
     const row = this.fill(newRow(input.name, now), input, true, now);
     try {
-      await this.repo.insert(row);
+      await this.save(actor, "event-type.create", null, row);
     } catch (error) {
       if (isUniqueViolation(error)) throw ApiError.conflict("An event type with this name already exists");
       throw error;
@@ -84,17 +89,17 @@ export class EventTypeService {
 
   /** PUT: replaces the event type, or creates it under the path's name. */
   async upsert(
-    principal: Principal,
+    actor: Actor,
     name: string,
     input: EventTypeUpdate,
   ): Promise<{ eventType: EventTypeOut; created: boolean }> {
-    requireAdmin(principal);
+    requireAdmin(actor);
     const existing = await this.repo.find(name);
     if (!existing) {
       const now = Date.now();
       const row = this.fill(newRow(name, now), input, true, now);
       try {
-        await this.repo.insert(row);
+        await this.save(actor, "event-type.create", null, row);
         return { eventType: toEventTypeOut(row), created: true };
       } catch (error) {
         // Another PUT created it first; fall through and replace theirs, as a later PUT would.
@@ -103,24 +108,43 @@ export class EventTypeService {
     }
     const current = existing ?? (await this.resolve(name));
     const next = this.fill(current, input, true, Date.now());
-    await this.repo.update(name, next);
+    await this.save(actor, "event-type.update", current, next);
     return { eventType: toEventTypeOut(next), created: false };
   }
 
-  async patch(principal: Principal, name: string, input: EventTypePatch): Promise<EventTypeOut> {
-    requireAdmin(principal);
+  async patch(actor: Actor, name: string, input: EventTypePatch): Promise<EventTypeOut> {
+    requireAdmin(actor);
     const existing = await this.resolve(name);
     const next = this.fill(existing, input, false, Date.now());
-    await this.repo.update(name, next);
+    await this.save(actor, "event-type.update", existing, next);
     return toEventTypeOut(next);
   }
 
   /** Archives the event type, or removes it for good with `expunge`. */
-  async delete(principal: Principal, name: string, expunge: boolean): Promise<void> {
-    requireAdmin(principal);
-    await this.resolve(name);
-    if (expunge) await this.repo.delete(name);
-    else await this.repo.update(name, { archived: 1, updated_at: Date.now() });
+  async delete(actor: Actor, name: string, expunge: boolean): Promise<void> {
+    requireAdmin(actor);
+    const existing = await this.resolve(name);
+    if (expunge) await this.save(actor, "event-type.delete", existing, null);
+    else await this.save(actor, "event-type.archive", existing, { ...existing, archived: 1, updated_at: Date.now() });
+  }
+
+  /** Writes `after` over `before` (null: absent) with its audit row, in one transaction. */
+  private async save(actor: Actor, action: string, before: EventTypeRow | null, after: EventTypeRow | null): Promise<void> {
+    await this.audit.run(
+      actor,
+      (trx) =>
+        after === null
+          ? this.repo.delete(before!.name, trx)
+          : before === null
+            ? this.repo.insert(after, trx)
+            : this.repo.update(before.name, after, trx),
+      () => ({
+        action,
+        appId: null,
+        resourceId: (after ?? before)!.name,
+        changes: diffFields(auditView(before), auditView(after)),
+      }),
+    );
   }
 
   /**
@@ -184,6 +208,19 @@ export class EventTypeService {
       updated_at: now,
     };
   }
+}
+
+/** What the audit log shows of an event type. */
+function auditView(row: EventTypeRow | null): Record<string, unknown> | null {
+  return (
+    row && {
+      description: row.description,
+      archived: row.archived === 1,
+      deprecated: row.deprecated === 1,
+      featureFlag: row.feature_flag,
+      schemas: parseJson<EventTypeSchemas | null>(row.schemas, null),
+    }
+  );
 }
 
 function newRow(name: string, now: number): EventTypeRow {

@@ -1,3 +1,5 @@
+import type { CompiledQuery } from "kysely";
+
 import type { InboundReprocessIn, InboundReprocessOut } from "../api/sources.js";
 import { normalizeEvent } from "../inbound/normalize.js";
 import { ApiError, IdempotentReplay } from "../lib/errors.js";
@@ -8,10 +10,10 @@ import { isMissingSource } from "../store/inbound-requests-repository.js";
 import type { MessagesRepository } from "../store/messages-repository.js";
 import type { IdempotencyRow, InboundReprocessRow } from "../store/schema.js";
 import { requireAdmin } from "./applications.js";
+import type { Actor, AuditLog } from "./audit.js";
 import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
 import { newInboundMessage, parseBody, storedRawBody, toReprocessOut } from "./inbound-records.js";
 import type { SourceService } from "./sources.js";
-import type { Principal } from "./tokens.js";
 
 export interface InboundReprocessDeps {
   inbound: Pick<InboundService, "resolveRequest">;
@@ -22,6 +24,8 @@ export interface InboundReprocessDeps {
   wakeup: Wakeup;
   /** Days a message is kept, as for ingested ones. */
   retentionDays: number;
+  /** A re-process is an operator's change: its audit row commits with it. */
+  audit: AuditLog;
 }
 
 export interface ReprocessOptions {
@@ -48,14 +52,14 @@ export class InboundReprocessService {
   constructor(private readonly deps: InboundReprocessDeps) {}
 
   async reprocess(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     sourceIdOrUid: string,
     requestId: string,
     input: InboundReprocessIn,
     options: ReprocessOptions = {},
   ): Promise<InboundReprocessOut> {
-    const request = await this.deps.inbound.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId);
+    const request = await this.deps.inbound.resolveRequest(actor, appIdOrUid, sourceIdOrUid, requestId);
     const forced = request.status === "rejected";
     if (forced) {
       if (!input.force) {
@@ -66,7 +70,7 @@ export class InboundReprocessService {
         );
       }
       // TODO(keys): becomes the `inbound:manage` scope once scoped API keys land.
-      requireAdmin(principal);
+      requireAdmin(actor);
     }
     if (request.body_truncated === 1) {
       throw ApiError.conflict(
@@ -99,19 +103,32 @@ export class InboundReprocessService {
       request_id: request.id,
       msg_id: message.id,
       forced: forced ? 1 : 0,
-      actor_token_id: principal.tokenId,
-      actor_name: principal.name,
+      actor_token_id: actor.tokenId,
+      actor_name: actor.name,
       created_at: now,
     };
     const out = toReprocessOut(link);
-    // The audit log's place: actor `principal`, what `link` (forced or not). Its row can commit
-    // with the re-process by passing its statement as `insertReprocess`'s last argument.
+    // The message, the link and the audit row commit in one transaction.
+    const audited = (queries: CompiledQuery[]) =>
+      this.deps.audit.run(
+        actor,
+        async (trx) => {
+          for (const query of queries) await trx.executeQuery(query);
+        },
+        () => ({
+          action: "inbound-request.retry",
+          appId: request.app_id,
+          resourceId: request.id,
+          changes: { reprocess: { before: null, after: link.id }, msgId: { before: null, after: message.id }, forced: { before: null, after: forced } },
+        }),
+      );
     let result;
     try {
       result = await this.deps.requests.insertReprocess(
         { message, idempotency: options.idempotency?.(out) },
         link,
         this.deps.messages,
+        audited,
       );
     } catch (error) {
       // Pruned by retention (or its source deleted) since it was read.

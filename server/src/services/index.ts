@@ -5,6 +5,7 @@ import type { Keyring } from "../lib/keyring.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
 import { AttemptsRepository } from "../store/attempts-repository.js";
+import { AuditRepository } from "../store/audit-repository.js";
 import type { Store } from "../store/database.js";
 import { EndpointsRepository } from "../store/endpoints-repository.js";
 import { EventTypesRepository } from "../store/event-types-repository.js";
@@ -19,6 +20,7 @@ import { StatsRepository } from "../store/stats-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
 import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
+import { AuditLog, AuditService } from "./audit.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
@@ -43,6 +45,7 @@ export interface Services {
   sources: SourceService;
   inbound: InboundService;
   inboundReprocess: InboundReprocessService;
+  audit: AuditService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -65,11 +68,20 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     // Messages from inbound webhooks are de-duplicated in front of the batch, committed with it.
     (items) => inboundRequests.insertDeduplicated(items, messagesRepo, DEDUPE_WINDOW_MS),
   );
-  const tokens = new TokenService(new TokensRepository(db));
-  const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes));
-  const eventTypes = new EventTypeService(new EventTypesRepository(db));
-  const endpoints = new EndpointService(new EndpointsRepository(db, store.endpointRoutes), applications, keyring, config);
-  const messages = new MessageService(messagesRepo, applications, writer, wakeup);
+  // Every state change made through the API or the CLI commits with its audit row (ADR 6).
+  const auditRepo = new AuditRepository(db);
+  const auditLog = new AuditLog(db, auditRepo);
+  const tokens = new TokenService(new TokensRepository(db), auditLog);
+  const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes), auditLog);
+  const eventTypes = new EventTypeService(new EventTypesRepository(db), auditLog);
+  const endpoints = new EndpointService(
+    new EndpointsRepository(db, store.endpointRoutes),
+    applications,
+    keyring,
+    config,
+    auditLog,
+  );
+  const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
   const inboundLog = new GroupCommit<InboundRequestRow, void>(
@@ -80,7 +92,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     },
     (rows) => inboundRequests.insertBatch(rows),
   );
-  const sources = new SourceService(new SourcesRepository(db), applications, keyring);
+  const sources = new SourceService(new SourcesRepository(db), applications, keyring, auditLog);
   const inbound = new InboundService({
     sources,
     requests: inboundRequests,
@@ -91,7 +103,15 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     wakeup,
     retentionDays: config.retentionDays,
   });
-  const attempts = new AttemptService(new AttemptsRepository(db), applications, endpoints, messages, eventTypes, wakeup);
+  const attempts = new AttemptService(
+    new AttemptsRepository(db),
+    applications,
+    endpoints,
+    messages,
+    eventTypes,
+    wakeup,
+    auditLog,
+  );
   return {
     tokens,
     idempotency,
@@ -116,7 +136,9 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
       messages: messagesRepo,
       wakeup,
       retentionDays: config.retentionDays,
+      audit: auditLog,
     }),
+    audit: new AuditService(auditRepo, applications),
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain()]);
     },

@@ -10,6 +10,7 @@ import type { InsertResult, MessagesRepository, NewMessage } from "../store/mess
 import { mapPage } from "../store/paginate.js";
 import type { ApplicationRow, IdempotencyRow, MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
+import type { Actor, AuditLog } from "./audit.js";
 import type { Principal } from "./tokens.js";
 
 const DAY_MS = 86_400_000;
@@ -46,10 +47,12 @@ export class MessageService {
     private readonly applications: ApplicationService,
     private readonly writer: GroupCommit<NewMessage, InsertResult>,
     private readonly wakeup: Wakeup,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(principal: Principal, appIdOrUid: string, input: MessageIn, options: CreateOptions = {}): Promise<MessageOut> {
-    const app = await this.appFor(principal, appIdOrUid, input.application ?? undefined);
+  /** Messages are data, not administration: not audited (an application it creates is). */
+  async create(actor: Actor, appIdOrUid: string, input: MessageIn, options: CreateOptions = {}): Promise<MessageOut> {
+    const app = await this.appFor(actor, appIdOrUid, input.application ?? undefined);
     const now = Date.now();
     const retentionMs = input.payloadRetentionHours
       ? input.payloadRetentionHours * 3_600_000
@@ -108,18 +111,27 @@ export class MessageService {
     return mapPage(page, (r) => toMessageOut(r, query.with_content));
   }
 
-  async expungeContent(principal: Principal, appIdOrUid: string, msgId: string): Promise<void> {
-    const row = await this.resolve(principal, appIdOrUid, msgId);
-    await this.messages.expungePayload(row.app_id, row.id);
+  async expungeContent(actor: Actor, appIdOrUid: string, msgId: string): Promise<void> {
+    const row = await this.resolve(actor, appIdOrUid, msgId);
+    await this.audit.run(
+      actor,
+      (trx) => this.messages.expungePayload(row.app_id, row.id, trx),
+      () => ({
+        action: "message.expunge-content",
+        appId: row.app_id,
+        resourceId: row.id,
+        changes: { payload: { before: row.payload === null ? null : "(kept)", after: null } },
+      }),
+    );
   }
 
-  private async appFor(principal: Principal, appIdOrUid: string, create: ApplicationIn | undefined): Promise<ApplicationRow> {
+  private async appFor(actor: Actor, appIdOrUid: string, create: ApplicationIn | undefined): Promise<ApplicationRow> {
     try {
-      return await this.applications.resolve(principal, appIdOrUid);
+      return await this.applications.resolve(actor, appIdOrUid);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404 || !create || appIdOrUid.startsWith("app_")) throw error;
-      await this.applications.create(principal, { ...create, uid: create.uid ?? appIdOrUid }, true);
-      return this.applications.resolve(principal, appIdOrUid);
+      await this.applications.create(actor, { ...create, uid: create.uid ?? appIdOrUid }, true);
+      return this.applications.resolve(actor, appIdOrUid);
     }
   }
 }

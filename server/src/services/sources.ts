@@ -14,6 +14,8 @@ import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, SourceRow } from "../store/schema.js";
 import type { SourcesRepository } from "../store/sources-repository.js";
 import type { ApplicationService } from "./applications.js";
+import type { Actor, AuditLog } from "./audit.js";
+import { diffFields, maskFields } from "./audit-diff.js";
 import type { Principal } from "./tokens.js";
 
 /**
@@ -164,6 +166,7 @@ export class SourceService {
     private readonly repo: SourcesRepository,
     private readonly applications: ApplicationService,
     private readonly keyring: Keyring,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The application and source named by id or uid; one of another application is a 404. */
@@ -189,13 +192,13 @@ export class SourceService {
   }
 
   async create(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     input: SourceIn,
     baseUrl: string,
   ): Promise<SourceOut> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
-    return this.toOut(await this.insert(app, input), app, baseUrl);
+    const app = await this.applications.resolve(actor, appIdOrUid);
+    return this.toOut(await this.insert(actor, app, input), app, baseUrl);
   }
 
   async get(
@@ -210,25 +213,25 @@ export class SourceService {
 
   /** PUT: replaces the source, or creates it with the path value as uid when no source has it. */
   async upsert(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     sourceIdOrUid: string,
     input: SourceIn,
     baseUrl: string,
   ): Promise<{ source: SourceOut; created: boolean }> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
+    const app = await this.applications.resolve(actor, appIdOrUid);
     const existing = await this.repo.find(app.id, sourceIdOrUid);
     if (!existing) {
       if (sourceIdOrUid.startsWith("src_") || !/^[a-zA-Z0-9\-_.]{1,256}$/.test(sourceIdOrUid)) {
         throw ApiError.notFound("Source");
       }
-      const row = await this.insert(app, { ...input, uid: input.uid ?? sourceIdOrUid });
+      const row = await this.insert(actor, app, { ...input, uid: input.uid ?? sourceIdOrUid });
       return { source: this.toOut(row, app, baseUrl), created: true };
     }
     const current = this.open(existing);
     const config =
       input.provider === existing.provider ? keepMaskedSecrets(input.config, current) : input.config;
-    const row = await this.write(existing, {
+    const row = await this.write(actor, existing, {
       // A PUT that leaves uid out keeps it, as for applications and endpoints: clearing it
       // would make the path just used unreachable, and the next identical PUT a second source.
       uid: input.uid !== undefined ? input.uid : existing.uid,
@@ -241,13 +244,13 @@ export class SourceService {
 
   /** PATCH: changes the given fields; `config` is merged into the stored one unless the provider changes. */
   async patch(
-    principal: Principal,
+    actor: Actor,
     appIdOrUid: string,
     sourceIdOrUid: string,
     input: SourcePatch,
     baseUrl: string,
   ): Promise<SourceOut> {
-    const { app, source } = await this.resolve(principal, appIdOrUid, sourceIdOrUid);
+    const { app, source } = await this.resolve(actor, appIdOrUid, sourceIdOrUid);
     const provider = input.provider ?? source.provider;
     const current = this.open(source);
     let config: Record<string, unknown>;
@@ -263,7 +266,7 @@ export class SourceService {
     } else {
       config = keepMaskedSecrets({ ...current, ...input.config }, current);
     }
-    const row = await this.write(source, {
+    const row = await this.write(actor, source, {
       uid: input.uid !== undefined ? input.uid : source.uid,
       name: input.name ?? source.name,
       provider,
@@ -272,9 +275,13 @@ export class SourceService {
     return this.toOut(row, app, baseUrl);
   }
 
-  async delete(principal: Principal, appIdOrUid: string, sourceIdOrUid: string): Promise<void> {
-    const { source } = await this.resolve(principal, appIdOrUid, sourceIdOrUid);
-    await this.repo.delete(source.id);
+  async delete(actor: Actor, appIdOrUid: string, sourceIdOrUid: string): Promise<void> {
+    const { source } = await this.resolve(actor, appIdOrUid, sourceIdOrUid);
+    await this.audit.run(
+      actor,
+      (trx) => this.repo.delete(source.id, trx),
+      () => this.auditEntry("source.delete", source, null),
+    );
     this.cache.delete(source.id);
     this.lookups.clear();
   }
@@ -336,7 +343,7 @@ export class SourceService {
     return JSON.parse(this.keyring.open(row.config)) as Record<string, unknown>;
   }
 
-  private async insert(app: ApplicationRow, input: SourceIn): Promise<SourceRow> {
+  private async insert(actor: Actor, app: ApplicationRow, input: SourceIn): Promise<SourceRow> {
     const now = Date.now();
     const row: SourceRow = {
       id: newId("src"),
@@ -351,7 +358,11 @@ export class SourceService {
     };
     await this.checkFree(app.id, row);
     try {
-      await this.repo.insert(row);
+      await this.audit.run(
+        actor,
+        (trx) => this.repo.insert(row, trx),
+        () => this.auditEntry("source.create", null, row),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(row);
       throw error;
@@ -361,6 +372,7 @@ export class SourceService {
   }
 
   private async write(
+    actor: Actor,
     existing: SourceRow,
     input: { uid: string | null; name: string; provider: string; config: Record<string, unknown> },
   ): Promise<SourceRow> {
@@ -375,7 +387,11 @@ export class SourceService {
     };
     await this.checkFree(existing.app_id, next);
     try {
-      await this.repo.update(existing.id, next);
+      await this.audit.run(
+        actor,
+        (trx) => this.repo.update(existing.id, next, trx),
+        () => this.auditEntry("source.update", existing, next),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(next);
       throw error;
@@ -394,6 +410,19 @@ export class SourceService {
       const other = await this.repo.findForPlatform(row.platform, appId);
       if (other && other.id !== row.id) throw conflict(row);
     }
+  }
+
+  /** The audit row of a change from `before` to `after` (null: absent); credentials masked. */
+  private auditEntry(action: string, before: SourceRow | null, after: SourceRow | null) {
+    const row = (after ?? before)!;
+    const view = (r: SourceRow | null): Record<string, unknown> | null =>
+      r && { uid: r.uid, name: r.name, provider: r.provider, config: this.open(r) };
+    return {
+      action,
+      appId: row.app_id,
+      resourceId: row.id,
+      changes: diffFields(view(before), view(after), { config: maskFields(SECRET_FIELDS) }),
+    };
   }
 
   private seal(providerName: string, config: Record<string, unknown>): string {

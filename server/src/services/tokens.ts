@@ -5,6 +5,8 @@ import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { TokensRepository } from "../store/tokens-repository.js";
+import type { Actor, AuditLog } from "./audit.js";
+import { diffFields } from "./audit-diff.js";
 
 export interface Principal {
   tokenId: string;
@@ -38,14 +40,25 @@ export class TokenService {
    */
   private readonly cache = new TtlCache<string, Principal | null>(CACHE_TTL_MS);
 
-  constructor(private readonly tokens: TokensRepository) {}
+  constructor(
+    private readonly tokens: TokensRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
-  async create(input: { name: string; appId?: string | null; ttlSeconds?: number | null }): Promise<CreatedToken> {
+  /**
+   * Creates a token, audited as `action` (`app-portal-access.create` for portal sessions). The
+   * audit row names the token by id: neither the token nor its hash is recorded.
+   */
+  async create(
+    actor: Actor,
+    input: { name: string; appId?: string | null; ttlSeconds?: number | null },
+    action = "token.create",
+  ): Promise<CreatedToken> {
     const token = `hr_${randomBytes(24).toString("base64url")}`;
     const createdAt = Date.now();
     const expiresAt = input.ttlSeconds ? createdAt + input.ttlSeconds * 1000 : null;
     const id = newId("tok");
-    await this.tokens.insert({
+    const row = {
       id,
       name: input.name,
       token_hash: sha256Hex(token),
@@ -53,7 +66,17 @@ export class TokenService {
       expires_at: expiresAt,
       created_at: createdAt,
       revoked_at: null,
-    });
+    };
+    await this.audit.run(
+      actor,
+      (trx) => this.tokens.insert(row, trx),
+      () => ({
+        action,
+        appId: row.app_id,
+        resourceId: id,
+        changes: diffFields(null, { name: row.name, appId: row.app_id, expiresAt }),
+      }),
+    );
     return { id, token, name: input.name, appId: input.appId ?? null, expiresAt, createdAt };
   }
 
@@ -103,8 +126,22 @@ export class TokenService {
     return { data, iterator: data[data.length - 1]?.id ?? null, prevIterator: null, done: rows.length <= limit };
   }
 
-  async revoke(id: string): Promise<void> {
-    if (!(await this.tokens.revoke(id, Date.now()))) throw ApiError.notFound("Token");
+  /** Revokes a token; `auth.logout` when a portal session ends itself. */
+  async revoke(actor: Actor, id: string, action = "token.revoke"): Promise<void> {
+    const row = await this.tokens.findById(id);
+    const now = Date.now();
+    await this.audit.run(
+      actor,
+      async (trx) => {
+        if (!(await this.tokens.revoke(id, now, trx))) throw ApiError.notFound("Token");
+      },
+      () => ({
+        action,
+        appId: row?.app_id ?? null,
+        resourceId: id,
+        changes: diffFields({ name: row?.name, revokedAt: null }, { name: row?.name, revokedAt: now }),
+      }),
+    );
     this.cache.clear();
   }
 }

@@ -18,12 +18,13 @@ export class ApplicationsRepository {
     return this.db.selectFrom("applications").selectAll().where(column, "=", idOrUid).executeTakeFirst();
   }
 
-  async insert(row: ApplicationRow): Promise<void> {
-    await this.db.insertInto("applications").values(row).execute();
+  /** Writes take `db`: pass the transaction of the change's audit row (AuditLog.run). */
+  async insert(row: ApplicationRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto("applications").values(row).execute();
   }
 
-  async update(id: string, values: Partial<ApplicationRow>): Promise<void> {
-    await this.db.updateTable("applications").set(values).where("id", "=", id).execute();
+  async update(id: string, values: Partial<ApplicationRow>, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable("applications").set(values).where("id", "=", id).execute();
   }
 
   async list(page: PageRequest): Promise<Page<ApplicationRow>> {
@@ -31,15 +32,16 @@ export class ApplicationsRepository {
   }
 
   /** Deletes the application and everything that belongs to it, in one transaction. */
-  async delete(id: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async delete(id: string, db: Kysely<Database> = this.db): Promise<void> {
+    const run = async (trx: Kysely<Database>): Promise<void> => {
       await trx.deleteFrom("attempts").where("app_id", "=", id).execute();
       await trx.deleteFrom("deliveries").where("app_id", "=", id).execute();
       await trx.deleteFrom("messages").where("app_id", "=", id).execute();
       await trx.deleteFrom("tasks").where("app_id", "=", id).execute();
       await trx.deleteFrom("endpoints").where("app_id", "=", id).execute();
       await trx.deleteFrom("applications").where("id", "=", id).execute();
-    });
+    };
+    await (db.isTransaction ? run(db) : db.transaction().execute(run));
     this.routes.invalidate();
   }
 }

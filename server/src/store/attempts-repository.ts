@@ -121,8 +121,8 @@ export class AttemptsRepository {
   }
 
   /** Svix writes the same marker, so a client can tell "expunged" from "the endpoint sent nothing". */
-  async expungeResponse(attemptId: string): Promise<void> {
-    await this.db.updateTable("attempts").set({ response: "EXPUNGED" }).where("id", "=", attemptId).execute();
+  async expungeResponse(attemptId: string, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable("attempts").set({ response: "EXPUNGED" }).where("id", "=", attemptId).execute();
   }
 
   /** The messages of a page of attempts, for `with_msg`. */
@@ -185,6 +185,7 @@ export class AttemptsRepository {
     message: Pick<MessageRow, "id" | "app_id" | "created_at">,
     endpointId: string,
     now: number,
+    db: Kysely<Database> = this.db,
   ): Promise<void> {
     const row: DeliveryRow = {
       id: newId("dlv"),
@@ -202,7 +203,7 @@ export class AttemptsRepository {
       created_at: message.created_at,
       updated_at: now,
     };
-    await this.db
+    await db
       .insertInto("deliveries")
       .values(row)
       .onConflict((oc) =>
@@ -272,8 +273,8 @@ export class AttemptsRepository {
     return { moved: Number(result.numUpdatedRows), cursor: rows.length < RECOVER_BATCH ? undefined : last };
   }
 
-  async insertTask(row: TaskRow): Promise<void> {
-    await this.db.insertInto("tasks").values(row).execute();
+  async insertTask(row: TaskRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto("tasks").values(row).execute();
   }
 
   async updateTask(id: string, status: string, now: number): Promise<void> {

@@ -41,10 +41,13 @@ export class EndpointsRepository {
     private readonly routes: EndpointRoutes,
   ) {}
 
-  /** By id (`ep_…`) or by uid, within one application. */
-  async find(appId: string, idOrUid: string): Promise<EndpointRow | undefined> {
+  /**
+   * By id (`ep_…`) or by uid, within one application. Writes (and reads inside a change) take
+   * `db`: pass the transaction of the change's audit row (AuditLog.run).
+   */
+  async find(appId: string, idOrUid: string, db: Kysely<Database> = this.db): Promise<EndpointRow | undefined> {
     const column = idOrUid.startsWith("ep_") ? "id" : "uid";
-    return this.db
+    return db
       .selectFrom("endpoints")
       .selectAll()
       .where("app_id", "=", appId)
@@ -53,18 +56,18 @@ export class EndpointsRepository {
   }
 
   /** By id alone, for callers that already hold a trusted id (worker, attempts). */
-  async get(id: string): Promise<EndpointRow | undefined> {
-    return this.db.selectFrom("endpoints").selectAll().where("id", "=", id).executeTakeFirst();
+  async get(id: string, db: Kysely<Database> = this.db): Promise<EndpointRow | undefined> {
+    return db.selectFrom("endpoints").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
   /** Throws a unique violation when the uid is taken in the application. */
-  async insert(row: EndpointRow): Promise<void> {
-    await this.db.insertInto("endpoints").values(row).execute();
+  async insert(row: EndpointRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto("endpoints").values(row).execute();
     this.routes.invalidate();
   }
 
-  async update(id: string, values: Partial<EndpointRow>): Promise<void> {
-    await this.db.updateTable("endpoints").set(values).where("id", "=", id).execute();
+  async update(id: string, values: Partial<EndpointRow>, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable("endpoints").set(values).where("id", "=", id).execute();
     this.routes.invalidate();
   }
 
@@ -73,8 +76,13 @@ export class EndpointsRepository {
    * works the same on SQLite and PostgreSQL (no `FOR UPDATE`), so two concurrent secret
    * rotations or header patches cannot silently drop each other's change. False when lost.
    */
-  async updateIf(id: string, expected: EndpointVersion, values: Partial<EndpointRow>): Promise<boolean> {
-    let q = this.db.updateTable("endpoints").set(values).where("id", "=", id);
+  async updateIf(
+    id: string,
+    expected: EndpointVersion,
+    values: Partial<EndpointRow>,
+    db: Kysely<Database> = this.db,
+  ): Promise<boolean> {
+    let q = db.updateTable("endpoints").set(values).where("id", "=", id);
     for (const [column, value] of Object.entries(expected) as [keyof EndpointVersion, string][]) {
       q = q.where(column, "=", value);
     }
@@ -84,8 +92,8 @@ export class EndpointsRepository {
   }
 
   /** Deletes the endpoint only: its deliveries and attempts stay as history. */
-  async delete(id: string): Promise<void> {
-    await this.db.deleteFrom("endpoints").where("id", "=", id).execute();
+  async delete(id: string, db: Kysely<Database> = this.db): Promise<void> {
+    await db.deleteFrom("endpoints").where("id", "=", id).execute();
     this.routes.invalidate();
   }
 

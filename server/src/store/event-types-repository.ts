@@ -13,13 +13,13 @@ import type { Database, EventTypeRow } from "./schema.js";
 export class EventTypesRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async find(name: string): Promise<EventTypeRow | undefined> {
-    return this.db.selectFrom("event_types").selectAll().where("name", "=", name).executeTakeFirst();
+  async find(name: string, db: Kysely<Database> = this.db): Promise<EventTypeRow | undefined> {
+    return db.selectFrom("event_types").selectAll().where("name", "=", name).executeTakeFirst();
   }
 
-  /** Throws a unique violation when the name is taken. */
-  async insert(row: EventTypeRow): Promise<void> {
-    await this.db.insertInto("event_types").values(row).execute();
+  /** Throws a unique violation when the name is taken. Writes take `db`: the audit row's transaction. */
+  async insert(row: EventTypeRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto("event_types").values(row).execute();
   }
 
   /** Inserts unless the name exists; true when this call created the row. */
@@ -32,12 +32,12 @@ export class EventTypesRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
-  async update(name: string, values: Partial<EventTypeRow>): Promise<void> {
-    await this.db.updateTable("event_types").set(values).where("name", "=", name).execute();
+  async update(name: string, values: Partial<EventTypeRow>, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable("event_types").set(values).where("name", "=", name).execute();
   }
 
-  async delete(name: string): Promise<void> {
-    await this.db.deleteFrom("event_types").where("name", "=", name).execute();
+  async delete(name: string, db: Kysely<Database> = this.db): Promise<void> {
+    await db.deleteFrom("event_types").where("name", "=", name).execute();
   }
 
   /** Pages by name, ascending unless asked otherwise; archived rows only when asked. */

@@ -216,8 +216,9 @@ export class InboundRequestsRepository {
 
   /**
    * Commits a re-process in one transaction: its message (with deliveries and the caller's
-   * idempotency record), the link row, the request's `retried_at`, and `also` (statements that
-   * must commit with it, such as an audit row). The request's own `msg_id`, its first link, is
+   * idempotency record), the link row and the request's `retried_at`. `execute` runs the
+   * statements as one transaction (by default `Store.atomic`; the audit log passes its own, so
+   * its row commits with them). The request's own `msg_id`, its first link, is
    * left as it is. Answers like the message writer: a lost race
    * to the same idempotency key is `idempotent_replay` with the first response.
    *
@@ -227,10 +228,9 @@ export class InboundRequestsRepository {
     item: NewMessage,
     link: InboundReprocessRow,
     messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">,
-    also: readonly CompiledQuery[] = [],
+    execute?: (queries: CompiledQuery[]) => Promise<unknown>,
   ): Promise<InsertResult> {
     const before = [
-      ...also,
       this.db.insertInto("inbound_reprocesses").values(link).compile(),
       this.db
         .updateTable("inbound_requests")
@@ -238,7 +238,7 @@ export class InboundRequestsRepository {
         .where("id", "=", link.request_id)
         .compile(),
     ];
-    const [result] = await messages.commitBatch([item], await messages.prepareBatch([item]), before);
+    const [result] = await messages.commitBatch([item], await messages.prepareBatch([item]), before, execute);
     return result!;
   }
 

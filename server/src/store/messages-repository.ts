@@ -132,9 +132,14 @@ export class MessagesRepository {
    * same idempotency key, or on PostgreSQL to a message with the same eventId committed after
    * the read — is answered as what it is (the group commit retries a failed batch item by item).
    */
-  async commitBatch(items: NewMessage[], batch: PreparedBatch, before: CompiledQuery[] = []): Promise<InsertResult[]> {
+  async commitBatch(
+    items: NewMessage[],
+    batch: PreparedBatch,
+    before: CompiledQuery[] = [],
+    execute: (queries: CompiledQuery[]) => Promise<unknown> = (queries) => this.store.atomic(queries),
+  ): Promise<InsertResult[]> {
     try {
-      await this.store.atomic([...before, ...batch.queries]);
+      await execute([...before, ...batch.queries]);
     } catch (error) {
       const item = items[0];
       if (items.length === 1 && item && isUniqueViolation(error)) {
@@ -253,8 +258,8 @@ export class MessagesRepository {
     return paginate(q, "id", page, "descending");
   }
 
-  async expungePayload(appId: string, msgId: string): Promise<void> {
-    await this.db
+  async expungePayload(appId: string, msgId: string, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .updateTable("messages")
       .set({ payload: null })
       .where("app_id", "=", appId)

@@ -20,6 +20,9 @@ export interface Database {
   inbound_rate_limits: InboundRateLimitRow;
   inbound_reprocesses: InboundReprocessRow;
   stats_hourly: StatsHourlyRow;
+  audit_log: AuditRow;
+  audit_chain: AuditChainRow;
+  audit_checkpoints: AuditCheckpointRow;
 }
 
 export interface ApplicationRow {
@@ -264,3 +267,37 @@ export const LATENCY_COLUMNS = [
 ] as const satisfies readonly (keyof StatsHourlyRow)[];
 
 export type Seq = Generated<number>;
+
+/** One administrative change (ADR 6). `changes` is JSON: `{ field: { before, after } }`, secrets masked. */
+export interface AuditRow {
+  seq: number;
+  at: number;
+  /** "key" (an unscoped API key), "portal" (a token limited to one application) or "cli". */
+  actor_type: string;
+  /** The token's id; null for the command line. */
+  actor_id: string | null;
+  actor_name: string;
+  /** The application an app-scoped token is limited to. */
+  actor_app_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  action: string;
+  app_id: string | null;
+  resource_id: string | null;
+  changes: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The head of the audit chain: always the single row with id 1. */
+export interface AuditChainRow {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditCheckpointRow {
+  seq: number;
+  hash: string;
+  created_at: number;
+}

@@ -54,21 +54,25 @@ export class SourcesRepository {
     );
   }
 
-  /** Throws a unique violation when the uid, or the platform, is taken in the application. */
-  async insert(row: SourceRow): Promise<void> {
-    await this.db.insertInto("sources").values(row).execute();
+  /**
+   * Throws a unique violation when the uid, or the platform, is taken in the application.
+   * Writes take `db`: the transaction of the change's audit row (AuditLog.run).
+   */
+  async insert(row: SourceRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto("sources").values(row).execute();
   }
 
-  async update(id: string, values: Partial<SourceRow>): Promise<void> {
-    await this.db.updateTable("sources").set(values).where("id", "=", id).execute();
+  async update(id: string, values: Partial<SourceRow>, db: Kysely<Database> = this.db): Promise<void> {
+    await db.updateTable("sources").set(values).where("id", "=", id).execute();
   }
 
   /** Deletes the source and its request log in one transaction (the log would cascade on its
    * own where foreign keys are enforced; this does not depend on it). */
-  async delete(id: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async delete(id: string, db: Kysely<Database> = this.db): Promise<void> {
+    const run = async (trx: Kysely<Database>): Promise<void> => {
       await trx.deleteFrom("inbound_requests").where("source_id", "=", id).execute();
       await trx.deleteFrom("sources").where("id", "=", id).execute();
-    });
+    };
+    await (db.isTransaction ? run(db) : db.transaction().execute(run));
   }
 }

@@ -160,8 +160,14 @@ class SqliteThreadDriver implements Driver {
     }
   }
 
+  /**
+   * `begin immediate`: every transaction opened through Kysely writes (changes with their audit
+   * rows, cascading deletes), and taking the write lock up front means another process on the
+   * same file (an `api` and a `worker` role) makes it wait out busy_timeout at the start, rather
+   * than fail with SQLITE_BUSY when a read transaction tries to become a write one.
+   */
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("begin"));
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {

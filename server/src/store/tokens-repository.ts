@@ -6,8 +6,9 @@ import type { Database, TokenRow } from "./schema.js";
 export class TokensRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(row: TokenRow): Promise<void> {
-    await this.db.insertInto("tokens").values(row).execute();
+  /** Writes take `db`: the transaction of the change's audit row (AuditLog.run). */
+  async insert(row: TokenRow, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto("tokens").values(row).execute();
   }
 
   /** Inserts unless a token with the same hash exists (instances starting together race here). */
@@ -44,8 +45,8 @@ export class TokensRepository {
     return Number(r.n);
   }
 
-  async revoke(id: string, at: number): Promise<boolean> {
-    const r = await this.db
+  async revoke(id: string, at: number, db: Kysely<Database> = this.db): Promise<boolean> {
+    const r = await db
       .updateTable("tokens")
       .set({ revoked_at: at })
       .where("id", "=", id)

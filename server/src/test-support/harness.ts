@@ -8,6 +8,7 @@ import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { buildApp } from "../http/app.js";
 import type { Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
+import { CLI_ACTOR } from "../services/audit.js";
 import { createServices, type Services } from "../services/index.js";
 import { openConfiguredStore } from "../store/configured-store.js";
 import type { Store } from "../store/database.js";
@@ -68,7 +69,7 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
   const { store, keyring } = await openConfiguredStore(config, () => undefined);
   const wakeup = new Wakeup();
   const services = createServices(store, config, wakeup, keyring);
-  const created = await services.tokens.create({ name: "test-admin" });
+  const created = await services.tokens.create(CLI_ACTOR, { name: "test-admin" });
   const app = await buildApp({ config, services, logger: false });
   await app.ready();
   return {

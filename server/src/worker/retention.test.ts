@@ -22,6 +22,7 @@ describeEachStore("RetentionJob on %s", (kind) => {
     retentionIntervalSeconds: 300,
     retentionBatchSize: 2,
     retentionPauseMs: 1,
+    auditRetentionDays: 365,
   };
 
   async function oldData(): Promise<void> {
@@ -66,6 +67,7 @@ describeEachStore("RetentionJob on %s", (kind) => {
       attempts: 5,
       deliveries: 0,
       idempotencyKeys: 3,
+      auditRows: 0,
       errors: 0,
     });
     expect(await job.runOnce()).toEqual({
@@ -73,6 +75,7 @@ describeEachStore("RetentionJob on %s", (kind) => {
       attempts: 0,
       deliveries: 0,
       idempotencyKeys: 0,
+      auditRows: 0,
       errors: 0,
     });
     const payloads = await t.store.db

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 
 import type { Config } from "../config/config.js";
+import { AuditRepository } from "../store/audit-repository.js";
 import type { Store } from "../store/database.js";
 import { RetentionRepository } from "../store/retention-repository.js";
 
@@ -8,7 +9,7 @@ const DAY_MS = 86_400_000;
 
 export type RetentionConfig = Pick<
   Config,
-  "retentionDays" | "retentionIntervalSeconds" | "retentionBatchSize" | "retentionPauseMs"
+  "retentionDays" | "retentionIntervalSeconds" | "retentionBatchSize" | "retentionPauseMs" | "auditRetentionDays"
 >;
 
 export interface RetentionOptions {
@@ -25,6 +26,7 @@ export interface RetentionSummary {
   attempts: number;
   deliveries: number;
   idempotencyKeys: number;
+  auditRows: number;
   /** Statements that failed (the run stops at the first; the next run starts over). */
   errors: number;
 }
@@ -36,7 +38,9 @@ export interface RetentionSummary {
  * - message payloads past their `expires_at` become null (the message itself stays);
  * - attempts older than `retentionDays` are deleted;
  * - finished deliveries last changed more than `retentionDays` ago are deleted;
- * - expired idempotency records are deleted.
+ * - expired idempotency records are deleted;
+ * - audit-log rows older than `auditRetentionDays` are deleted, oldest first, each batch
+ *   recording a checkpoint (the last deleted row's hash) so the chain stays verifiable.
  *
  * Each step runs in batches of `retentionBatchSize` rows with `retentionPauseMs` between them,
  * so ingest and the delivery worker's writes get the database in between: a first run over a
@@ -54,6 +58,7 @@ export interface RetentionSummary {
  */
 export class RetentionJob {
   private readonly repo: RetentionRepository;
+  private readonly audit: AuditRepository;
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RetentionSummary> | undefined;
@@ -62,6 +67,7 @@ export class RetentionJob {
 
   constructor(private readonly options: RetentionOptions) {
     this.repo = new RetentionRepository(options.store);
+    this.audit = new AuditRepository(options.store.db);
     this.now = options.now ?? Date.now;
   }
 
@@ -107,15 +113,18 @@ export class RetentionJob {
       attempts: 0,
       deliveries: 0,
       idempotencyKeys: 0,
+      auditRows: 0,
       errors: 0,
     };
     const started = this.now();
     const cutoff = started - retentionDays * DAY_MS;
+    const auditCutoff = started - this.options.config.auditRetentionDays * DAY_MS;
     const steps: [keyof Omit<RetentionSummary, "errors">, () => Promise<number>][] = [
       ["payloads", () => this.repo.expirePayloads(this.now(), limit)],
       ["attempts", () => this.repo.deleteAttempts(cutoff, limit)],
       ["deliveries", () => this.repo.deleteFinishedDeliveries(cutoff, limit)],
       ["idempotencyKeys", () => this.repo.deleteExpiredIdempotencyKeys(this.now(), limit)],
+      ["auditRows", () => this.audit.deleteBefore(auditCutoff, limit, this.now())],
     ];
     try {
       for (const [name, step] of steps) {
@@ -134,7 +143,8 @@ export class RetentionJob {
       );
       return summary;
     }
-    const touched = summary.payloads + summary.attempts + summary.deliveries + summary.idempotencyKeys;
+    const touched =
+      summary.payloads + summary.attempts + summary.deliveries + summary.idempotencyKeys + summary.auditRows;
     if (touched > 0) {
       this.options.logger?.info({ ...summary, ms: this.now() - started }, "retention run finished");
     }

@@ -1,6 +1,7 @@
 
 import { ApplicationIn, ApplicationOut, ApplicationPatch, GetIfExistsQuery } from "../../api/applications.js";
 import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import type { RouteModule } from "../route-module.js";
 
@@ -27,7 +28,7 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) => {
-      const { app: out, created } = await apps.create(principalOf(req), req.body, req.query.get_if_exists);
+      const { app: out, created } = await apps.create(actorOf(req), req.body, req.query.get_if_exists);
       return reply.code(created ? 201 : 200).send(out);
     },
   );
@@ -50,7 +51,7 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) => {
-      const { app: out, created } = await apps.upsert(principalOf(req), req.params.app_id, req.body);
+      const { app: out, created } = await apps.upsert(actorOf(req), req.params.app_id, req.body);
       return reply.code(created ? 201 : 200).send(out);
     },
   );
@@ -60,14 +61,14 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
     {
       schema: { tags, operationId: "v1.application.patch", params: AppParams, body: ApplicationPatch, response: { 200: ApplicationOut } },
     },
-    async (req) => apps.patch(principalOf(req), req.params.app_id, req.body),
+    async (req) => apps.patch(actorOf(req), req.params.app_id, req.body),
   );
 
   app.delete(
     "/api/v1/app/:app_id",
     { schema: { tags, operationId: "v1.application.delete", params: AppParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await apps.delete(principalOf(req), req.params.app_id);
+      await apps.delete(actorOf(req), req.params.app_id);
       return reply.code(204).send();
     },
   );

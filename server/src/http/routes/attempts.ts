@@ -18,6 +18,7 @@ import {
 import { listResponse, NoContent } from "../../api/common.js";
 import { EndpointParams } from "../../api/endpoints.js";
 import { MessageOut, MessageParams } from "../../api/messages.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import type { RouteModule } from "../route-module.js";
 
@@ -87,7 +88,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
     },
     async (req, reply) => {
       await attempts.expungeContent(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.msg_id,
         req.params.attempt_id,
@@ -137,7 +138,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) => {
-      await attempts.resend(principalOf(req), req.params.app_id, req.params.msg_id, req.params.endpoint_id);
+      await attempts.resend(actorOf(req), req.params.app_id, req.params.msg_id, req.params.endpoint_id);
       return reply.code(202).send({});
     },
   );
@@ -155,7 +156,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
     },
     async (req, reply) => {
       const out = await attempts.recover(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.endpoint_id,
         req.body,
@@ -190,6 +191,6 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req) =>
-      attempts.sendExample(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body),
+      attempts.sendExample(actorOf(req), req.params.app_id, req.params.endpoint_id, req.body),
   );
 };

@@ -1,6 +1,7 @@
 import { Svix } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { CLI_ACTOR } from "../../services/audit.js";
 import type { OldSecret } from "../../store/endpoints-repository.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
@@ -538,7 +539,7 @@ describe("app-scoped tokens", () => {
     const a = await createApp();
     const b = await createApp();
     const ep = await createEndpoint(b.id);
-    const scoped = await t.services.tokens.create({ name: "portal", appId: a.id });
+    const scoped = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId: a.id });
     const headers = { authorization: `Bearer ${scoped.token}` };
     const own = await t.app.inject({
       method: "POST",

@@ -11,6 +11,7 @@ import {
   EndpointSecretRotateIn,
   EndpointUpdate,
 } from "../../api/endpoints.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import type { RouteModule } from "../route-module.js";
 
@@ -50,7 +51,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await endpoints.create(principalOf(req), req.params.app_id, req.body)),
+      reply.code(201).send(await endpoints.create(actorOf(req), req.params.app_id, req.body)),
   );
 
   app.get(
@@ -79,7 +80,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
     },
     async (req, reply) => {
       const { app_id, endpoint_id } = req.params;
-      const { endpoint, created } = await endpoints.upsert(principalOf(req), app_id, endpoint_id, req.body);
+      const { endpoint, created } = await endpoints.upsert(actorOf(req), app_id, endpoint_id, req.body);
       return reply.code(created ? 201 : 200).send(endpoint);
     },
   );
@@ -95,7 +96,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
         response: { 200: EndpointOut },
       },
     },
-    async (req) => endpoints.patch(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body),
+    async (req) => endpoints.patch(actorOf(req), req.params.app_id, req.params.endpoint_id, req.body),
   );
 
   app.delete(
@@ -109,7 +110,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) => {
-      await endpoints.delete(principalOf(req), req.params.app_id, req.params.endpoint_id);
+      await endpoints.delete(actorOf(req), req.params.app_id, req.params.endpoint_id);
       return reply.code(204).send();
     },
   );
@@ -141,7 +142,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
     },
     async (req, reply) => {
       await endpoints.rotateSecret(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.endpoint_id,
         req.body ?? {},
@@ -175,7 +176,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) => {
-      await endpoints.updateHeaders(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body);
+      await endpoints.updateHeaders(actorOf(req), req.params.app_id, req.params.endpoint_id, req.body);
       return reply.code(204).send();
     },
   );
@@ -192,7 +193,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) => {
-      await endpoints.patchHeaders(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body);
+      await endpoints.patchHeaders(actorOf(req), req.params.app_id, req.params.endpoint_id, req.body);
       return reply.code(204).send();
     },
   );

@@ -1,6 +1,7 @@
 import { Svix } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { CLI_ACTOR } from "../../services/audit.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
 let t: TestApp;
@@ -181,7 +182,7 @@ describe("event type validation and access", () => {
     const name = unique("scoped");
     await request("POST", "/api/v1/event-type", { name, description: "x" });
     const appRes = await request("POST", "/api/v1/app", { name: "scoped" });
-    const scoped = await t.services.tokens.create({ name: "portal", appId: appRes.body!.id as string });
+    const scoped = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId: appRes.body!.id as string });
     const headers = { authorization: `Bearer ${scoped.token}` };
     expect((await request("GET", `/api/v1/event-type/${name}`, undefined, headers)).status).toBe(200);
     expect((await request("GET", "/api/v1/event-type", undefined, headers)).status).toBe(200);

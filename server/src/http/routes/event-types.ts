@@ -8,6 +8,7 @@ import {
   EventTypePatch,
   EventTypeUpdate,
 } from "../../api/event-types.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import type { RouteModule } from "../route-module.js";
 
@@ -40,7 +41,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
         response: { 201: EventTypeOut },
       },
     },
-    async (req, reply) => reply.code(201).send(await eventTypes.create(principalOf(req), req.body)),
+    async (req, reply) => reply.code(201).send(await eventTypes.create(actorOf(req), req.body)),
   );
 
   app.get(
@@ -69,7 +70,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
     },
     async (req, reply) => {
       const { eventType, created } = await eventTypes.upsert(
-        principalOf(req),
+        actorOf(req),
         req.params.event_type_name,
         req.body,
       );
@@ -88,7 +89,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
         response: { 200: EventTypeOut },
       },
     },
-    async (req) => eventTypes.patch(principalOf(req), req.params.event_type_name, req.body),
+    async (req) => eventTypes.patch(actorOf(req), req.params.event_type_name, req.body),
   );
 
   app.delete(
@@ -103,7 +104,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req, reply) => {
-      await eventTypes.delete(principalOf(req), req.params.event_type_name, req.query.expunge);
+      await eventTypes.delete(actorOf(req), req.params.event_type_name, req.query.expunge);
       return reply.code(204).send();
     },
   );

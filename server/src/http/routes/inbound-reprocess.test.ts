@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 
 import { afterAll, beforeAll, expect, it } from "vitest";
 
+import { CLI_ACTOR } from "../../services/audit.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { describeEachStore } from "../../test-support/postgres.js";
 
@@ -134,7 +135,7 @@ describeEachStore("inbound re-process on %s", (kind) => {
   it("forces a rejected call through for an unscoped token only, and records it as forced", async () => {
     const { appId, srcId, base } = await careemSource();
     const reqId = await rejectedRequest(srcId, base);
-    const scoped = await t.services.tokens.create({ name: "portal", appId });
+    const scoped = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId });
     const denied = await api(`${base}/request/${reqId}/retry`, {
       method: "POST",
       payload: { force: true },
@@ -157,7 +158,7 @@ describeEachStore("inbound re-process on %s", (kind) => {
   it("lets a scoped token re-process an accepted call of its own application", async () => {
     const { appId, srcId, base } = await careemSource();
     const accepted = (await ingest(srcId, order())).json() as { id: string };
-    const scoped = await t.services.tokens.create({ name: "portal", appId });
+    const scoped = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId });
     const res = await api(`${base}/request/${accepted.id}/retry`, {
       method: "POST",
       headers: { authorization: `Bearer ${scoped.token}` },

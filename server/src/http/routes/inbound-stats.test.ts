@@ -3,6 +3,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { newId } from "../../lib/ids.js";
+import { CLI_ACTOR } from "../../services/audit.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
 const CAREEM_SECRET = "careem_secret_key_client_123";
@@ -191,7 +192,7 @@ describe("GET /api/v1/stats/inbound", () => {
       .select("id")
       .where("uid", "=", "stats-b")
       .executeTakeFirstOrThrow();
-    const token = await t.services.tokens.create({ name: "portal", appId: app.id });
+    const token = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId: app.id });
     const auth = { authorization: `Bearer ${token.token}` };
     const own = await api("/api/v1/stats/inbound", auth);
     expect(own.body).toMatchObject({ total: 3, byProvider: { talabat: { total: 3 } } });

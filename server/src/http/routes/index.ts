@@ -1,6 +1,7 @@
 import type { RouteModule } from "../route-module.js";
 import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
+import { auditRoutes } from "./audit.js";
 import { endpointRoutes } from "./endpoints.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
@@ -24,4 +25,5 @@ export const routes: RouteModule[] = [
   sourceRoutes,
   inboundStatsRoutes,
   ingestRoutes,
+  auditRoutes,
 ];

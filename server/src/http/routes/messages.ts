@@ -1,6 +1,7 @@
 
 import { AppParams, listResponse, NoContent } from "../../api/common.js";
 import { MessageIn, MessageListQuery, MessageOut, MessageParams, WithContentQuery } from "../../api/messages.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import { idempotencyRecord } from "../idempotency.js";
 import type { RouteModule } from "../route-module.js";
@@ -23,7 +24,7 @@ export const messageRoutes: RouteModule = (app, { services, config, metrics }) =
       },
     },
     async (req, reply) => {
-      const out = await messages.create(principalOf(req), req.params.app_id, req.body, {
+      const out = await messages.create(actorOf(req), req.params.app_id, req.body, {
         withContent: req.query.with_content,
         idempotency: (body) => idempotencyRecord(req, config.idempotencyTtlSeconds, 202, body),
       });
@@ -52,7 +53,7 @@ export const messageRoutes: RouteModule = (app, { services, config, metrics }) =
     "/api/v1/app/:app_id/msg/:msg_id/content",
     { schema: { tags, operationId: "v1.message.expunge-content", params: MessageParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await messages.expungeContent(principalOf(req), req.params.app_id, req.params.msg_id);
+      await messages.expungeContent(actorOf(req), req.params.app_id, req.params.msg_id);
       return reply.code(204).send();
     },
   );

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { CLI_ACTOR } from "../../services/audit.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
 let t: TestApp;
@@ -394,7 +395,7 @@ describe("source CRUD", () => {
   it("limits an application-scoped token to its own application's sources", async () => {
     const mine = await createApp();
     const theirs = await createApp();
-    const token = await t.services.tokens.create({ name: "portal", appId: mine.id });
+    const token = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId: mine.id });
     const auth = { authorization: `Bearer ${token.token}` };
     const create = (appId: string) =>
       api(

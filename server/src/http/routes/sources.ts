@@ -14,6 +14,7 @@ import {
   SourcePatch,
 } from "../../api/sources.js";
 import type { Config } from "../../config/config.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import { idempotencyRecord } from "../idempotency.js";
 import type { RouteModule } from "../route-module.js";
@@ -66,7 +67,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     },
     async (req, reply) => {
       const out = await sources.create(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.body,
         publicBaseUrl(config, req),
@@ -102,7 +103,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     },
     async (req, reply) => {
       const { source, created } = await sources.upsert(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.source_id,
         req.body,
@@ -125,7 +126,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     },
     async (req) =>
       sources.patch(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.source_id,
         req.body,
@@ -144,7 +145,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       },
     },
     async (req, reply) => {
-      await sources.delete(principalOf(req), req.params.app_id, req.params.source_id);
+      await sources.delete(actorOf(req), req.params.app_id, req.params.source_id);
       return reply.code(204).send();
     },
   );
@@ -195,7 +196,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     },
     async (req) =>
       reprocess.reprocess(
-        principalOf(req),
+        actorOf(req),
         req.params.app_id,
         req.params.source_id,
         req.params.req_id,

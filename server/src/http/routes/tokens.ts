@@ -4,6 +4,7 @@ import { Iso, ListQuery, listResponse, NoContent } from "../../api/common.js";
 import { AppPortalAccessIn, AppPortalAccessOut, TokenCreatedOut, TokenIn, TokenOut } from "../../api/tokens.js";
 import { requireAdmin } from "../../services/applications.js";
 import type { CreatedToken } from "../../services/tokens.js";
+import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import type { RouteModule } from "../route-module.js";
 
@@ -38,10 +39,10 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     "/api/v1/token",
     { schema: { tags, operationId: "hookrelay.token.create", body: TokenIn, response: { 201: TokenCreatedOut } } },
     async (req, reply) => {
-      const principal = principalOf(req);
-      requireAdmin(principal);
-      const appId = req.body.appId ? (await applications.resolve(principal, req.body.appId)).id : null;
-      const created = await tokens.create({ name: req.body.name, appId, ttlSeconds: req.body.expiresIn ?? null });
+      const actor = actorOf(req);
+      requireAdmin(actor);
+      const appId = req.body.appId ? (await applications.resolve(actor, req.body.appId)).id : null;
+      const created = await tokens.create(actor, { name: req.body.name, appId, ttlSeconds: req.body.expiresIn ?? null });
       return reply.code(201).send({ ...tokenOut(created), token: created.token });
     },
   );
@@ -50,8 +51,9 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     "/api/v1/token/:token_id",
     { schema: { tags, operationId: "hookrelay.token.revoke", params: z.object({ token_id: z.string().max(256) }), response: { 204: NoContent } } },
     async (req, reply) => {
-      requireAdmin(principalOf(req));
-      await tokens.revoke(req.params.token_id);
+      const actor = actorOf(req);
+      requireAdmin(actor);
+      await tokens.revoke(actor, req.params.token_id);
       return reply.code(204).send();
     },
   );
@@ -68,21 +70,25 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
       },
     },
     async (req) => {
-      const principal = principalOf(req);
-      requireAdmin(principal);
+      const actor = actorOf(req);
+      requireAdmin(actor);
       let target;
       try {
-        target = await applications.resolve(principal, req.params.app_id);
+        target = await applications.resolve(actor, req.params.app_id);
       } catch (error) {
         const create = req.body?.application;
         if (!create) throw error;
-        target = (await applications.create(principal, { ...create, uid: create.uid ?? req.params.app_id }, true)).app;
+        target = (await applications.create(actor, { ...create, uid: create.uid ?? req.params.app_id }, true)).app;
       }
-      const created = await tokens.create({
-        name: `portal ${target.id}${req.body?.sessionId ? ` (${req.body.sessionId})` : ""}`,
-        appId: target.id,
-        ttlSeconds: req.body?.expiry ?? PORTAL_DEFAULT_SECONDS,
-      });
+      const created = await tokens.create(
+        actor,
+        {
+          name: `portal ${target.id}${req.body?.sessionId ? ` (${req.body.sessionId})` : ""}`,
+          appId: target.id,
+          ttlSeconds: req.body?.expiry ?? PORTAL_DEFAULT_SECONDS,
+        },
+        "app-portal-access.create",
+      );
       const base = config.publicUrl ?? `${req.protocol}://${req.host}`;
       return { url: `${base.replace(/\/$/, "")}/portal#token=${created.token}`, token: created.token };
     },
@@ -92,9 +98,9 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     "/api/v1/auth/logout",
     { schema: { tags, operationId: "v1.authentication.logout", response: { 204: NoContent } } },
     async (req, reply) => {
-      const principal = principalOf(req);
+      const actor = actorOf(req);
       // Only a portal session may end itself this way; admin tokens are revoked explicitly.
-      if (principal.appId !== null) await tokens.revoke(principal.tokenId);
+      if (actor.appId !== null) await tokens.revoke(actor, actor.tokenId, "auth.logout");
       return reply.code(204).send();
     },
   );

@@ -1,0 +1,40 @@
+import type { EndpointHeaders } from "../api/endpoints.js";
+import { parseJson } from "../lib/json.js";
+import type { EndpointRow } from "../store/schema.js";
+import type { AuditEntry } from "./audit.js";
+import { diffFields, fingerprint, maskValues } from "./audit-diff.js";
+
+/**
+ * The audit row of an endpoint change from `before` to `after` (null: absent). `open` unseals
+ * sealed values (the signing secret, recorded only as a fingerprint, and the headers, whose
+ * values are masked and names kept).
+ *
+ * @example endpointAuditEntry("endpoint.update", row, next, (s) => keyring.open(s))
+ */
+export function endpointAuditEntry(
+  action: string,
+  before: EndpointRow | null,
+  after: EndpointRow | null,
+  open: (sealed: string) => string,
+): AuditEntry {
+  const row = (after ?? before)!;
+  const view = (r: EndpointRow | null): Record<string, unknown> | null =>
+    r && {
+      uid: r.uid,
+      url: r.url,
+      description: r.description,
+      disabled: r.disabled === 1,
+      filterTypes: parseJson<string[] | null>(r.event_types, null),
+      channels: parseJson<string[] | null>(r.channels, null),
+      metadata: parseJson<Record<string, string>>(r.metadata, {}),
+      throttleRate: r.throttle_rate,
+      secret: open(r.secret),
+      headers: parseJson<EndpointHeaders>(open(r.headers), {}),
+    };
+  return {
+    action,
+    appId: row.app_id,
+    resourceId: row.id,
+    changes: diffFields(view(before), view(after), { secret: fingerprint, headers: maskValues }),
+  };
+}
