@@ -3,10 +3,8 @@ import { Command } from "commander";
 
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
-import { TokenService } from "../services/tokens.js";
-import { ApplicationsRepository } from "../store/applications-repository.js";
 import { openStore } from "../store/database.js";
-import { TokensRepository } from "../store/tokens-repository.js";
+import { registerTokenCommands } from "./token-commands.js";
 
 /** `hookrelay` — start the server, run migrations, manage API tokens. */
 const program = new Command()
@@ -36,44 +34,7 @@ program
     process.stdout.write(`migrations applied (${store.dialect})\n`);
   });
 
-const token = program.command("token").description("manage API tokens");
-
-token
-  .command("create")
-  .description("create an API token and print it once")
-  .option("-n, --name <name>", "a label for the token", "cli")
-  .option("-a, --app <app>", "limit the token to one application (id or uid)")
-  .action(async (opts: { name: string; app?: string }) => {
-    const config = loadConfig();
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    try {
-      let appId: string | null = null;
-      if (opts.app) {
-        const app = await new ApplicationsRepository(store.db, store.endpointRoutes).find(opts.app);
-        if (!app) throw new Error(`no application ${opts.app}`);
-        appId = app.id;
-      }
-      const created = await new TokenService(new TokensRepository(store.db)).create({ name: opts.name, appId });
-      process.stdout.write(`${created.token}\n`);
-      process.stderr.write(`token ${created.id} "${created.name}"${appId ? ` limited to ${appId}` : ""}\n`);
-    } finally {
-      await store.close();
-    }
-  });
-
-token
-  .command("revoke <id>")
-  .description("revoke a token by its id (tok_…)")
-  .action(async (id: string) => {
-    const config = loadConfig();
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    try {
-      await new TokenService(new TokensRepository(store.db)).revoke(id);
-      process.stdout.write(`revoked ${id}\n`);
-    } finally {
-      await store.close();
-    }
-  });
+registerTokenCommands(program);
 
 program
   .command("config")

@@ -29,7 +29,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // believed when the operator says a proxy sets it.
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
+    // Slow or stalled senders must give their socket back: a whole request within
+    // requestTimeoutMs, its headers within headersTimeoutMs, no silence longer than
+    // connectionTimeoutMs. Node checks the first two every connectionsCheckingInterval (30 s by
+    // default, which would double a 30 s timeout), so the check runs at a tenth of the shorter one.
+    requestTimeout: deps.config.requestTimeoutMs,
+    connectionTimeout: deps.config.connectionTimeoutMs,
+    keepAliveTimeout: deps.config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(deps.config.headersTimeoutMs, deps.config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(
+        100,
+        Math.min(5_000, Math.floor(Math.min(deps.config.headersTimeoutMs, deps.config.requestTimeoutMs) / 10)),
+      ),
+    },
   });
+  // Connections past the cap are closed by Node as soon as they are accepted.
+  app.server.maxConnections = deps.config.maxConnections;
+  // Before any route exists: the onRoute hook sees (and guards) every route, plugins' included.
+  registerAuth(app, deps.services.tokens);
   // The API speaks JSON only; other media types get 415 rather than a confusing 422.
   app.removeContentTypeParser(["text/plain"]);
   app.setValidatorCompiler(validatorCompiler);
@@ -64,7 +82,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.metrics && deps.config.metrics) registerMetrics(app, deps.metrics);
   await registerDashboard(app);
-  registerAuth(app, deps.services.tokens);
   registerIdempotency(app, deps.services.idempotency, deps.config.idempotencyTtlSeconds);
 
   for (const register of routes) {

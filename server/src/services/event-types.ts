@@ -13,7 +13,7 @@ import { isUniqueViolation } from "../store/errors.js";
 import type { EventTypesRepository } from "../store/event-types-repository.js";
 import { mapPage } from "../store/paginate.js";
 import type { EventTypeRow } from "../store/schema.js";
-import { requireAdmin } from "./applications.js";
+import { requireAllApplications } from "./applications.js";
 import type { Principal } from "./tokens.js";
 
 /**
@@ -57,7 +57,7 @@ export class EventTypeService {
    * back with the new fields, because "delete" only archived it and the name is still taken.
    */
   async create(principal: Principal, input: EventTypeIn): Promise<EventTypeOut> {
-    requireAdmin(principal);
+    requireAllApplications(principal);
     const existing = await this.repo.find(input.name);
     if (existing && existing.archived === 0)
       throw ApiError.conflict("An event type with this name already exists");
@@ -88,7 +88,7 @@ export class EventTypeService {
     name: string,
     input: EventTypeUpdate,
   ): Promise<{ eventType: EventTypeOut; created: boolean }> {
-    requireAdmin(principal);
+    requireAllApplications(principal);
     const existing = await this.repo.find(name);
     if (!existing) {
       const now = Date.now();
@@ -108,7 +108,7 @@ export class EventTypeService {
   }
 
   async patch(principal: Principal, name: string, input: EventTypePatch): Promise<EventTypeOut> {
-    requireAdmin(principal);
+    requireAllApplications(principal);
     const existing = await this.resolve(name);
     const next = this.fill(existing, input, false, Date.now());
     await this.repo.update(name, next);
@@ -117,7 +117,7 @@ export class EventTypeService {
 
   /** Archives the event type, or removes it for good with `expunge`. */
   async delete(principal: Principal, name: string, expunge: boolean): Promise<void> {
-    requireAdmin(principal);
+    requireAllApplications(principal);
     await this.resolve(name);
     if (expunge) await this.repo.delete(name);
     else await this.repo.update(name, { archived: 1, updated_at: Date.now() });

@@ -26,6 +26,7 @@ import { MessageService } from "./messages.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
+import { TokenUsage } from "./token-usage.js";
 import { TokenService } from "./tokens.js";
 
 export interface Services {
@@ -64,7 +65,8 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     // Messages from inbound webhooks are de-duplicated in front of the batch, committed with it.
     (items) => inboundRequests.insertDeduplicated(items, messagesRepo, DEDUPE_WINDOW_MS),
   );
-  const tokens = new TokenService(new TokensRepository(db));
+  const tokensRepo = new TokensRepository(db);
+  const tokens = new TokenService(tokensRepo, new TokenUsage(tokensRepo, config.tokenUsageFlushMs));
   const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes));
   const eventTypes = new EventTypeService(new EventTypesRepository(db));
   const endpoints = new EndpointService(new EndpointsRepository(db, store.endpointRoutes), applications, secretBox, config);
@@ -109,7 +111,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup): Se
     sources,
     inbound,
     drain: async () => {
-      await Promise.all([writer.drain(), inboundLog.drain()]);
+      await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);
     },
   };
 }

@@ -35,6 +35,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/attempt/endpoint/:endpoint_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-by-endpoint",
@@ -50,6 +51,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/attempt/msg/:msg_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-by-msg",
@@ -64,6 +66,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.get",
@@ -78,6 +81,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.delete(
     "/api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id/content",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.message-attempt.expunge-content",
@@ -99,6 +103,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/msg/:msg_id/endpoint",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-attempted-destinations",
@@ -114,6 +119,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/msg",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-attempted-messages",
@@ -129,6 +135,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/msg/:msg_id/endpoint/:endpoint_id/resend",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.message-attempt.resend",
@@ -145,6 +152,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/recover",
     {
+      config: { scope: "app:write" },
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.recover",
@@ -167,6 +175,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/stats",
     {
+      config: { scope: "app:read" },
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.get-stats",
@@ -181,6 +190,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/send-example",
     {
+      config: { scope: "app:write" },
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.send-example",

@@ -27,6 +27,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/endpoint",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.endpoint.list",
@@ -41,6 +42,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/endpoint",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.create",
@@ -56,6 +58,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     path,
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.endpoint.get",
@@ -69,6 +72,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.put(
     path,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.update",
@@ -87,6 +91,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.patch(
     path,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.patch",
@@ -101,6 +106,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.delete(
     path,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.delete",
@@ -117,6 +123,9 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     `${path}/secret`,
     {
+      // The signing secret lets its holder forge deliveries, so reading it takes the write scope
+      // (Svix's read-only portal capability, ViewBase, does not show it either).
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.get-secret",
@@ -130,6 +139,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.post(
     `${path}/secret/rotate`,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.rotate-secret",
@@ -153,6 +163,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     `${path}/headers`,
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.endpoint.get-headers",
@@ -166,6 +177,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.put(
     `${path}/headers`,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.update-headers",
@@ -183,6 +195,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.patch(
     `${path}/headers`,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.patch-headers",

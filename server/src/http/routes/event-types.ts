@@ -20,6 +20,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/event-type",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.event-type.list",
@@ -33,6 +34,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/event-type",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.create",
@@ -46,6 +48,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.event-type.get",
@@ -59,6 +62,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.put(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.update",
@@ -80,6 +84,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.patch(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.patch",
@@ -94,6 +99,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.delete(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.delete",

@@ -1,5 +1,3 @@
-import type { FastifyRequest } from "fastify";
-
 import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
 import {
   InboundRequestDetailOut,
@@ -11,24 +9,11 @@ import {
   SourceParams,
   SourcePatch,
 } from "../../api/sources.js";
-import type { Config } from "../../config/config.js";
 import { principalOf } from "../auth.js";
+import { publicBaseUrl } from "../public-url.js";
 import type { RouteModule } from "../route-module.js";
 
 const tags = ["Source"];
-
-/**
- * The base of the ingest URLs shown for a source: HOOKRELAY_PUBLIC_URL when set (what providers
- * must call through a proxy or load balancer), else the scheme and host this request used.
- */
-export function publicBaseUrl(
-  config: Pick<Config, "publicUrl">,
-  req: Pick<FastifyRequest, "protocol" | "host">,
-): string {
-  return config.publicUrl !== undefined
-    ? config.publicUrl.replace(/\/+$/, "")
-    : `${req.protocol}://${req.host}`;
-}
 
 /** Inbound sources of an application, their request log, and retry of a logged request. */
 export const sourceRoutes: RouteModule = (app, { services, config }) => {
@@ -38,6 +23,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "hookrelay.source.list",
@@ -52,6 +38,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.post(
     "/api/v1/app/:app_id/source",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.create",
@@ -74,6 +61,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "hookrelay.source.get",
@@ -88,6 +76,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.put(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.update",
@@ -111,6 +100,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.patch(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.patch",
@@ -132,6 +122,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.delete(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.delete",
@@ -148,6 +139,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source/:source_id/request",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.inbound-request.list",
@@ -162,6 +154,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source/:source_id/request/:req_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.inbound-request.get",
@@ -176,6 +169,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.post(
     "/api/v1/app/:app_id/source/:source_id/request/:req_id/retry",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.inbound-request.retry",
