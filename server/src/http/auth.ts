@@ -41,6 +41,21 @@ export const PUBLIC_ROUTES: readonly RegExp[] = [
 /** Methods that read; a read-only portal session may use nothing else. */
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
+/** One registered route as the auth hook saw it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** null for a public route. */
+  scope: RouteScope | null;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route of an app built with registerAuth (HEAD twins included), with what it requires. */
+export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
 export function isPublicRoute(url: string): boolean {
   return PUBLIC_ROUTES.some((p) => p.test(url));
 }
@@ -54,13 +69,20 @@ export function isPublicRoute(url: string): boolean {
  * cannot skip it. Must be called before any route is registered.
  */
 export function registerAuth(app: FastifyInstance, tokens: TokenService): void {
+  const table: RouteEntry[] = [];
+  routeTables.set(app, table);
   app.addHook("onRoute", (route) => {
-    if (isPublicRoute(route.url)) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (isPublicRoute(route.url)) {
+      for (const method of methods) table.push({ method, url: route.url, scope: null });
+      return;
+    }
     const scope = route.config?.scope;
     if (!scope) {
-      throw new Error(`${String(route.method)} ${route.url} is not public and declares no config.scope`);
+      throw new Error(`${methods.join(",")} ${route.url} is not public and declares no config.scope`);
     }
     prependOnRequest(route, authenticator(tokens, scope));
+    for (const method of methods) table.push({ method, url: route.url, scope });
   });
 }
 

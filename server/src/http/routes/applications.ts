@@ -18,7 +18,7 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app",
     {
-      config: { scope: "app:write" },
+      config: { scope: "admin" },
       schema: {
         tags,
         operationId: "v1.application.create",
@@ -68,7 +68,7 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
 
   app.delete(
     "/api/v1/app/:app_id",
-    { config: { scope: "app:write" }, schema: { tags, operationId: "v1.application.delete", params: AppParams, response: { 204: NoContent } } },
+    { config: { scope: "admin" }, schema: { tags, operationId: "v1.application.delete", params: AppParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await apps.delete(principalOf(req), req.params.app_id);
       return reply.code(204).send();

@@ -97,7 +97,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     "/api/v1/token/:token_id/rotate",
     {
       config: admin,
-      schema: { tags, operationId: "hookrelay.token.rotate", params: TokenParams, body: TokenRotateIn.optional(), response: { 201: TokenCreatedOut } },
+      schema: { tags, operationId: "hookrelay.token.rotate", params: TokenParams, body: TokenRotateIn.nullish(), response: { 201: TokenCreatedOut } },
     },
     async (req, reply) => {
       const grace = req.body?.graceSeconds ?? config.keyRotationGraceSeconds;
@@ -123,7 +123,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
         tags,
         operationId: "v1.authentication.app-portal-access",
         params: AppParams,
-        body: AppPortalAccessIn.optional(),
+        body: AppPortalAccessIn.nullish(),
         response: { 200: AppPortalAccessOut },
       },
     },
@@ -162,7 +162,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
         tags,
         operationId: "v1.authentication.expire-all",
         params: AppParams,
-        body: ApplicationTokenExpireIn.optional(),
+        body: ApplicationTokenExpireIn.nullish(),
         response: { 204: NoContent },
       },
     },
