@@ -35,7 +35,8 @@ export const PUBLIC_ROUTES: readonly RegExp[] = [
   /^\/$/,
   /^\/index\.html$/,
   /^\/assets\//,
-  /^\/[\w.-]+\.(svg|ico|png|txt|webmanifest)$/,
+  // Files Vite copies to the top of dashboard/dist (favicon, robots.txt, manifest …).
+  /^\/[\w.-]+\.(html|js|css|map|json|svg|ico|png|jpg|webp|txt|webmanifest|woff2?)$/,
 ];
 
 /** Methods that read; a read-only portal session may use nothing else. */

@@ -74,6 +74,10 @@ export interface TokenPatch {
 
 const CACHE_TTL_MS = 5_000;
 
+type Range = NonNullable<ReturnType<typeof parseCidr>>;
+/** Parsed allowlists, per cached principal, so a request does not re-parse its key's CIDRs. */
+const parsedRanges = new WeakMap<Principal, Range[]>();
+
 /**
  * Issues and checks API keys and portal sessions. Only the SHA-256 of a token is stored, so a
  * database leak reveals no usable token. Lookups are cached for a few seconds because every
@@ -159,7 +163,11 @@ export class TokenService {
   /** 403 `ip_not_allowed` unless the token may be used from `ip` (the client address as Fastify resolves it). */
   checkAddress(principal: Principal, ip: string): void {
     if (principal.allowedIps === null) return;
-    const ranges = principal.allowedIps.map((c) => parseCidr(c)).filter((c) => c !== undefined);
+    let ranges = parsedRanges.get(principal);
+    if (!ranges) {
+      ranges = principal.allowedIps.map((c) => parseCidr(c)).filter((c) => c !== undefined);
+      parsedRanges.set(principal, ranges);
+    }
     if (!ipAllowed(ranges, ip)) {
       throw new ApiError(403, "ip_not_allowed", "This key may not be used from this address");
     }
