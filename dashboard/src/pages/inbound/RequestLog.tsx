@@ -14,6 +14,7 @@ import { LoadMore } from "../../components/LoadMore";
 import { StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
 import { Tabs } from "../../components/Tabs";
+import { Writable } from "../../components/Writable";
 import { formatBytes, formatDate } from "../../lib/format";
 import { RequestDetails } from "./RequestDetails";
 
@@ -130,14 +131,16 @@ function RequestRow({
           )}
         </Td>
         <Td className="text-right">
-          <Button
-            size="sm"
-            onClick={() => retry.mutate()}
-            busy={retry.isPending}
-            aria-label={`Re-process ${r.id}`}
-          >
-            {retry.isSuccess ? "Re-processed" : "Re-process"}
-          </Button>
+          <Writable>
+            <Button
+              size="sm"
+              onClick={() => retry.mutate()}
+              busy={retry.isPending}
+              aria-label={`Re-process ${r.id}`}
+            >
+              {retry.isSuccess ? "Re-processed" : "Re-process"}
+            </Button>
+          </Writable>
           <ActionError error={retry.error} />
         </Td>
       </tr>
