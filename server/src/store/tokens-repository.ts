@@ -39,7 +39,7 @@ export class TokensRepository {
     return q.orderBy("id", "desc").limit(limit).execute();
   }
 
-  /** Keys for every application that are neither revoked nor expired. */
+  /** Admin keys (every application, the admin scope) that are neither revoked nor expired. */
   async countActive(now: number): Promise<number> {
     const r = await this.db
       .selectFrom("tokens")
@@ -47,6 +47,7 @@ export class TokensRepository {
       .where("revoked_at", "is", null)
       .where("app_id", "is", null)
       .where("kind", "=", "key")
+      .where("scopes", "like", '%"admin"%')
       .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
       .executeTakeFirstOrThrow();
     return Number(r.n);

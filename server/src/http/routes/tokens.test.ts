@@ -141,3 +141,19 @@ describe.each(testStores)("API keys (%s)", (kind) => {
     expect((await api("GET", `/api/v1/app/${app.id}`, undefined, key)).status).toBe(200);
   });
 });
+
+describe("first start", () => {
+  it("counts only admin keys as the admin token main.ts looks for", async () => {
+    const t = await startTestApp();
+    try {
+      const { tokens } = t.services;
+      await tokens.revoke((await tokens.authenticate(t.token)).tokenId);
+      await tokens.create({ name: "reader", scopes: ["app:read"] });
+      expect(await tokens.hasAdminToken()).toBe(false);
+      await tokens.create({ name: "admin" });
+      expect(await tokens.hasAdminToken()).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
