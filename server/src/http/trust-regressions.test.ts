@@ -155,6 +155,14 @@ describe.each(testStores)("trust findings (%s)", (kind) => {
       expect(res.body.url).toBe(`https://hooks.example.com/portal#token=${res.body.token}`);
     });
 
+    it("serves the public list without a token: OpenAPI document, docs, health", async () => {
+      const doc = await t.app.inject({ method: "GET", url: "/openapi.json" });
+      expect(doc.statusCode).toBe(200);
+      expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(["/api/v1/auth/whoami", "/api/v1/token/{token_id}/rotate"]));
+      expect((await t.app.inject({ method: "GET", url: "/docs" })).statusCode).toBeLessThan(400);
+      expect((await t.app.inject({ method: "GET", url: "/api/v1/health" })).statusCode).toBe(204);
+    });
+
     it("answers GET /api/v1/health/ping like Svix's health, without a token", async () => {
       const res = await t.app.inject({ method: "GET", url: "/api/v1/health/ping" });
       expect(res.statusCode).toBe(204);
