@@ -278,6 +278,9 @@ describe.skipIf(!chromiumAvailable)("dashboard end to end", () => {
     for (const name of ["Edit", "Delete", "Disable", "Reveal", "Save headers"]) {
       expect(await portal.getByRole("button", { name, exact: true }).count(), name).toBe(0);
     }
+    await portal.goto(`${server.url}/apps/${appId}/messages`);
+    await portal.locator("tr[data-msg-id]").first().waitFor();
+    expect(await portal.getByRole("button", { name: /Resend/ }).count()).toBe(0);
     await portal.close();
   });
   test("manages an endpoint: edit, headers, secret, test event, disable", async () => {
