@@ -13,6 +13,7 @@ import { registerIdempotency } from "./idempotency.js";
 import { registerMetrics } from "./metrics.js";
 import type { AppDeps } from "./route-module.js";
 import { routes } from "./routes/index.js";
+import { socketLimits } from "./socket-limits.js";
 
 /**
  * Builds the HTTP API without listening, so tests can drive it with `app.inject()`.
@@ -29,20 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // believed when the operator says a proxy sets it.
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
-    // Slow or stalled senders must give their socket back: a whole request within
-    // requestTimeoutMs, its headers within headersTimeoutMs, no silence longer than
-    // connectionTimeoutMs. Node checks the first two every connectionsCheckingInterval (30 s by
-    // default, which would double a 30 s timeout), so the check runs at a tenth of the shorter one.
-    requestTimeout: deps.config.requestTimeoutMs,
-    connectionTimeout: deps.config.connectionTimeoutMs,
-    keepAliveTimeout: deps.config.keepAliveTimeoutMs,
-    http: {
-      headersTimeout: Math.min(deps.config.headersTimeoutMs, deps.config.requestTimeoutMs),
-      connectionsCheckingInterval: Math.max(
-        100,
-        Math.min(5_000, Math.floor(Math.min(deps.config.headersTimeoutMs, deps.config.requestTimeoutMs) / 10)),
-      ),
-    },
+    ...socketLimits(deps.config),
   });
   // Connections past the cap are closed by Node as soon as they are accepted.
   app.server.maxConnections = deps.config.maxConnections;
