@@ -263,6 +263,26 @@ describe.skipIf(!chromiumAvailable)("dashboard end to end", () => {
     expect([403, 404]).toContain(status);
     await portal.close();
   });
+
+  test("a read-only portal session shows no write controls", async () => {
+    const access = await api<{ url: string }>("POST", `/api/v1/auth/app-portal-access/${appId}`, {
+      readOnly: true,
+    });
+    const portal = await browser.context.newPage();
+    await portal.goto(access.url);
+    await portal.getByRole("heading", { name: "Acme Store" }).waitFor();
+    await portal.getByRole("table", { name: "Endpoints" }).getByText(failing.url).waitFor();
+    expect(await portal.getByRole("button", { name: "Add endpoint" }).count()).toBe(0);
+    await portal.goto(`${server.url}/apps/${appId}/endpoints/${healthyEp}`);
+    await portal.getByRole("heading", { name: healthy.url }).waitFor();
+    for (const name of ["Edit", "Delete", "Disable", "Reveal", "Save headers"]) {
+      expect(await portal.getByRole("button", { name, exact: true }).count(), name).toBe(0);
+    }
+    await portal.goto(`${server.url}/apps/${appId}/messages`);
+    await portal.locator("tr[data-msg-id]").first().waitFor();
+    expect(await portal.getByRole("button", { name: /Resend/ }).count()).toBe(0);
+    await portal.close();
+  });
   test("manages an endpoint: edit, headers, secret, test event, disable", async () => {
     page.on("dialog", (d) => void d.accept());
     await page.goto(`${server.url}/apps/${appId}/endpoints/${healthyEp}`);

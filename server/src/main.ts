@@ -74,7 +74,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   }
 
   if (config.role === "worker" && config.workerPort !== undefined) {
-    app = await buildWorkerApp({ services, metrics: servedMetrics, logger });
+    app = await buildWorkerApp({ services, metrics: servedMetrics, logger, config });
     url = await listen(app, config.host, config.workerPort);
     out(`Worker health at ${url}/api/v1/health${servedMetrics ? `, metrics at ${url}/metrics` : ""}`);
   }

@@ -24,6 +24,7 @@ import type {
   Period,
   PortalAccessOut,
   QueueItem,
+  Scope,
   SourceIn,
   SourceOut,
   TokenOut,
@@ -99,10 +100,20 @@ export const eventTypes = {
   remove: (name: string) => api<void>(`/api/v1/event-type/${e(name)}`, { method: "DELETE" }),
 };
 
+export interface TokenCreateIn {
+  name: string;
+  appId?: string;
+  scopes?: Scope[];
+  allowedIps?: string[];
+  expiresIn?: number;
+}
+
 export const tokens = {
   list: (query: Query) => api<Page<TokenOut>>("/api/v1/token", { query }),
-  create: (body: { name: string; appId?: string }) =>
-    api<CreatedTokenOut>("/api/v1/token", { method: "POST", body }),
+  create: (body: TokenCreateIn) => api<CreatedTokenOut>("/api/v1/token", { method: "POST", body }),
+  /** A new secret; the old one keeps working for `graceSeconds`. */
+  rotate: (id: string, graceSeconds?: number) =>
+    api<CreatedTokenOut>(`/api/v1/token/${e(id)}/rotate`, { method: "POST", body: { graceSeconds } }),
   revoke: (id: string) => api<void>(`/api/v1/token/${e(id)}`, { method: "DELETE" }),
 };
 

@@ -19,6 +19,7 @@ import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/api/en
 import type { EventTypeOut } from "../../../server/src/api/event-types";
 import type { MessageOut } from "../../../server/src/api/messages";
 import type { QueueItemOut } from "../../../server/src/api/queue";
+import type { Scope } from "../../../server/src/api/scopes";
 import type {
   InboundReprocessOut as ServerInboundReprocessOut,
   InboundRequestDetailOut as ServerInboundRequestDetailOut,
@@ -27,7 +28,11 @@ import type {
   SourceOut as ServerSourceOut,
 } from "../../../server/src/api/sources";
 import type { EndpointLatencyOut, OverviewOut, Period } from "../../../server/src/api/stats";
-import type { TokenCreatedOut, TokenOut as ServerTokenOut } from "../../../server/src/api/tokens";
+import type {
+  TokenCreatedOut,
+  TokenOut as ServerTokenOut,
+  WhoamiOut as ServerWhoamiOut,
+} from "../../../server/src/api/tokens";
 
 export type {
   ApplicationOut,
@@ -77,6 +82,8 @@ export interface PortalAccessOut {
 
 export type TokenOut = z.output<typeof ServerTokenOut>;
 export type CreatedTokenOut = z.output<typeof TokenCreatedOut>;
+export type WhoamiOut = z.output<typeof ServerWhoamiOut>;
+export type { Scope };
 
 export type OverviewStats = OverviewOut;
 export type FailingEndpoint = OverviewOut["failingEndpoints"][number];

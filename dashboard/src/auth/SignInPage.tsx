@@ -21,7 +21,7 @@ export function SignInPage() {
     setError(null);
     try {
       await api<Page<ApplicationOut>>("/api/v1/app", { query: { limit: 1 }, token: value });
-      setSession({ token: value, portalAppId: null });
+      setSession({ token: value, portalAppId: null, readOnly: false });
     } catch (err) {
       setError(err);
     } finally {

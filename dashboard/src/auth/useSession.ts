@@ -6,3 +6,8 @@ import { getSession, type Session, subscribeSession } from "./session";
 export function useSession(): Session | null {
   return useSyncExternalStore(subscribeSession, getSession);
 }
+
+/** Whether this session may not write (a read-only portal session); write controls hide themselves. */
+export function useReadOnly(): boolean {
+  return useSession()?.readOnly ?? false;
+}

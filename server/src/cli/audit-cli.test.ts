@@ -37,7 +37,7 @@ describe("hookrelay token and audit commands", () => {
   it("audits token changes as the command line, and `audit verify` names a tampered row", async () => {
     const created = await hookrelay(dataDir, "token", "create", "--name", "ops");
     expect(created.code).toBe(0);
-    const id = created.out.match(/token (tok_\w+)/)?.[1];
+    const id = created.out.match(/(tok_\w+)/)?.[1];
     expect(id).toBeDefined();
     expect((await hookrelay(dataDir, "token", "revoke", id!)).code).toBe(0);
 

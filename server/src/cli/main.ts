@@ -3,16 +3,12 @@ import { Command } from "commander";
 
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
-import { AuditLog, CLI_ACTOR } from "../services/audit.js";
-import { TokenService } from "../services/tokens.js";
-import { ApplicationsRepository } from "../store/applications-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
 import { openConfiguredStore } from "../store/configured-store.js";
-import { openStore, type Store } from "../store/database.js";
-import { TokensRepository } from "../store/tokens-repository.js";
 import { registerSecretsCommands } from "./secrets.js";
+import { registerTokenCommands } from "./token-commands.js";
 
-/** `hookrelay` — start the server, run migrations, manage API tokens. */
+/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log. */
 const program = new Command()
   .name("hookrelay")
   .description("Self-hostable, Svix-compatible webhook gateway")
@@ -40,44 +36,7 @@ program
     process.stdout.write(`migrations applied (${store.dialect})\n`);
   });
 
-const token = program.command("token").description("manage API tokens");
-
-token
-  .command("create")
-  .description("create an API token and print it once")
-  .option("-n, --name <name>", "a label for the token", "cli")
-  .option("-a, --app <app>", "limit the token to one application (id or uid)")
-  .action(async (opts: { name: string; app?: string }) => {
-    const config = loadConfig();
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    try {
-      let appId: string | null = null;
-      if (opts.app) {
-        const app = await new ApplicationsRepository(store.db, store.endpointRoutes).find(opts.app);
-        if (!app) throw new Error(`no application ${opts.app}`);
-        appId = app.id;
-      }
-      const created = await tokenService(store).create(CLI_ACTOR, { name: opts.name, appId });
-      process.stdout.write(`${created.token}\n`);
-      process.stderr.write(`token ${created.id} "${created.name}"${appId ? ` limited to ${appId}` : ""}\n`);
-    } finally {
-      await store.close();
-    }
-  });
-
-token
-  .command("revoke <id>")
-  .description("revoke a token by its id (tok_…)")
-  .action(async (id: string) => {
-    const config = loadConfig();
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    try {
-      await tokenService(store).revoke(CLI_ACTOR, id);
-      process.stdout.write(`revoked ${id}\n`);
-    } finally {
-      await store.close();
-    }
-  });
+registerTokenCommands(program);
 
 registerSecretsCommands(program);
 
@@ -88,7 +47,7 @@ audit
   .description("recompute the audit log's hash chain and report the first broken link")
   .action(async () => {
     const config = loadConfig();
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    const { store } = await openConfiguredStore(config, (m) => process.stderr.write(`${m}\n`));
     try {
       const check = await new AuditRepository(store.db).verify();
       if (check.ok) {
@@ -114,11 +73,6 @@ program
       process.stdout.write(`${envName(key).padEnd(40)} ${shown}\n`);
     }
   });
-
-/** Token changes made here are audited as the command line, like those made through the API. */
-function tokenService(store: Store): TokenService {
-  return new TokenService(new TokensRepository(store.db), new AuditLog(store.db, new AuditRepository(store.db)));
-}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

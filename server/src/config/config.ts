@@ -76,6 +76,20 @@ const schema = z.object({
   /** Pause between two retention batches, so ingest and delivery writes go first. */
   retentionPauseMs: z.coerce.number().int().min(0).default(100),
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+  /** How often API-key usage (last used, request count) is written; usage is batched in memory in between. */
+  tokenUsageFlushMs: z.coerce.number().int().min(100).default(5_000),
+  /** How long a rotated key's previous secret keeps working when the rotation names no grace period. */
+  keyRotationGraceSeconds: z.coerce.number().int().min(0).max(30 * 86400).default(24 * 3600),
+  /** Time to receive a whole request (headers and body); slower senders get 408 and lose the socket. */
+  requestTimeoutMs: z.coerce.number().int().min(1_000).default(30_000),
+  /** Time to receive the request headers; at most requestTimeoutMs. */
+  headersTimeoutMs: z.coerce.number().int().min(1_000).default(15_000),
+  /** A socket with no traffic for this long is closed (Fastify connectionTimeout). */
+  connectionTimeoutMs: z.coerce.number().int().min(1_000).default(60_000),
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: z.coerce.number().int().min(100).default(5_000),
+  /** Open connections accepted at once by the API port; further connections are dropped. */
+  maxConnections: z.coerce.number().int().min(1).default(10_000),
   metrics: bool.default(true),
   trustProxy: bool.default(false),
 });

@@ -13,6 +13,7 @@ import { registerIdempotency } from "./idempotency.js";
 import { registerMetrics } from "./metrics.js";
 import type { AppDeps } from "./route-module.js";
 import { routes } from "./routes/index.js";
+import { socketLimits } from "./socket-limits.js";
 
 /**
  * Builds the HTTP API without listening, so tests can drive it with `app.inject()`.
@@ -29,7 +30,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // believed when the operator says a proxy sets it.
     trustProxy: deps.config.trustProxy,
     return503OnClosing: true,
+    ...socketLimits(deps.config),
   });
+  // Connections past the cap are closed by Node as soon as they are accepted.
+  app.server.maxConnections = deps.config.maxConnections;
+  // Before any route exists: the onRoute hook sees (and guards) every route, plugins' included.
+  registerAuth(app, deps.services.tokens);
   // The API speaks JSON only; other media types get 415 rather than a confusing 422.
   app.removeContentTypeParser(["text/plain"]);
   app.setValidatorCompiler(validatorCompiler);
@@ -64,7 +70,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.metrics && deps.config.metrics) registerMetrics(app, deps.metrics);
   await registerDashboard(app);
-  registerAuth(app, deps.services.tokens);
   registerIdempotency(app, deps.services.idempotency, deps.config.idempotencyTtlSeconds);
 
   for (const register of routes) {

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 
+import type { Config } from "../config/config.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Services } from "../services/index.js";
 import { handleError } from "./errors.js";
 import { registerMetrics } from "./metrics.js";
 import { registerHealth } from "./routes/health.js";
+import { socketLimits } from "./socket-limits.js";
 
 /**
  * The HTTP face of a worker-only process (`HOOKRELAY_WORKER_PORT`): the same
@@ -17,11 +19,15 @@ export async function buildWorkerApp(deps: {
   services: Pick<Services, "health">;
   metrics: Metrics | undefined;
   logger: FastifyBaseLogger | false;
+  /** The API's socket limits apply to this port too; omitted in tests that never listen. */
+  config?: Parameters<typeof socketLimits>[0] & Pick<Config, "maxConnections">;
 }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (deps.logger || undefined) as FastifyBaseLogger | undefined,
     logController: new LogController({ disableRequestLogging: true }),
+    ...(deps.config ? socketLimits(deps.config) : {}),
   });
+  if (deps.config) app.server.maxConnections = deps.config.maxConnections;
   app.setErrorHandler(handleError);
   registerHealth(app, deps.services.health);
   if (deps.metrics) registerMetrics(app, deps.metrics);

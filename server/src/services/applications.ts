@@ -10,7 +10,7 @@ import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow } from "../store/schema.js";
 import type { Actor, AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
-import type { Principal } from "./tokens.js";
+import { isAdmin, type Principal } from "./tokens.js";
 
 export function toApplicationOut(row: ApplicationRow): ApplicationOut {
   return {
@@ -68,6 +68,10 @@ export class ApplicationService {
     getIfExists = false,
   ): Promise<{ app: ApplicationOut; created: boolean }> {
     requireAdmin(actor);
+    // The body's uid is checked by its schema; a PUT takes the uid from the path, checked here.
+    if (input.uid !== null && input.uid !== undefined && (!UID_PATTERN.test(input.uid) || input.uid === "__proto__")) {
+      throw ApiError.badRequest("An application uid may contain only letters, digits, '-', '_' and '.'", "invalid_uid");
+    }
     if (input.uid) {
       const existing = await this.apps.find(input.uid);
       if (existing) {
@@ -112,15 +116,19 @@ export class ApplicationService {
   ): Promise<{ app: ApplicationOut; created: boolean }> {
     const existing = await this.apps.find(idOrUid);
     if (!existing) {
-      if (idOrUid.startsWith("app_")) throw ApiError.notFound("Application");
+      // A key limited to one application gets the 404 it would get for another tenant's
+      // application, so it cannot tell whether that uid exists.
+      if (idOrUid.startsWith("app_") || actor.appId !== null) throw ApiError.notFound("Application");
       return this.create(actor, { ...input, uid: input.uid ?? idOrUid });
     }
     await this.resolve(actor, idOrUid);
+    requireUidUnchangedOrAdmin(actor, existing, input.uid);
     return { app: await this.write(actor, existing, { ...input, metadata: input.metadata ?? {} }, true), created: false };
   }
 
   async patch(actor: Actor, idOrUid: string, input: ApplicationPatch): Promise<ApplicationOut> {
     const existing = await this.resolve(actor, idOrUid);
+    requireUidUnchangedOrAdmin(actor, existing, input.uid);
     return this.write(actor, existing, input, false);
   }
 
@@ -178,7 +186,32 @@ function auditView(row: ApplicationRow): Record<string, unknown> {
   return { uid: row.uid, name: row.name, metadata: parseJson(row.metadata, {}), throttleRate: row.throttle_rate };
 }
 
-/** Operations that create or destroy tenants need an unscoped token. */
+/**
+ * Svix's uid pattern (api/common.ts `Uid`), for uids taken from a path rather than a body.
+ * `__proto__` is refused besides: as a key of a plain object it would reach the prototype.
+ */
+const UID_PATTERN = /^[a-zA-Z0-9\-_.]{1,256}$/;
+
+/** Creating or deleting applications, changing a uid and managing keys take an admin key. */
 export function requireAdmin(principal: Principal): void {
+  if (!isAdmin(principal)) throw insufficientScope("admin");
+}
+
+/** Settings shared by every application (event types) take a key that is not limited to one. */
+export function requireAllApplications(principal: Principal): void {
   if (principal.appId !== null) throw ApiError.forbidden("This token is limited to one application");
+}
+
+/**
+ * A uid names the tenant: whoever may change it may take over another tenant's name (the
+ * operator's next get-or-create of that uid would return the attacker's application). Sending
+ * the current uid back unchanged (SDKs PUT the whole object) is allowed.
+ */
+function requireUidUnchangedOrAdmin(principal: Principal, existing: ApplicationRow, uid: string | null | undefined): void {
+  if (uid === undefined || uid === existing.uid || isAdmin(principal)) return;
+  throw insufficientScope("admin", "Only an admin key may change an application's uid");
+}
+
+function insufficientScope(scope: string, detail = `This key lacks the ${scope} scope`): ApiError {
+  return new ApiError(403, "insufficient_scope", detail);
 }

@@ -22,7 +22,19 @@ export interface Actor extends Principal {
 }
 
 /** The command line: an operator with direct access to the database, so unscoped. */
-export const CLI_ACTOR: Actor = { tokenId: "cli", name: "cli", appId: null, ip: null, requestId: null };
+export const CLI_ACTOR: Actor = {
+  tokenId: "cli",
+  name: "cli",
+  appId: null,
+  kind: "key",
+  scopes: ["admin"],
+  readOnly: false,
+  allowedIps: null,
+  sessionId: null,
+  expiresAt: null,
+  ip: null,
+  requestId: null,
+};
 
 /** What one change is, in the words of the audit log. */
 export interface AuditEntry {
@@ -80,10 +92,10 @@ export class AuditLog {
   }
 }
 
-/** "cli", "portal" for a token limited to one application, "key" for an unscoped one. */
+/** "cli", "portal" for a consumer-portal session, "key" for an API key. */
 function actorType(actor: Actor): string {
   if (actor.tokenId === CLI_ACTOR.tokenId) return "cli";
-  return actor.appId !== null ? "portal" : "key";
+  return actor.kind;
 }
 
 export function toAuditLogOut(row: AuditRow): AuditLogOut {

@@ -13,7 +13,7 @@ import { isUniqueViolation } from "../store/errors.js";
 import type { EventTypesRepository } from "../store/event-types-repository.js";
 import { mapPage } from "../store/paginate.js";
 import type { EventTypeRow } from "../store/schema.js";
-import { requireAdmin } from "./applications.js";
+import { requireAllApplications } from "./applications.js";
 import type { Actor, AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
 import type { Principal } from "./tokens.js";
@@ -62,7 +62,7 @@ export class EventTypeService {
    * back with the new fields, because "delete" only archived it and the name is still taken.
    */
   async create(actor: Actor, input: EventTypeIn): Promise<EventTypeOut> {
-    requireAdmin(actor);
+    requireAllApplications(actor);
     const existing = await this.repo.find(input.name);
     if (existing && existing.archived === 0)
       throw ApiError.conflict("An event type with this name already exists");
@@ -93,7 +93,7 @@ export class EventTypeService {
     name: string,
     input: EventTypeUpdate,
   ): Promise<{ eventType: EventTypeOut; created: boolean }> {
-    requireAdmin(actor);
+    requireAllApplications(actor);
     const existing = await this.repo.find(name);
     if (!existing) {
       const now = Date.now();
@@ -113,7 +113,7 @@ export class EventTypeService {
   }
 
   async patch(actor: Actor, name: string, input: EventTypePatch): Promise<EventTypeOut> {
-    requireAdmin(actor);
+    requireAllApplications(actor);
     const existing = await this.resolve(name);
     const next = this.fill(existing, input, false, Date.now());
     await this.save(actor, "event-type.update", existing, next);
@@ -122,7 +122,7 @@ export class EventTypeService {
 
   /** Archives the event type, or removes it for good with `expunge`. */
   async delete(actor: Actor, name: string, expunge: boolean): Promise<void> {
-    requireAdmin(actor);
+    requireAllApplications(actor);
     const existing = await this.resolve(name);
     if (expunge) await this.save(actor, "event-type.delete", existing, null);
     else await this.save(actor, "event-type.archive", existing, { ...existing, archived: 1, updated_at: Date.now() });

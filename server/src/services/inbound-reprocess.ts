@@ -9,10 +9,10 @@ import type { InboundRequestsRepository } from "../store/inbound-requests-reposi
 import { isMissingSource } from "../store/inbound-requests-repository.js";
 import type { MessagesRepository } from "../store/messages-repository.js";
 import type { IdempotencyRow, InboundReprocessRow } from "../store/schema.js";
-import { requireAdmin } from "./applications.js";
 import type { Actor, AuditLog } from "./audit.js";
 import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
 import { newInboundMessage, parseBody, storedRawBody, toReprocessOut } from "./inbound-records.js";
+import { hasScope } from "./scopes.js";
 import type { SourceService } from "./sources.js";
 
 export interface InboundReprocessDeps {
@@ -40,7 +40,8 @@ export interface ReprocessOptions {
  * log keeps pointing at what the provider's call originally produced.
  *
  * Only calls that passed verification (accepted, or answered as duplicates) are re-processed
- * as they are. A rejected call is refused unless `force` is set by an unscoped token: its
+ * as they are. A rejected call is refused unless `force` is set by an API key with
+ * `inbound:manage` (not a portal session): its
  * signature never verified (and cannot be checked again, the signature header is redacted in
  * the log), so relaying it is an operator vouching for an unauthenticated body.
  *
@@ -69,8 +70,15 @@ export class InboundReprocessService {
           `This request was rejected (${request.reason ?? "unknown"}); re-processing it needs "force": true`,
         );
       }
-      // TODO(keys): becomes the `inbound:manage` scope once scoped API keys land.
-      requireAdmin(actor);
+      // An operator vouching for an unverified body: an API key with inbound:manage, never a
+      // consumer-portal session (whose user cannot judge where a call came from).
+      if (actor.kind !== "key" || !hasScope(actor.scopes, "inbound:manage")) {
+        throw new ApiError(
+          403,
+          "insufficient_scope",
+          "Forcing a rejected request through needs an API key with the inbound:manage scope",
+        );
+      }
     }
     if (request.body_truncated === 1) {
       throw ApiError.conflict(

@@ -29,6 +29,7 @@ import { MessageService } from "./messages.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
+import { TokenUsage } from "./token-usage.js";
 import { TokenService } from "./tokens.js";
 
 export interface Services {
@@ -71,7 +72,8 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
   // Every state change made through the API or the CLI commits with its audit row (ADR 6).
   const auditRepo = new AuditRepository(db);
   const auditLog = new AuditLog(db, auditRepo);
-  const tokens = new TokenService(new TokensRepository(db), auditLog);
+  const tokensRepo = new TokensRepository(db);
+  const tokens = new TokenService(tokensRepo, new TokenUsage(tokensRepo, config.tokenUsageFlushMs), auditLog);
   const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes), auditLog);
   const eventTypes = new EventTypeService(new EventTypesRepository(db), auditLog);
   const endpoints = new EndpointService(
@@ -140,7 +142,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     }),
     audit: new AuditService(auditRepo, applications),
     drain: async () => {
-      await Promise.all([writer.drain(), inboundLog.drain()]);
+      await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);
     },
   };
 }

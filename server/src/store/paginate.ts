@@ -21,6 +21,8 @@ export async function paginate<DB, TB extends keyof DB, O extends { [K in C]: st
   column: C,
   request: PageRequest,
   defaultOrder: "ascending" | "descending",
+  /** The column as the WHERE clause must name it when a join makes `column` ambiguous ("d.id"). */
+  qualified: string = column,
 ): Promise<Page<O>> {
   const order = request.order ?? defaultOrder;
   let backwards = false;
@@ -37,7 +39,7 @@ export async function paginate<DB, TB extends keyof DB, O extends { [K in C]: st
   const ref = column as unknown as Parameters<typeof query.orderBy>[0];
   let q = query;
   if (cursor !== undefined) {
-    q = q.where(column as never, ascending ? ">" : "<", cursor as never);
+    q = q.where(qualified as never, ascending ? ">" : "<", cursor as never);
   }
   const rows = await q
     .orderBy(ref, ascending ? "asc" : "desc")

@@ -61,6 +61,7 @@ export class QueueRepository {
       ])
       .where("d.app_id", "=", appId)
       .where("d.status", "=", status);
-    return paginate(q, "id", page, "descending");
+    // Messages and endpoints have an `id` too: the cursor condition must name the deliveries'.
+    return paginate(q, "id", page, "descending", "d.id");
   }
 }

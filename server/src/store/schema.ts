@@ -139,6 +139,22 @@ export interface TokenRow {
   expires_at: number | null;
   created_at: number;
   revoked_at: number | null;
+  /** "key" (an API key) or "portal" (a consumer-portal session) — migration 0004. */
+  kind: string;
+  /** JSON array of scopes (services/scopes.ts). */
+  scopes: string;
+  read_only: number;
+  /** JSON array of CIDRs the token may be used from; null = from anywhere. */
+  allowed_cidrs: string | null;
+  /** The sessionId a portal session was opened with (expire-all can target it). */
+  session_id: string | null;
+  /** Hash of the secret replaced by the last rotation, valid until previous_expires_at. */
+  previous_hash: string | null;
+  previous_expires_at: number | null;
+  rotated_at: number | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+  request_count: number;
 }
 
 export interface IdempotencyRow {

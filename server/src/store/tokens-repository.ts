@@ -20,8 +20,13 @@ export class TokensRepository {
       .execute();
   }
 
+  /** The token whose current secret, or previous secret (rotation grace), has this hash. */
   async findByHash(hash: string): Promise<TokenRow | undefined> {
-    return this.db.selectFrom("tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
+    return this.db
+      .selectFrom("tokens")
+      .selectAll()
+      .where((eb) => eb.or([eb("token_hash", "=", hash), eb("previous_hash", "=", hash)]))
+      .executeTakeFirst();
   }
 
   async findById(id: string): Promise<TokenRow | undefined> {
@@ -35,14 +40,67 @@ export class TokensRepository {
     return q.orderBy("id", "desc").limit(limit).execute();
   }
 
-  async countActive(): Promise<number> {
+  /** Admin keys (every application, the admin scope) that are neither revoked nor expired. */
+  async countActive(now: number): Promise<number> {
     const r = await this.db
       .selectFrom("tokens")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("revoked_at", "is", null)
       .where("app_id", "is", null)
+      .where("kind", "=", "key")
+      .where("scopes", "like", '%"admin"%')
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  async update(
+    id: string,
+    set: Partial<Omit<TokenRow, "id" | "created_at">>,
+    db: Kysely<Database> = this.db,
+  ): Promise<boolean> {
+    const r = await db
+      .updateTable("tokens")
+      .set(set)
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Shortens the life of an application's portal sessions to `until` (those already ending
+   * sooner are left alone); with `sessionIds`, only sessions opened with one of them.
+   */
+  async expirePortalSessions(
+    appId: string,
+    until: number,
+    sessionIds?: readonly string[],
+    db: Kysely<Database> = this.db,
+  ): Promise<number> {
+    let q = db
+      .updateTable("tokens")
+      .set({ expires_at: until })
+      .where("app_id", "=", appId)
+      .where("kind", "=", "portal")
+      .where("revoked_at", "is", null)
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", until)]));
+    if (sessionIds && sessionIds.length > 0) q = q.where("session_id", "in", sessionIds);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Adds a batch of usage (TokenUsage): `count` more requests, the last at `at` from `ip`. */
+  async recordUsage(id: string, count: number, at: number, ip: string): Promise<void> {
+    await this.db
+      .updateTable("tokens")
+      .set((eb) => ({
+        request_count: eb("request_count", "+", count),
+        last_used_at: at,
+        last_used_ip: ip,
+      }))
+      .where("id", "=", id)
+      .execute();
   }
 
   async revoke(id: string, at: number, db: Kysely<Database> = this.db): Promise<boolean> {

@@ -8,6 +8,7 @@ import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
 import { ActionError } from "../../components/ErrorState";
 import { StatusBadge } from "../../components/StatusBadge";
+import { Writable } from "../../components/Writable";
 import { EndpointForm } from "./EndpointForm";
 import { bodyOf, draftOf, type EndpointDraft } from "./fields";
 
@@ -62,15 +63,17 @@ export function EndpointHeader({ appId, endpoint }: { appId: string; endpoint: E
             label={endpoint.disabled ? "Disabled" : "Enabled"}
           />
         </div>
-        <div className="flex gap-2">
-          <Button onClick={() => setEditing(true)}>Edit</Button>
-          <Button onClick={() => toggle.mutate()} busy={toggle.isPending}>
-            {endpoint.disabled ? "Enable" : "Disable"}
-          </Button>
-          <Button variant="danger" onClick={confirmDelete} busy={remove.isPending}>
-            Delete
-          </Button>
-        </div>
+        <Writable>
+          <div className="flex gap-2">
+            <Button onClick={() => setEditing(true)}>Edit</Button>
+            <Button onClick={() => toggle.mutate()} busy={toggle.isPending}>
+              {endpoint.disabled ? "Enable" : "Disable"}
+            </Button>
+            <Button variant="danger" onClick={confirmDelete} busy={remove.isPending}>
+              Delete
+            </Button>
+          </div>
+        </Writable>
       </div>
       {endpoint.description && <p className="mt-1 text-sm text-slate-500">{endpoint.description}</p>}
       <ActionError error={toggle.error ?? remove.error} />

@@ -5,6 +5,7 @@ import { endpoints } from "../../api/resources";
 import type { Period } from "../../api/types";
 import { ErrorState } from "../../components/ErrorState";
 import { Loading } from "../../components/Loading";
+import { Writable } from "../../components/Writable";
 import { EndpointActivityCard } from "./EndpointActivityCard";
 import { EndpointAttempts } from "./EndpointAttempts";
 import { EndpointDetailsCard } from "./EndpointDetailsCard";
@@ -40,10 +41,12 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
         </div>
         <div className="space-y-6">
           <EndpointDetailsCard endpoint={ep.data} />
-          <SendExampleCard appId={appId} endpoint={ep.data} />
-          <SecretCard appId={appId} endpointId={ep.data.id} />
-          <RecoverCard appId={appId} endpointId={ep.data.id} />
-          <HeadersCard appId={appId} endpointId={ep.data.id} />
+          <Writable>
+            <SendExampleCard appId={appId} endpoint={ep.data} />
+            <SecretCard appId={appId} endpointId={ep.data.id} />
+            <RecoverCard appId={appId} endpointId={ep.data.id} />
+            <HeadersCard appId={appId} endpointId={ep.data.id} />
+          </Writable>
         </div>
       </div>
     </div>

@@ -3,6 +3,7 @@ import { useState } from "react";
 
 import { endpoints } from "../../api/resources";
 import { useList } from "../../api/useList";
+import { useReadOnly } from "../../auth/useSession";
 import { Button } from "../../components/Button";
 import { Card } from "../../components/Card";
 import { EmptyState } from "../../components/EmptyState";
@@ -17,8 +18,9 @@ import { filterTypesOf } from "./fields";
 
 export function EndpointsTab({ appId }: { appId: string }) {
   const [creating, setCreating] = useState(false);
+  const readOnly = useReadOnly();
   const list = useList(["endpoints", appId], (iterator) => endpoints.list(appId, { iterator, limit: 50 }));
-  const add = (
+  const add = readOnly ? null : (
     <Button variant="primary" size="sm" onClick={() => setCreating(true)}>
       Add endpoint
     </Button>

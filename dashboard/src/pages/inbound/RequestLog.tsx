@@ -15,6 +15,7 @@ import { LoadMore } from "../../components/LoadMore";
 import { StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
 import { Tabs } from "../../components/Tabs";
+import { Writable } from "../../components/Writable";
 import { formatBytes, formatDate } from "../../lib/format";
 import { RequestDetails } from "./RequestDetails";
 
@@ -142,47 +143,49 @@ function RequestRow({
           )}
         </Td>
         <Td className="text-right">
-          <Button
-            size="sm"
-            variant={rejected ? "danger" : "secondary"}
-            onClick={() => (rejected ? setConfirming(true) : retry.mutate())}
-            busy={retry.isPending && !confirming}
-            aria-label={`Re-process ${r.id}`}
-          >
-            {retry.isSuccess ? "Re-processed" : rejected ? "Re-process…" : "Re-process"}
-          </Button>
-          {!confirming && <ActionError error={retry.error} />}
-          {confirming && (
-            <Dialog
-              open={confirming}
-              onClose={() => setConfirming(false)}
-              title="Force re-process a rejected request?"
+          <Writable>
+            <Button
+              size="sm"
+              variant={rejected ? "danger" : "secondary"}
+              onClick={() => (rejected ? setConfirming(true) : retry.mutate())}
+              busy={retry.isPending && !confirming}
+              aria-label={`Re-process ${r.id}`}
             >
-              <div className="space-y-3 text-left text-sm text-slate-700">
-                <p>
-                  Request <code className="font-mono text-xs">{r.id}</code> was rejected:{" "}
-                  <code
-                    className="rounded bg-red-50 px-1 font-mono text-xs text-red-700"
-                    data-testid="reject-reason"
-                  >
-                    {r.reason ?? "unknown"}
-                  </code>
-                  .
-                </p>
-                <p>
-                  Its sender was never verified. Re-processing relays its body as a real message to every
-                  subscribed endpoint. Do this only if you know the call is genuine.
-                </p>
-                <ActionError error={retry.error} />
-                <div className="flex justify-end gap-2">
-                  <Button onClick={() => setConfirming(false)}>Cancel</Button>
-                  <Button variant="danger" onClick={() => retry.mutate()} busy={retry.isPending}>
-                    Force re-process
-                  </Button>
+              {retry.isSuccess ? "Re-processed" : rejected ? "Re-process…" : "Re-process"}
+            </Button>
+            {!confirming && <ActionError error={retry.error} />}
+            {confirming && (
+              <Dialog
+                open={confirming}
+                onClose={() => setConfirming(false)}
+                title="Force re-process a rejected request?"
+              >
+                <div className="space-y-3 text-left text-sm text-slate-700">
+                  <p>
+                    Request <code className="font-mono text-xs">{r.id}</code> was rejected:{" "}
+                    <code
+                      className="rounded bg-red-50 px-1 font-mono text-xs text-red-700"
+                      data-testid="reject-reason"
+                    >
+                      {r.reason ?? "unknown"}
+                    </code>
+                    .
+                  </p>
+                  <p>
+                    Its sender was never verified. Re-processing relays its body as a real message to every
+                    subscribed endpoint. Do this only if you know the call is genuine.
+                  </p>
+                  <ActionError error={retry.error} />
+                  <div className="flex justify-end gap-2">
+                    <Button onClick={() => setConfirming(false)}>Cancel</Button>
+                    <Button variant="danger" onClick={() => retry.mutate()} busy={retry.isPending}>
+                      Force re-process
+                    </Button>
+                  </div>
                 </div>
-              </div>
-            </Dialog>
-          )}
+              </Dialog>
+            )}
+          </Writable>
         </Td>
       </tr>
       {open && (

@@ -10,6 +10,7 @@ import { Dialog } from "../../components/Dialog";
 import { ActionError, ErrorState } from "../../components/ErrorState";
 import { JsonBlock } from "../../components/JsonBlock";
 import { Loading } from "../../components/Loading";
+import { Writable } from "../../components/Writable";
 import { InboundStatsCard } from "./InboundStatsCard";
 import { providerLabel } from "./providers";
 import { RequestLog } from "./RequestLog";
@@ -55,7 +56,7 @@ export function SourceDetailPage({ appId, sourceId }: { appId: string; sourceId:
       <Card
         title={`${s.name} · ${providerLabel(s.provider)}`}
         actions={
-          <>
+          <Writable>
             <Button size="sm" onClick={() => setEditing(true)}>
               Edit
             </Button>
@@ -70,7 +71,7 @@ export function SourceDetailPage({ appId, sourceId }: { appId: string; sourceId:
             >
               Delete
             </Button>
-          </>
+          </Writable>
         }
       >
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">

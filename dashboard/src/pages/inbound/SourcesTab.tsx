@@ -3,6 +3,7 @@ import { useState } from "react";
 
 import { sources } from "../../api/resources";
 import { useList } from "../../api/useList";
+import { useReadOnly } from "../../auth/useSession";
 import { Button } from "../../components/Button";
 import { Card } from "../../components/Card";
 import { CopyButton } from "../../components/CopyButton";
@@ -18,8 +19,9 @@ import { providerLabel } from "./providers";
 /** Inbound sources of one application: providers that send webhooks *to* Hookrelay. */
 export function SourcesTab({ appId }: { appId: string }) {
   const [creating, setCreating] = useState(false);
+  const readOnly = useReadOnly();
   const list = useList(["sources", appId], (iterator) => sources.list(appId, { iterator, limit: 50 }));
-  const add = (
+  const add = readOnly ? null : (
     <Button variant="primary" size="sm" onClick={() => setCreating(true)}>
       Add source
     </Button>

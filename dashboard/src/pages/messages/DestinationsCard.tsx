@@ -10,6 +10,7 @@ import { ActionError, ErrorState } from "../../components/ErrorState";
 import { Loading } from "../../components/Loading";
 import { StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
+import { Writable } from "../../components/Writable";
 import { formatRelative } from "../../lib/format";
 
 /** Each endpoint the message is routed to, its delivery status and next retry; resend from here. */
@@ -79,14 +80,16 @@ function DestinationRow({ appId, msgId, dest }: { appId: string; msgId: string; 
         {dest.nextAttempt ? formatRelative(dest.nextAttempt) : "—"}
       </Td>
       <Td className="text-right">
-        <Button
-          size="sm"
-          onClick={() => resend.mutate()}
-          busy={resend.isPending}
-          aria-label={`Resend to ${dest.url}`}
-        >
-          {resend.isSuccess ? "Resent" : "Resend"}
-        </Button>
+        <Writable>
+          <Button
+            size="sm"
+            onClick={() => resend.mutate()}
+            busy={resend.isPending}
+            aria-label={`Resend to ${dest.url}`}
+          >
+            {resend.isSuccess ? "Resent" : "Resend"}
+          </Button>
+        </Writable>
         <ActionError error={resend.error} />
       </Td>
     </tr>

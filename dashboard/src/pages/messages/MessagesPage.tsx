@@ -7,6 +7,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
 import { Loading } from "../../components/Loading";
 import { LoadMore } from "../../components/LoadMore";
+import { Writable } from "../../components/Writable";
 import { BulkResendDialog } from "./BulkResendDialog";
 import { ExportCsvButton } from "./ExportCsvButton";
 import { MessageFilters } from "./MessageFilters";
@@ -43,9 +44,11 @@ export function MessagesPage({ appId, search }: { appId: string; search: Message
         }
         actions={
           <>
-            <Button size="sm" onClick={() => setResending(true)} disabled={selection.length === 0}>
-              Resend selected ({selection.length})
-            </Button>
+            <Writable>
+              <Button size="sm" onClick={() => setResending(true)} disabled={selection.length === 0}>
+                Resend selected ({selection.length})
+              </Button>
+            </Writable>
             <ExportCsvButton appId={appId} search={search} />
           </>
         }

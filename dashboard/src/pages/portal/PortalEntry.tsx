@@ -2,7 +2,7 @@ import { useNavigate } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 
 import { api } from "../../api/client";
-import type { ApplicationOut, Page } from "../../api/types";
+import type { ApplicationOut, Page, WhoamiOut } from "../../api/types";
 import { setSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
 import { Loading } from "../../components/Loading";
@@ -29,12 +29,15 @@ export function PortalEntry() {
     (async () => {
       try {
         const hinted = params.get("app");
-        const apps = await api<Page<ApplicationOut>>("/api/v1/app", { query: { limit: 2 }, token });
+        const [apps, who] = await Promise.all([
+          api<Page<ApplicationOut>>("/api/v1/app", { query: { limit: 2 }, token }),
+          api<WhoamiOut>("/api/v1/auth/whoami", { token }),
+        ]);
         const app = apps.data.find((a) => a.id === hinted || a.uid === hinted) ?? apps.data[0];
         if (!app) throw new Error("This portal link does not give access to any application.");
         if (cancelled) return;
         queryClient.clear();
-        setSession({ token, portalAppId: app.id });
+        setSession({ token, portalAppId: app.id, readOnly: who.readOnly });
         await navigate({ to: "/apps/$appId", params: { appId: app.id }, replace: true });
       } catch (err) {
         if (!cancelled) setError(err);

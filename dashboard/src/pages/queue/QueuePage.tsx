@@ -12,6 +12,7 @@ import { Loading } from "../../components/Loading";
 import { LoadMore } from "../../components/LoadMore";
 import { Notice } from "../../components/Notice";
 import { Tabs } from "../../components/Tabs";
+import { Writable } from "../../components/Writable";
 import { QueueTable } from "./QueueTable";
 import { replayAll } from "./replay";
 
@@ -49,9 +50,11 @@ export function QueuePage({ appId }: { appId: string }) {
       actions={
         status !== "sending" &&
         list.items.length > 0 && (
-          <Button size="sm" onClick={() => replay.mutate()} busy={replay.isPending}>
-            Replay all {list.items.length} shown
-          </Button>
+          <Writable>
+            <Button size="sm" onClick={() => replay.mutate()} busy={replay.isPending}>
+              Replay all {list.items.length} shown
+            </Button>
+          </Writable>
         )
       }
     >

@@ -7,6 +7,7 @@ import { Button } from "../../components/Button";
 import { ActionError } from "../../components/ErrorState";
 import { HttpCode, StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
+import { Writable } from "../../components/Writable";
 import { formatDate, formatRelative } from "../../lib/format";
 
 export function QueueTable({
@@ -90,14 +91,16 @@ function QueueRow({ appId, item, canReplay }: { appId: string; item: QueueItem; 
       </Td>
       {canReplay && (
         <Td className="text-right">
-          <Button
-            size="sm"
-            onClick={() => replay.mutate()}
-            busy={replay.isPending}
-            aria-label={`Replay ${item.msgId} to ${item.endpointUrl ?? item.endpointId}`}
-          >
-            {replay.isSuccess ? "Replayed" : "Replay"}
-          </Button>
+          <Writable>
+            <Button
+              size="sm"
+              onClick={() => replay.mutate()}
+              busy={replay.isPending}
+              aria-label={`Replay ${item.msgId} to ${item.endpointUrl ?? item.endpointId}`}
+            >
+              {replay.isSuccess ? "Replayed" : "Replay"}
+            </Button>
+          </Writable>
           <ActionError error={replay.error} />
         </Td>
       )}

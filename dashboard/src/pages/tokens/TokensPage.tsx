@@ -12,22 +12,24 @@ import { Loading } from "../../components/Loading";
 import { LoadMore } from "../../components/LoadMore";
 import { PageHeader } from "../../components/PageHeader";
 import { Table, Td, Th } from "../../components/Table";
-import { formatDate } from "../../lib/format";
+import { formatDate, formatRelative } from "../../lib/format";
 import { CreateTokenDialog } from "./CreateTokenDialog";
+import { RotateTokenDialog } from "./RotateTokenDialog";
 
 export function TokensPage() {
   const [creating, setCreating] = useState(false);
+  const [rotating, setRotating] = useState<TokenOut | null>(null);
   const list = useList(["tokens"], (iterator) => tokens.list({ iterator, limit: 50 }));
   const add = (
     <Button variant="primary" onClick={() => setCreating(true)}>
-      New token
+      New key
     </Button>
   );
   return (
     <>
       <PageHeader
         title="API tokens"
-        description="Tokens authenticate API calls and this dashboard. A token scoped to an application sees only that application."
+        description="Keys authenticate API calls and this dashboard; each holds scopes, for all applications or one, optionally only from listed addresses. Portal sessions are listed too."
         actions={add}
       />
       <Card flush>
@@ -44,16 +46,17 @@ export function TokensPage() {
               <thead>
                 <tr>
                   <Th>Name</Th>
-                  <Th>ID</Th>
-                  <Th>Scope</Th>
-                  <Th>Created</Th>
+                  <Th>Applications</Th>
+                  <Th>Scopes</Th>
+                  <Th>Allowed from</Th>
+                  <Th>Last used</Th>
                   <Th>Expires</Th>
                   <Th className="text-right">Action</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {list.items.map((t) => (
-                  <TokenRow key={t.id} token={t} />
+                  <TokenRow key={t.id} token={t} onRotate={() => setRotating(t)} />
                 ))}
               </tbody>
             </Table>
@@ -62,11 +65,12 @@ export function TokensPage() {
         )}
       </Card>
       <CreateTokenDialog open={creating} onClose={() => setCreating(false)} />
+      <RotateTokenDialog token={rotating} onClose={() => setRotating(null)} />
     </>
   );
 }
 
-function TokenRow({ token: t }: { token: TokenOut }) {
+function TokenRow({ token: t, onRotate }: { token: TokenOut; onRotate: () => void }) {
   const client = useQueryClient();
   const revoke = useMutation({
     mutationFn: () => tokens.revoke(t.id),
@@ -74,8 +78,13 @@ function TokenRow({ token: t }: { token: TokenOut }) {
   });
   return (
     <tr className="hover:bg-slate-50">
-      <Td className="font-medium">{t.name}</Td>
-      <Td className="font-mono text-xs">{t.id}</Td>
+      <Td>
+        <div className="font-medium">{t.name}</div>
+        <div className="font-mono text-xs text-slate-500">
+          {t.id}
+          {t.kind === "portal" && ` · portal${t.readOnly ? ", read-only" : ""}`}
+        </div>
+      </Td>
       <Td>
         {t.appId ? (
           <span className="font-mono text-xs">{t.appId}</span>
@@ -83,9 +92,26 @@ function TokenRow({ token: t }: { token: TokenOut }) {
           <span className="text-xs text-slate-500">All applications</span>
         )}
       </Td>
-      <Td className="whitespace-nowrap">{formatDate(t.createdAt)}</Td>
-      <Td>{t.expiresAt ? formatDate(t.expiresAt) : "Never"}</Td>
-      <Td className="text-right">
+      <Td className="font-mono text-xs">{t.scopes.join(" ")}</Td>
+      <Td className="font-mono text-xs">
+        {t.allowedIps?.join(", ") ?? <span className="font-sans text-slate-500">Anywhere</span>}
+      </Td>
+      <Td className="whitespace-nowrap text-xs" title={t.lastUsedAt ? formatDate(t.lastUsedAt) : undefined}>
+        {t.lastUsedAt ? `${formatRelative(t.lastUsedAt)} from ${t.lastUsedIp ?? "?"}` : "Never"}
+        <div className="text-slate-500">{t.requestCount.toLocaleString()} requests</div>
+      </Td>
+      <Td className="whitespace-nowrap">
+        {t.expiresAt ? formatDate(t.expiresAt) : "Never"}
+        {t.previousExpiresAt && Date.parse(t.previousExpiresAt) > Date.now() && (
+          <div className="text-xs text-slate-500">old secret until {formatDate(t.previousExpiresAt)}</div>
+        )}
+      </Td>
+      <Td className="text-right whitespace-nowrap">
+        {t.kind === "key" && (
+          <Button size="sm" onClick={onRotate} className="mr-2">
+            Rotate
+          </Button>
+        )}
         <Button
           size="sm"
           variant="danger"

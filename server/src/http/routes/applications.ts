@@ -12,13 +12,14 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
 
   app.get(
     "/api/v1/app",
-    { schema: { tags, operationId: "v1.application.list", querystring: ListQuery, response: { 200: listResponse(ApplicationOut) } } },
+    { config: { scope: "app:read" }, schema: { tags, operationId: "v1.application.list", querystring: ListQuery, response: { 200: listResponse(ApplicationOut) } } },
     async (req) => apps.list(principalOf(req), req.query),
   );
 
   app.post(
     "/api/v1/app",
     {
+      config: { scope: "admin" },
       schema: {
         tags,
         operationId: "v1.application.create",
@@ -35,13 +36,14 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
 
   app.get(
     "/api/v1/app/:app_id",
-    { schema: { tags, operationId: "v1.application.get", params: AppParams, response: { 200: ApplicationOut } } },
+    { config: { scope: "app:read" }, schema: { tags, operationId: "v1.application.get", params: AppParams, response: { 200: ApplicationOut } } },
     async (req) => apps.get(principalOf(req), req.params.app_id),
   );
 
   app.put(
     "/api/v1/app/:app_id",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.application.update",
@@ -59,6 +61,7 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
   app.patch(
     "/api/v1/app/:app_id",
     {
+      config: { scope: "app:write" },
       schema: { tags, operationId: "v1.application.patch", params: AppParams, body: ApplicationPatch, response: { 200: ApplicationOut } },
     },
     async (req) => apps.patch(actorOf(req), req.params.app_id, req.body),
@@ -66,7 +69,7 @@ export const applicationRoutes: RouteModule = (app, { services }) => {
 
   app.delete(
     "/api/v1/app/:app_id",
-    { schema: { tags, operationId: "v1.application.delete", params: AppParams, response: { 204: NoContent } } },
+    { config: { scope: "admin" }, schema: { tags, operationId: "v1.application.delete", params: AppParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await apps.delete(actorOf(req), req.params.app_id);
       return reply.code(204).send();

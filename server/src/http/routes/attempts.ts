@@ -36,6 +36,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/attempt/endpoint/:endpoint_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-by-endpoint",
@@ -51,6 +52,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/attempt/msg/:msg_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-by-msg",
@@ -65,6 +67,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.get",
@@ -79,6 +82,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.delete(
     "/api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id/content",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.message-attempt.expunge-content",
@@ -100,6 +104,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/msg/:msg_id/endpoint",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-attempted-destinations",
@@ -115,6 +120,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/msg",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.message-attempt.list-attempted-messages",
@@ -130,6 +136,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/msg/:msg_id/endpoint/:endpoint_id/resend",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.message-attempt.resend",
@@ -146,6 +153,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/recover",
     {
+      config: { scope: "app:write" },
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.recover",
@@ -168,6 +176,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/stats",
     {
+      config: { scope: "app:read" },
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.get-stats",
@@ -182,6 +191,7 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/send-example",
     {
+      config: { scope: "app:write" },
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.send-example",

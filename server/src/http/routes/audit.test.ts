@@ -351,6 +351,34 @@ describeEachStore("audit log on %s", (kind) => {
         },
       },
       {
+        op: "hookrelay.token.update",
+        run: () => api("PATCH", `/api/v1/token/${ctx.token}`, { name: "ci deploys", allowedIps: ["10.0.0.0/8"] }),
+        status: 200,
+        action: "token.update",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.token);
+          expect(row.changes.name).toEqual({ before: "ci", after: "ci deploys" });
+          expect(row.changes.allowedIps).toEqual({ before: null, after: ["10.0.0.0/8"] });
+        },
+      },
+      {
+        op: "hookrelay.token.rotate",
+        run: () => api("POST", `/api/v1/token/${ctx.token}/rotate`, { graceSeconds: 60 }),
+        status: 201,
+        action: "token.rotate",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.token);
+          expect(JSON.stringify(row.changes)).not.toContain(ctx.tokenSecret!);
+        },
+      },
+      {
+        op: "v1.authentication.expire-all",
+        run: () => api("POST", `/api/v1/auth/app/${ctx.app}/expire-all`, { expiry: 0 }),
+        status: 204,
+        action: "auth.expire-all",
+        check: (row) => expect(row.appId).toBe(ctx.app),
+      },
+      {
         op: "hookrelay.token.revoke",
         run: () => api("DELETE", `/api/v1/token/${ctx.revokable}`),
         status: 204,
@@ -563,7 +591,7 @@ describeEachStore("audit log on %s", (kind) => {
     expect((await api("GET", "/api/v1/audit-log", undefined, auth)).status).toBe(403);
     expect((await api("GET", "/api/v1/audit-log/verify", undefined, auth)).status).toBe(403);
 
-    const principal = { tokenId: scoped.id, name: "scoped", appId: mine };
+    const principal = await t.services.tokens.authenticate(scoped.token);
     const query = { limit: 250 };
     const seen = await t.services.audit.list(principal, query);
     expect(seen.data.length).toBeGreaterThan(0);

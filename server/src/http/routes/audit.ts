@@ -1,14 +1,15 @@
 import { AuditListQuery, AuditLogOut, AuditVerifyOut } from "../../api/audit.js";
 import { listResponse } from "../../api/common.js";
-import { requireAdmin } from "../../services/applications.js";
+import { requireAllApplications } from "../../services/applications.js";
 import { principalOf } from "../auth.js";
 import type { RouteModule } from "../route-module.js";
 
 const tags = ["Audit log"];
 
 /**
- * `/api/v1/audit-log`: who changed what, and a check that nobody rewrote it. Unscoped tokens
- * only for now (the service also confines an app-scoped principal to its application's rows).
+ * `/api/v1/audit-log`: who changed what, and a check that nobody rewrote it. Scope `audit:read`;
+ * a key limited to one application sees only that application's rows, and the whole-chain
+ * check is for keys on every application.
  */
 export const auditRoutes: RouteModule = (app, { services }) => {
   const { audit } = services;
@@ -16,6 +17,7 @@ export const auditRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/audit-log",
     {
+      config: { scope: "audit:read" },
       schema: {
         tags,
         operationId: "hookrelay.audit-log.list",
@@ -23,18 +25,17 @@ export const auditRoutes: RouteModule = (app, { services }) => {
         response: { 200: listResponse(AuditLogOut) },
       },
     },
-    async (req) => {
-      const principal = principalOf(req);
-      requireAdmin(principal);
-      return audit.list(principal, req.query);
-    },
+    async (req) => audit.list(principalOf(req), req.query),
   );
 
   app.get(
     "/api/v1/audit-log/verify",
-    { schema: { tags, operationId: "hookrelay.audit-log.verify", response: { 200: AuditVerifyOut } } },
+    {
+      config: { scope: "audit:read" },
+      schema: { tags, operationId: "hookrelay.audit-log.verify", response: { 200: AuditVerifyOut } },
+    },
     async (req) => {
-      requireAdmin(principalOf(req));
+      requireAllApplications(principalOf(req));
       return audit.verify();
     },
   );

@@ -28,6 +28,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/endpoint",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.endpoint.list",
@@ -42,6 +43,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/app/:app_id/endpoint",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.create",
@@ -57,6 +59,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     path,
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.endpoint.get",
@@ -70,6 +73,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.put(
     path,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.update",
@@ -88,6 +92,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.patch(
     path,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.patch",
@@ -102,6 +107,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.delete(
     path,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.delete",
@@ -118,6 +124,9 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     `${path}/secret`,
     {
+      // The signing secret lets its holder forge deliveries, so reading it takes the write scope
+      // (Svix's read-only portal capability, ViewBase, does not show it either).
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.get-secret",
@@ -131,6 +140,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.post(
     `${path}/secret/rotate`,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.rotate-secret",
@@ -154,6 +164,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.get(
     `${path}/headers`,
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.endpoint.get-headers",
@@ -167,6 +178,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.put(
     `${path}/headers`,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.update-headers",
@@ -184,6 +196,7 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
   app.patch(
     `${path}/headers`,
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.endpoint.patch-headers",

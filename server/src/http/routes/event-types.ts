@@ -21,6 +21,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/event-type",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.event-type.list",
@@ -34,6 +35,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.post(
     "/api/v1/event-type",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.create",
@@ -47,6 +49,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "v1.event-type.get",
@@ -60,6 +63,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.put(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.update",
@@ -81,6 +85,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.patch(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.patch",
@@ -95,6 +100,7 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
   app.delete(
     "/api/v1/event-type/:event_type_name",
     {
+      config: { scope: "app:write" },
       schema: {
         tags,
         operationId: "v1.event-type.delete",

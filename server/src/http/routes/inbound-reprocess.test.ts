@@ -132,17 +132,21 @@ describeEachStore("inbound re-process on %s", (kind) => {
     });
   });
 
-  it("forces a rejected call through for an unscoped token only, and records it as forced", async () => {
+  it("forces a rejected call through for an API key with inbound:manage only, and records it as forced", async () => {
     const { appId, srcId, base } = await careemSource();
     const reqId = await rejectedRequest(srcId, base);
-    const scoped = await t.services.tokens.create(CLI_ACTOR, { name: "portal", appId });
-    const denied = await api(`${base}/request/${reqId}/retry`, {
-      method: "POST",
-      payload: { force: true },
-      headers: { authorization: `Bearer ${scoped.token}` },
-    });
-    expect(denied.status).toBe(403);
-    expect(denied.body).toMatchObject({ code: "insufficient_access" });
+    // A writable consumer-portal session of the same application may re-process, but not force.
+    const portal = await api(`/api/v1/auth/app-portal-access/${appId}`, { method: "POST", payload: {} });
+    const reader = await t.services.tokens.create(CLI_ACTOR, { name: "reader", appId, scopes: ["app:read", "app:write"] });
+    for (const token of [portal.body.token as string, reader.token]) {
+      const denied = await api(`${base}/request/${reqId}/retry`, {
+        method: "POST",
+        payload: { force: true },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(denied.status).toBe(403);
+      expect(denied.body).toMatchObject({ code: "insufficient_scope" });
+    }
     expect(await messageIds(appId)).toEqual([]);
 
     const forced = await api(`${base}/request/${reqId}/retry`, { method: "POST", payload: { force: true } });

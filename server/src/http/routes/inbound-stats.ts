@@ -7,6 +7,7 @@ export const inboundStatsRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/stats/inbound",
     {
+      config: { scope: "app:read" },
       schema: {
         tags: ["Statistics"],
         operationId: "hookrelay.stats.inbound",

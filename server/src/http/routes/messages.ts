@@ -14,6 +14,7 @@ export const messageRoutes: RouteModule = (app, { services, config, metrics }) =
   app.post(
     "/api/v1/app/:app_id/msg",
     {
+      config: { scope: "message:create" },
       schema: {
         tags,
         operationId: "v1.message.create",
@@ -36,6 +37,7 @@ export const messageRoutes: RouteModule = (app, { services, config, metrics }) =
   app.get(
     "/api/v1/app/:app_id/msg",
     {
+      config: { scope: "app:read" },
       schema: { tags, operationId: "v1.message.list", params: AppParams, querystring: MessageListQuery, response: { 200: listResponse(MessageOut) } },
     },
     async (req) => messages.list(principalOf(req), req.params.app_id, req.query),
@@ -44,6 +46,7 @@ export const messageRoutes: RouteModule = (app, { services, config, metrics }) =
   app.get(
     "/api/v1/app/:app_id/msg/:msg_id",
     {
+      config: { scope: "app:read" },
       schema: { tags, operationId: "v1.message.get", params: MessageParams, querystring: WithContentQuery, response: { 200: MessageOut } },
     },
     async (req) => messages.get(principalOf(req), req.params.app_id, req.params.msg_id, req.query.with_content),
@@ -51,7 +54,7 @@ export const messageRoutes: RouteModule = (app, { services, config, metrics }) =
 
   app.delete(
     "/api/v1/app/:app_id/msg/:msg_id/content",
-    { schema: { tags, operationId: "v1.message.expunge-content", params: MessageParams, response: { 204: NoContent } } },
+    { config: { scope: "app:write" }, schema: { tags, operationId: "v1.message.expunge-content", params: MessageParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await messages.expungeContent(actorOf(req), req.params.app_id, req.params.msg_id);
       return reply.code(204).send();

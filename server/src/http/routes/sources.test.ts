@@ -73,10 +73,10 @@ describe("source CRUD", () => {
         toleranceSeconds: 300,
         ipAllowlist: [],
       },
-      ingestUrl: `http://localhost:80/webhooks/careem/${app.uid}`,
+      ingestUrl: `http://127.0.0.1:8071/webhooks/careem/${app.uid}`,
       ingestUrls: [
-        `http://localhost:80/webhooks/careem/${app.uid}`,
-        `http://localhost:80/ingest/${created.body.id}`,
+        `http://127.0.0.1:8071/webhooks/careem/${app.uid}`,
+        `http://127.0.0.1:8071/ingest/${created.body.id}`,
       ],
     });
     expect(created.body.id).toMatch(/^src_/);
@@ -98,7 +98,7 @@ describe("source CRUD", () => {
       config: { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
     });
     expect(std.body.config.secret).toBe("whsec_…LaSw");
-    expect(std.body.ingestUrl).toBe(`http://localhost:80/ingest/${std.body.id}`);
+    expect(std.body.ingestUrl).toBe(`http://127.0.0.1:8071/ingest/${std.body.id}`);
     const jahez = await api("POST", `/api/v1/app/${app.id}/source`, {
       name: "jahez",
       provider: "jahez",
@@ -234,7 +234,7 @@ describe("source CRUD", () => {
       config: { apiKey: "talabat_key" },
     });
     expect(switched.status).toBe(200);
-    expect(switched.body.ingestUrl).toBe(`http://localhost:80/webhooks/talabat/${app.uid}`);
+    expect(switched.body.ingestUrl).toBe(`http://127.0.0.1:8071/webhooks/talabat/${app.uid}`);
     expect((await sendCareem(`/webhooks/careem/${app.uid}`, order("patch-2"))).statusCode).toBe(404);
   });
 

@@ -1,5 +1,3 @@
-import type { FastifyRequest } from "fastify";
-
 import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
 import {
   InboundReprocessIn,
@@ -13,26 +11,13 @@ import {
   SourceParams,
   SourcePatch,
 } from "../../api/sources.js";
-import type { Config } from "../../config/config.js";
 import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
 import { idempotencyRecord } from "../idempotency.js";
+import { publicBaseUrl } from "../public-url.js";
 import type { RouteModule } from "../route-module.js";
 
 const tags = ["Source"];
-
-/**
- * The base of the ingest URLs shown for a source: HOOKRELAY_PUBLIC_URL when set (what providers
- * must call through a proxy or load balancer), else the scheme and host this request used.
- */
-export function publicBaseUrl(
-  config: Pick<Config, "publicUrl">,
-  req: Pick<FastifyRequest, "protocol" | "host">,
-): string {
-  return config.publicUrl !== undefined
-    ? config.publicUrl.replace(/\/+$/, "")
-    : `${req.protocol}://${req.host}`;
-}
 
 /** Inbound sources of an application, their request log, and re-process of a logged request. */
 export const sourceRoutes: RouteModule = (app, { services, config }) => {
@@ -43,6 +28,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "hookrelay.source.list",
@@ -57,6 +43,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.post(
     "/api/v1/app/:app_id/source",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.create",
@@ -79,6 +66,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "hookrelay.source.get",
@@ -93,6 +81,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.put(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.update",
@@ -116,6 +105,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.patch(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.patch",
@@ -137,6 +127,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.delete(
     "/api/v1/app/:app_id/source/:source_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.source.delete",
@@ -153,6 +144,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source/:source_id/request",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.inbound-request.list",
@@ -167,6 +159,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/app/:app_id/source/:source_id/request/:req_id",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.inbound-request.get",
@@ -181,6 +174,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
   app.post(
     "/api/v1/app/:app_id/source/:source_id/request/:req_id/retry",
     {
+      config: { scope: "inbound:manage" },
       schema: {
         tags,
         operationId: "hookrelay.inbound-request.retry",

@@ -14,13 +14,14 @@ const STATUS_TEXT: Record<number, string> = { 0: "success", 1: "pending", 2: "fa
 export const statsRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/stats/overview",
-    { schema: { tags, operationId: "hookrelay.stats.overview", querystring: OverviewQuery, response: { 200: OverviewOut } } },
+    { config: { scope: "app:read" }, schema: { tags, operationId: "hookrelay.stats.overview", querystring: OverviewQuery, response: { 200: OverviewOut } } },
     async (req) => services.stats.overview(principalOf(req), req.query.period, req.query.app_id),
   );
 
   app.get(
     "/api/v1/app/:app_id/endpoint/:endpoint_id/latency",
     {
+      config: { scope: "app:read" },
       schema: {
         tags,
         operationId: "hookrelay.endpoint.latency",
@@ -35,6 +36,7 @@ export const statsRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/app/:app_id/queue",
     {
+      config: { scope: "app:read" },
       schema: { tags, operationId: "hookrelay.queue.list", params: AppParams, querystring: QueueQuery, response: { 200: listResponse(QueueItemOut) } },
     },
     async (req) => {

@@ -1,35 +1,62 @@
 import { z } from "zod";
 
-import { Iso, ListQuery, listResponse, NoContent } from "../../api/common.js";
-import { AppPortalAccessIn, AppPortalAccessOut, TokenCreatedOut, TokenIn, TokenOut } from "../../api/tokens.js";
-import { requireAdmin } from "../../services/applications.js";
-import type { CreatedToken } from "../../services/tokens.js";
+import { AppParams, Iso, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import {
+  ApplicationTokenExpireIn,
+  AppPortalAccessIn,
+  AppPortalAccessOut,
+  TokenCreatedOut,
+  TokenIn,
+  TokenOut,
+  TokenPatch,
+  TokenRotateIn,
+  WhoamiOut,
+} from "../../api/tokens.js";
+import { ApiError } from "../../lib/errors.js";
+import { PORTAL_SCOPES, READ_ONLY_PORTAL_SCOPES } from "../../services/scopes.js";
+import type { TokenInfo } from "../../services/tokens.js";
 import { actorOf } from "../actor.js";
 import { principalOf } from "../auth.js";
+import { publicBaseUrl } from "../public-url.js";
 import type { RouteModule } from "../route-module.js";
 
 const tags = ["Authentication"];
 const PORTAL_DEFAULT_SECONDS = 3600;
+const TokenParams = z.object({ token_id: z.string().min(1).max(256) });
+/** Portal capabilities that allow a write; a session granted none of them is read-only. */
+const WRITE_CAPABILITIES = new Set(["ManageEndpointSecret", "ManageTransformations", "CreateAttempts", "ManageEndpoint"]);
 
-function tokenOut(t: Omit<CreatedToken, "token">) {
+const iso = (ms: number | null) => (ms === null ? null : Iso(ms));
+
+function tokenOut(t: TokenInfo): TokenOut {
   return {
     id: t.id,
     name: t.name,
+    kind: t.kind,
     appId: t.appId,
+    scopes: t.scopes,
+    readOnly: t.readOnly,
+    allowedIps: t.allowedIps,
+    sessionId: t.sessionId,
     createdAt: Iso(t.createdAt),
-    expiresAt: t.expiresAt !== null ? Iso(t.expiresAt) : null,
+    expiresAt: iso(t.expiresAt),
+    rotatedAt: iso(t.rotatedAt),
+    previousExpiresAt: iso(t.previousExpiresAt),
+    lastUsedAt: iso(t.lastUsedAt),
+    lastUsedIp: t.lastUsedIp,
+    requestCount: t.requestCount,
   };
 }
 
-/** Hookrelay's API-token management, and Svix's consumer-portal access. */
+/** API keys (admin only), Svix's consumer-portal sessions, and the caller's own token. */
 export const tokenRoutes: RouteModule = (app, { services, config }) => {
   const { tokens, applications } = services;
+  const admin = { scope: "admin" } as const;
 
   app.get(
     "/api/v1/token",
-    { schema: { tags, operationId: "hookrelay.token.list", querystring: ListQuery, response: { 200: listResponse(TokenOut) } } },
+    { config: admin, schema: { tags, operationId: "hookrelay.token.list", querystring: ListQuery, response: { 200: listResponse(TokenOut) } } },
     async (req) => {
-      requireAdmin(principalOf(req));
       const page = await tokens.list(req.query.limit, req.query.iterator);
       return { ...page, data: page.data.map(tokenOut) };
     },
@@ -37,23 +64,55 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
 
   app.post(
     "/api/v1/token",
-    { schema: { tags, operationId: "hookrelay.token.create", body: TokenIn, response: { 201: TokenCreatedOut } } },
+    { config: admin, schema: { tags, operationId: "hookrelay.token.create", body: TokenIn, response: { 201: TokenCreatedOut } } },
     async (req, reply) => {
       const actor = actorOf(req);
-      requireAdmin(actor);
       const appId = req.body.appId ? (await applications.resolve(actor, req.body.appId)).id : null;
-      const created = await tokens.create(actor, { name: req.body.name, appId, ttlSeconds: req.body.expiresIn ?? null });
+      const created = await tokens.create(actor, {
+        name: req.body.name,
+        appId,
+        scopes: req.body.scopes,
+        allowedIps: req.body.allowedIps,
+        ttlSeconds: req.body.expiresIn,
+      });
       return reply.code(201).send({ ...tokenOut(created), token: created.token });
+    },
+  );
+
+  app.get(
+    "/api/v1/token/:token_id",
+    { config: admin, schema: { tags, operationId: "hookrelay.token.get", params: TokenParams, response: { 200: TokenOut } } },
+    async (req) => tokenOut(await tokens.get(req.params.token_id)),
+  );
+
+  app.patch(
+    "/api/v1/token/:token_id",
+    { config: admin, schema: { tags, operationId: "hookrelay.token.update", params: TokenParams, body: TokenPatch, response: { 200: TokenOut } } },
+    async (req) => {
+      const { expiresAt, ...rest } = req.body;
+      const patch = { ...rest, expiresAt: expiresAt === undefined ? undefined : expiresAt === null ? null : Date.parse(expiresAt) };
+      return tokenOut(await tokens.update(actorOf(req), req.params.token_id, patch));
+    },
+  );
+
+  app.post(
+    "/api/v1/token/:token_id/rotate",
+    {
+      config: admin,
+      schema: { tags, operationId: "hookrelay.token.rotate", params: TokenParams, body: TokenRotateIn.nullish(), response: { 201: TokenCreatedOut } },
+    },
+    async (req, reply) => {
+      const grace = req.body?.graceSeconds ?? config.keyRotationGraceSeconds;
+      const rotated = await tokens.rotate(actorOf(req), req.params.token_id, grace);
+      return reply.code(201).send({ ...tokenOut(rotated), token: rotated.token });
     },
   );
 
   app.delete(
     "/api/v1/token/:token_id",
-    { schema: { tags, operationId: "hookrelay.token.revoke", params: z.object({ token_id: z.string().max(256) }), response: { 204: NoContent } } },
+    { config: admin, schema: { tags, operationId: "hookrelay.token.revoke", params: TokenParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      const actor = actorOf(req);
-      requireAdmin(actor);
-      await tokens.revoke(actor, req.params.token_id);
+      await tokens.revoke(actorOf(req), req.params.token_id);
       return reply.code(204).send();
     },
   );
@@ -61,17 +120,17 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
   app.post(
     "/api/v1/auth/app-portal-access/:app_id",
     {
+      config: admin,
       schema: {
         tags,
         operationId: "v1.authentication.app-portal-access",
-        params: z.object({ app_id: z.string().min(1).max(256) }),
-        body: AppPortalAccessIn.optional(),
+        params: AppParams,
+        body: AppPortalAccessIn.nullish(),
         response: { 200: AppPortalAccessOut },
       },
     },
     async (req) => {
       const actor = actorOf(req);
-      requireAdmin(actor);
       let target;
       try {
         target = await applications.resolve(actor, req.params.app_id);
@@ -80,28 +139,76 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
         if (!create) throw error;
         target = (await applications.create(actor, { ...create, uid: create.uid ?? req.params.app_id }, true)).app;
       }
+      const capabilities = req.body?.capabilities;
+      const readOnly =
+        req.body?.readOnly === true || (capabilities != null && !capabilities.some((c) => WRITE_CAPABILITIES.has(c)));
+      const sessionId = req.body?.sessionId ?? null;
       const created = await tokens.create(
         actor,
         {
-          name: `portal ${target.id}${req.body?.sessionId ? ` (${req.body.sessionId})` : ""}`,
+          name: `portal ${target.id}${sessionId ? ` (${sessionId})` : ""}`,
           appId: target.id,
+          kind: "portal",
+          readOnly,
+          scopes: readOnly ? READ_ONLY_PORTAL_SCOPES : PORTAL_SCOPES,
+          sessionId,
           ttlSeconds: req.body?.expiry ?? PORTAL_DEFAULT_SECONDS,
         },
         "app-portal-access.create",
       );
-      const base = config.publicUrl ?? `${req.protocol}://${req.host}`;
-      return { url: `${base.replace(/\/$/, "")}/portal#token=${created.token}`, token: created.token };
+      return { url: `${publicBaseUrl(config, req)}/portal#token=${created.token}`, token: created.token };
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/app/:app_id/expire-all",
+    {
+      config: admin,
+      schema: {
+        tags,
+        operationId: "v1.authentication.expire-all",
+        params: AppParams,
+        body: ApplicationTokenExpireIn.nullish(),
+        response: { 204: NoContent },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const target = await applications.resolve(actor, req.params.app_id);
+      await tokens.expirePortalSessions(actor, target.id, req.body?.expiry ?? 0, req.body?.sessionIds ?? undefined);
+      return reply.code(204).send();
     },
   );
 
   app.post(
     "/api/v1/auth/logout",
-    { schema: { tags, operationId: "v1.authentication.logout", response: { 204: NoContent } } },
+    { config: { scope: "token" }, schema: { tags, operationId: "v1.authentication.logout", response: { 204: NoContent } } },
     async (req, reply) => {
       const actor = actorOf(req);
-      // Only a portal session may end itself this way; admin tokens are revoked explicitly.
-      if (actor.appId !== null) await tokens.revoke(actor, actor.tokenId, "auth.logout");
+      // As Svix: only a portal session ends itself this way; API keys are revoked by id.
+      if (actor.kind !== "portal") {
+        throw new ApiError(403, "not_a_session", "Only a portal session can log out; revoke API keys with DELETE /api/v1/token/{id}");
+      }
+      await tokens.revoke(actor, actor.tokenId, "auth.logout");
       return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    "/api/v1/auth/whoami",
+    { config: { scope: "token" }, schema: { tags, operationId: "v1.authentication.whoami", response: { 200: WhoamiOut } } },
+    async (req) => {
+      const p = principalOf(req);
+      return {
+        tokenId: p.tokenId,
+        name: p.name,
+        kind: p.kind,
+        appId: p.appId,
+        scopes: [...p.scopes],
+        readOnly: p.readOnly,
+        sessionId: p.sessionId,
+        expiresAt: iso(p.expiresAt),
+      };
     },
   );
 };

@@ -28,5 +28,13 @@ export function sealSecrets(keyring: Keyring | undefined): Migration {
       };
       await resealColumns(db, seal);
     },
+    /** The exact inverse: every sealed value opened again (what the versions before 0005 read). */
+    async down(db: Kysely<unknown>): Promise<void> {
+      await resealColumns(db, (value) => {
+        if (!isSealed(value)) return value;
+        if (!keyring) throw new Error("sealed secrets can only be opened with the data key");
+        return keyring.open(value);
+      });
+    },
   };
 }

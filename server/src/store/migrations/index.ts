@@ -4,6 +4,7 @@ import type { Keyring } from "../../lib/keyring.js";
 import * as initial from "./0001-initial.js";
 import * as inbound from "./0002-inbound.js";
 import * as statsCounters from "./0003-stats-counters.js";
+import * as apiKeys from "./0004-api-keys.js";
 import { sealSecrets } from "./0005-seal-secrets.js";
 import * as auditLog from "./0006-audit-log.js";
 import * as inboundReprocess from "./0007-inbound-reprocess.js";
@@ -18,6 +19,7 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0001-initial": initial,
     "0002-inbound": inbound,
     "0003-stats-counters": statsCounters,
+    "0004-api-keys": apiKeys,
     "0005-seal-secrets": sealSecrets(keyring),
     "0006-audit-log": auditLog,
     "0007-inbound-reprocess": inboundReprocess,
