@@ -8,8 +8,8 @@ const boundaries = [
   { files: ["server/src/services/**"], forbid: ["**/http/**", "**/worker/**"], why: "services never import http or worker" },
   { files: ["server/src/delivery/**"], forbid: ["**/store/**", "**/http/**", "**/services/**"], why: "delivery knows nothing of the store" },
   { files: ["server/src/store/**"], forbid: ["**/http/**", "**/services/**", "**/worker/**"], why: "the store is the bottom layer" },
-  { files: ["server/src/inbound/**"], forbid: ["**/http/**", "**/store/**", "**/worker/**"], why: "providers are pure verification" },
-  { files: ["dashboard/src/**"], forbid: ["**/server/src/!(api)/**"], why: "the dashboard imports only API types" },
+  { files: ["server/src/providers/**"], forbid: ["**/http/**", "**/store/**", "**/worker/**"], why: "providers are pure verification" },
+  { files: ["dashboard/src/**"], forbid: ["**/server/src/!(contract)/**"], why: "the dashboard imports only API types" },
 ];
 
 export default tseslint.config(

@@ -6,14 +6,14 @@ import type { FastifyInstance } from "fastify";
 import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
 import { buildApp } from "./http/app.js";
 import { buildWorkerApp } from "./http/worker-app.js";
-import { canonicalEventTypes } from "./inbound/normalize.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { Wakeup } from "./lib/wakeup.js";
+import { canonicalEventTypes } from "./providers/normalize.js";
 import { CLI_ACTOR } from "./services/audit.js";
 import { createServices } from "./services/index.js";
 import { openConfiguredStore } from "./store/configured-store.js";
-import { PgWakeup } from "./store/pg-notifier.js";
+import { PgWakeup } from "./store/pg-wakeup.js";
 import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
 

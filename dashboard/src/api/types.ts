@@ -1,38 +1,38 @@
 /**
  * Response and request shapes the dashboard reads. Where the server already publishes a zod
- * schema in server/src/api the type is imported from there (types only, nothing at runtime);
+ * schema in server/src/contract the type is imported from there (types only, nothing at runtime);
  * the rest (request bodies the dashboard builds) are declared here.
  */
 import type { z } from "zod";
 
-import type { ApplicationOut } from "../../../server/src/api/applications";
+import type { ApplicationOut } from "../../../server/src/contract/applications";
 import type {
   EndpointMessageOut,
   EndpointStats,
   MessageAttemptOut,
   MessageEndpointOut,
   MessageStatusText,
-} from "../../../server/src/api/attempts";
-import type { AuditLogOut, AuditVerifyOut } from "../../../server/src/api/audit";
-import type { Page } from "../../../server/src/api/common";
-import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/api/endpoints";
-import type { EventTypeOut } from "../../../server/src/api/event-types";
-import type { MessageOut } from "../../../server/src/api/messages";
-import type { QueueItemOut } from "../../../server/src/api/queue";
-import type { Scope } from "../../../server/src/api/scopes";
+} from "../../../server/src/contract/attempts";
+import type { AuditLogOut, AuditVerifyOut } from "../../../server/src/contract/audit";
+import type { Page } from "../../../server/src/contract/common";
+import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
+import type { EventTypeOut } from "../../../server/src/contract/event-types";
+import type { MessageOut } from "../../../server/src/contract/messages";
+import type { QueueItemOut } from "../../../server/src/contract/queue";
+import type { Scope } from "../../../server/src/contract/scopes";
 import type {
   InboundReprocessOut as ServerInboundReprocessOut,
   InboundRequestDetailOut as ServerInboundRequestDetailOut,
   InboundRequestOut as ServerInboundRequestOut,
   InboundStatsOut,
   SourceOut as ServerSourceOut,
-} from "../../../server/src/api/sources";
-import type { EndpointLatencyOut, OverviewOut, Period } from "../../../server/src/api/stats";
+} from "../../../server/src/contract/sources";
+import type { EndpointLatencyOut, OverviewOut, Period } from "../../../server/src/contract/stats";
 import type {
   TokenCreatedOut,
   TokenOut as ServerTokenOut,
   WhoamiOut as ServerWhoamiOut,
-} from "../../../server/src/api/tokens";
+} from "../../../server/src/contract/tokens";
 
 export type {
   ApplicationOut,

@@ -75,7 +75,7 @@ export function registerTokenCommands(program: Command): void {
       await withTokens(async (tokens, store) => {
         let appId: string | null = null;
         if (opts.app) {
-          const app = await new ApplicationsRepository(store.db, store.endpointRoutes).find(opts.app);
+          const app = await new ApplicationsRepository(store.db, store.fanoutCache).find(opts.app);
           if (!app) throw new Error(`no application ${opts.app}`);
           appId = app.id;
         }

@@ -6,12 +6,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 
 import { ApiError } from "../lib/errors.js";
 import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
+import type { AppDeps } from "./app-deps.js";
 import { registerAuth } from "./auth.js";
 import { registerDashboard } from "./dashboard.js";
 import { handleError } from "./errors.js";
 import { registerIdempotency } from "./idempotency.js";
 import { registerMetrics } from "./metrics.js";
-import type { AppDeps } from "./route-module.js";
 import { routes } from "./routes/index.js";
 import { socketLimits } from "./socket-limits.js";
 

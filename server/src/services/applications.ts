@@ -1,5 +1,5 @@
-import type { ApplicationIn, ApplicationOut, ApplicationPatch } from "../api/applications.js";
-import { Iso, type Page } from "../api/common.js";
+import type { ApplicationIn, ApplicationOut, ApplicationPatch } from "../contract/applications.js";
+import { Iso, type Page } from "../contract/common.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";

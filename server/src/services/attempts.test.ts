@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { AttemptListQuery, EventTypesQuery } from "../api/attempts.js";
+import { AttemptListQuery, EventTypesQuery } from "../contract/attempts.js";
 import { examplePayload, toAttemptOut } from "./attempts.js";
 
 describe("examplePayload", () => {

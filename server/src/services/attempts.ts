@@ -12,9 +12,9 @@ import type {
   MessageStatusText,
   RecoverIn,
   RecoverOut,
-} from "../api/attempts.js";
-import { Iso, type Page } from "../api/common.js";
-import type { MessageOut } from "../api/messages.js";
+} from "../contract/attempts.js";
+import { Iso, type Page } from "../contract/common.js";
+import type { MessageOut } from "../contract/messages.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
-import type { AuditListQuery, AuditLogOut, AuditVerifyOut } from "../api/audit.js";
-import { Iso, type Page } from "../api/common.js";
+import type { AuditListQuery, AuditLogOut, AuditVerifyOut } from "../contract/audit.js";
+import { Iso, type Page } from "../contract/common.js";
 import { parseJson } from "../lib/json.js";
 import type { AuditFilter, AuditRepository } from "../store/audit-repository.js";
 import { mapPage } from "../store/paginate.js";

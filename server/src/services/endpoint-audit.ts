@@ -1,4 +1,4 @@
-import type { EndpointHeaders } from "../api/endpoints.js";
+import type { EndpointHeaders } from "../contract/endpoints.js";
 import { parseJson } from "../lib/json.js";
 import type { EndpointRow } from "../store/schema.js";
 import type { AuditEntry } from "./audit.js";

@@ -1,5 +1,6 @@
 
-import { Iso, type Page } from "../api/common.js";
+import type { Config } from "../config/config.js";
+import { Iso, type Page } from "../contract/common.js";
 import type {
   EndpointHeaders,
   EndpointHeadersIn,
@@ -11,8 +12,7 @@ import type {
   EndpointSecretOut,
   EndpointSecretRotateIn,
   EndpointUpdate,
-} from "../api/endpoints.js";
-import type { Config } from "../config/config.js";
+} from "../contract/endpoints.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";

@@ -1,4 +1,4 @@
-import { Iso, type Page } from "../api/common.js";
+import { Iso, type Page } from "../contract/common.js";
 import type {
   EventTypeIn,
   EventTypeListQuery,
@@ -6,7 +6,7 @@ import type {
   EventTypePatch,
   EventTypeSchemas,
   EventTypeUpdate,
-} from "../api/event-types.js";
+} from "../contract/event-types.js";
 import { ApiError } from "../lib/errors.js";
 import { parseJson } from "../lib/json.js";
 import { isUniqueViolation } from "../store/errors.js";

@@ -1,11 +1,11 @@
 import { isUtf8 } from "node:buffer";
 
-import { Iso } from "../api/common.js";
-import type { InboundReprocessOut, InboundRequestDetailOut, InboundRequestOut } from "../api/sources.js";
-import { parseJsonBody } from "../inbound/body.js";
-import { type InboundHeaders, UNKNOWN_EVENT_TYPE } from "../inbound/provider.js";
+import { Iso } from "../contract/common.js";
+import type { InboundReprocessOut, InboundRequestDetailOut, InboundRequestOut } from "../contract/sources.js";
 import { newId } from "../lib/ids.js";
 import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
+import { parseJsonBody } from "../providers/body.js";
+import { type InboundHeaders, UNKNOWN_EVENT_TYPE } from "../providers/provider.js";
 import type { InboundRequestSummary } from "../store/inbound-requests-repository.js";
 import type { InboundReprocessRow, InboundRequestRow, MessageRow } from "../store/schema.js";
 

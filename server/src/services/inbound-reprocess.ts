@@ -1,10 +1,10 @@
 import type { CompiledQuery } from "kysely";
 
-import type { InboundReprocessIn, InboundReprocessOut } from "../api/sources.js";
-import { normalizeEvent } from "../inbound/normalize.js";
+import type { InboundReprocessIn, InboundReprocessOut } from "../contract/sources.js";
 import { ApiError, IdempotentReplay } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Wakeup } from "../lib/wakeup.js";
+import { normalizeEvent } from "../providers/normalize.js";
 import type { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
 import { isMissingSource } from "../store/inbound-requests-repository.js";
 import type { MessagesRepository } from "../store/messages-repository.js";

@@ -1,5 +1,5 @@
-import { Iso } from "../api/common.js";
-import type { InboundPeriod, InboundStatsOut } from "../api/sources.js";
+import { Iso } from "../contract/common.js";
+import type { InboundPeriod, InboundStatsOut } from "../contract/sources.js";
 import { percentile } from "../lib/percentile.js";
 import type { InboundRange } from "../store/inbound-requests-repository.js";
 import type { InboundStatus } from "../store/schema.js";

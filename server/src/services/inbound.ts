@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import type {
   InboundPeriod,
   InboundRequestDetailOut,
@@ -9,13 +9,13 @@ import type {
   InboundStatsOut,
   InboundStatsQuery,
   IngestOut,
-} from "../api/sources.js";
-import { normalizeEvent } from "../inbound/normalize.js";
-import type { InboundHeaders } from "../inbound/provider.js";
+} from "../contract/sources.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
 import type { Wakeup } from "../lib/wakeup.js";
+import { normalizeEvent } from "../providers/normalize.js";
+import type { InboundHeaders } from "../providers/provider.js";
 import { isUniqueViolation } from "../store/errors.js";
 import type { GroupCommit } from "../store/group-commit.js";
 import {

@@ -13,7 +13,7 @@ import { GroupCommit } from "../store/group-commit.js";
 import { IdempotencyRepository } from "../store/idempotency-repository.js";
 import { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
 import { type InsertResult, MessagesRepository, type NewMessage } from "../store/messages-repository.js";
-import { QueueRepository } from "../store/queue-repository.js";
+import { QueueViewRepository } from "../store/queue-view-repository.js";
 import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
@@ -42,7 +42,7 @@ export interface Services {
   messages: MessageService;
   attempts: AttemptService;
   stats: StatsService;
-  queue: QueueRepository;
+  queue: QueueViewRepository;
   sources: SourceService;
   inbound: InboundService;
   inboundReprocess: InboundReprocessService;
@@ -74,10 +74,10 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
   const auditLog = new AuditLog(db, auditRepo);
   const tokensRepo = new TokensRepository(db);
   const tokens = new TokenService(tokensRepo, new TokenUsage(tokensRepo, config.tokenUsageFlushMs), auditLog);
-  const applications = new ApplicationService(new ApplicationsRepository(db, store.endpointRoutes), auditLog);
+  const applications = new ApplicationService(new ApplicationsRepository(db, store.fanoutCache), auditLog);
   const eventTypes = new EventTypeService(new EventTypesRepository(db), auditLog);
   const endpoints = new EndpointService(
-    new EndpointsRepository(db, store.endpointRoutes),
+    new EndpointsRepository(db, store.fanoutCache),
     applications,
     keyring,
     config,
@@ -128,7 +128,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     messages,
     attempts,
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => inbound.countByStatus(range)),
-    queue: new QueueRepository(db),
+    queue: new QueueViewRepository(db),
     sources,
     inbound,
     inboundReprocess: new InboundReprocessService({

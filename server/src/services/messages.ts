@@ -1,6 +1,6 @@
-import type { ApplicationIn } from "../api/applications.js";
-import { Iso, type Page } from "../api/common.js";
-import type { MessageIn, MessageListQuery, MessageOut } from "../api/messages.js";
+import type { ApplicationIn } from "../contract/applications.js";
+import { Iso, type Page } from "../contract/common.js";
+import type { MessageIn, MessageListQuery, MessageOut } from "../contract/messages.js";
 import { ApiError, IdempotentReplay } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";

@@ -6,7 +6,7 @@ import {
   RateLimiterRes,
 } from "rate-limiter-flexible";
 
-import type { RateLimit } from "../inbound/provider.js";
+import type { RateLimit } from "../providers/provider.js";
 import type { Store } from "../store/database.js";
 import type { Database } from "../store/schema.js";
 import { CoalescedLimiter } from "./coalesced-limiter.js";

@@ -1,4 +1,4 @@
-import { type Scope, SCOPES } from "../api/scopes.js";
+import { type Scope, SCOPES } from "../contract/scopes.js";
 
 export { type Scope, SCOPES };
 

@@ -1,14 +1,14 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
-import { Iso, type Page } from "../api/common.js";
-import { RateLimitIn, type SourceIn, type SourceOut, type SourcePatch } from "../api/sources.js";
-import type { Provider, RateLimit } from "../inbound/provider.js";
-import { getProvider } from "../inbound/registry.js";
+import { Iso, type Page } from "../contract/common.js";
+import { RateLimitIn, type SourceIn, type SourceOut, type SourcePatch } from "../contract/sources.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Keyring } from "../lib/keyring.js";
 import { TtlCache } from "../lib/ttl-cache.js";
+import type { Provider, RateLimit } from "../providers/provider.js";
+import { getProvider } from "../providers/registry.js";
 import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, SourceRow } from "../store/schema.js";

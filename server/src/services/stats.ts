@@ -1,5 +1,5 @@
-import { Iso } from "../api/common.js";
-import type { EndpointLatencyOut, OverviewOut, Period } from "../api/stats.js";
+import { Iso } from "../contract/common.js";
+import type { EndpointLatencyOut, OverviewOut, Period } from "../contract/stats.js";
 import { DeliveryStatus } from "../store/schema.js";
 import type { AttemptStats, Quantile, Range, StatsRepository } from "../store/stats-repository.js";
 import type { ApplicationService } from "./applications.js";

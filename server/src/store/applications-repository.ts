@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../api/common.js";
-import type { EndpointRoutes } from "./endpoint-routes.js";
+import type { Page } from "../contract/common.js";
+import type { FanoutCache } from "./fanout-cache.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import type { ApplicationRow, Database } from "./schema.js";
 
@@ -9,7 +9,7 @@ export class ApplicationsRepository {
   constructor(
     private readonly db: Kysely<Database>,
     /** Dropped when an application (and with it its endpoints) is deleted. */
-    private readonly routes: EndpointRoutes,
+    private readonly routes: FanoutCache,
   ) {}
 
   /** By id (`app_…`) or by uid. */

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql, type SqlBool } from "kysely";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import { idAt, newId } from "../lib/ids.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import {

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import { ApiError } from "../lib/errors.js";
 import { auditRowHash, type ChainCheck, ChainVerifier, GENESIS_HASH } from "./audit-chain.js";
 import type { AuditRow, Database } from "./schema.js";

@@ -5,7 +5,7 @@ import pg from "pg";
 
 import type { Keyring } from "../lib/keyring.js";
 import { DATABASE_FILE, prepareDataDir } from "./data-dir.js";
-import { EndpointRoutes } from "./endpoint-routes.js";
+import { FanoutCache } from "./fanout-cache.js";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
 import { SqliteThreadDialect } from "./sqlite-thread-dialect.js";
@@ -22,7 +22,7 @@ export interface Store {
    */
   atomic(queries: readonly CompiledQuery[]): Promise<QueryResult<unknown>[]>;
   /** The fan-out cache of this handle: every repository writing endpoints drops it. */
-  endpointRoutes: EndpointRoutes;
+  fanoutCache: FanoutCache;
   close(): Promise<void>;
 }
 
@@ -113,7 +113,7 @@ function openSqlite(options: StoreOptions): Store {
     db,
     dialect: "sqlite",
     atomic: (queries) => dialect.runAtomic(queries),
-    endpointRoutes: new EndpointRoutes(db),
+    fanoutCache: new FanoutCache(db),
     close: () => db.destroy(),
   };
 }
@@ -158,5 +158,5 @@ function openPostgres(options: StoreOptions): Store {
     });
   // No fan-out cache: other instances write endpoints, and a message must see an endpoint whose
   // creation was answered before the message was sent, whichever instance took each request.
-  return { db, dialect: "postgres", atomic, endpointRoutes: new EndpointRoutes(db, 0), close: () => db.destroy() };
+  return { db, dialect: "postgres", atomic, fanoutCache: new FanoutCache(db, 0), close: () => db.destroy() };
 }

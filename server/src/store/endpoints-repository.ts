@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import { parseJson } from "../lib/json.js";
-import type { EndpointRoutes } from "./endpoint-routes.js";
+import type { FanoutCache } from "./fanout-cache.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import type { Database, EndpointRow } from "./schema.js";
 
@@ -31,14 +31,14 @@ export type EndpointVersion = Partial<Pick<EndpointRow, "secret" | "old_secrets"
 /**
  * Endpoints of an application. Lookups are always scoped to the application, so an endpoint id
  * from another tenant is simply not found. Every write drops the fan-out cache
- * ({@link EndpointRoutes}), so messages accepted after it see the change.
+ * ({@link FanoutCache}), so messages accepted after it see the change.
  *
- * @example await new EndpointsRepository(store.db, store.endpointRoutes).find(app.id, "ep_…")
+ * @example await new EndpointsRepository(store.db, store.fanoutCache).find(app.id, "ep_…")
  */
 export class EndpointsRepository {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly routes: EndpointRoutes,
+    private readonly routes: FanoutCache,
   ) {}
 
   /**

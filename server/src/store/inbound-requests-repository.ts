@@ -1,6 +1,6 @@
 import type { CompiledQuery, Kysely } from "kysely";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import type { Dialect, Store } from "./database.js";
 import { insertQueries } from "./insert-queries.js";
 import type { InsertResult, MessagesRepository, NewMessage } from "./messages-repository.js";

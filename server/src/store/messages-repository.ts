@@ -1,11 +1,11 @@
 import type { CompiledQuery, Kysely } from "kysely";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Dialect, Store } from "./database.js";
-import type { EndpointRoutes } from "./endpoint-routes.js";
 import { isUniqueViolation } from "./errors.js";
+import type { FanoutCache } from "./fanout-cache.js";
 import { type IdempotencyRepository } from "./idempotency-repository.js";
 import { INBOUND_REQUEST_COLUMNS } from "./inbound-requests-repository.js";
 import { insertQueries } from "./insert-queries.js";
@@ -101,7 +101,7 @@ export function endpointMatches(
  * statements, committed together in one round trip to the database ({@link Store.atomic}).
  *
  * What the statements depend on is read first, outside that transaction: the enabled endpoints
- * (from {@link EndpointRoutes}) and, only when the batch carries eventIds, which of them are
+ * (from {@link FanoutCache}) and, only when the batch carries eventIds, which of them are
  * taken. On SQLite the group-commit writer is the only writer of messages and runs one batch at
  * a time, so nothing can change in between; on PostgreSQL, where batches commit concurrently,
  * the unique index on (app_id, event_id) has the last word, and a batch that loses a race fails
@@ -110,7 +110,7 @@ export function endpointMatches(
 export class MessagesRepository {
   private readonly db: Kysely<Database>;
   private readonly dialect: Dialect;
-  private readonly routes: EndpointRoutes;
+  private readonly routes: FanoutCache;
 
   constructor(
     private readonly store: Store,
@@ -119,7 +119,7 @@ export class MessagesRepository {
   ) {
     this.db = store.db;
     this.dialect = store.dialect;
-    this.routes = store.endpointRoutes;
+    this.routes = store.fanoutCache;
   }
 
   async insertBatch(items: NewMessage[]): Promise<InsertResult[]> {

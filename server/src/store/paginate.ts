@@ -1,6 +1,6 @@
 import type { SelectQueryBuilder } from "kysely";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import { ApiError } from "../lib/errors.js";
 
 export interface PageRequest {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 
-import type { OverviewOut } from "../api/stats.js";
+import type { OverviewOut } from "../contract/stats.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { Seed } from "../test-support/store.js";

@@ -56,7 +56,7 @@ export type StoreKind = (typeof testStores)[number];
  * left out, without TEST_POSTGRES_URL, so the summary counts the same tests either way and a
  * missing PostgreSQL shows up as skipped tests rather than as a smaller total.
  *
- * @example describeEachStore("QueueRepository on %s", (kind) => { it("…", async () => { … }); });
+ * @example describeEachStore("QueueViewRepository on %s", (kind) => { it("…", async () => { … }); });
  */
 export function describeEachStore(name: string, suite: (kind: StoreKind) => void): void {
   for (const kind of testStores) {

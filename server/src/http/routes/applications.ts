@@ -1,9 +1,9 @@
 
-import { ApplicationIn, ApplicationOut, ApplicationPatch, GetIfExistsQuery } from "../../api/applications.js";
-import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import { ApplicationIn, ApplicationOut, ApplicationPatch, GetIfExistsQuery } from "../../contract/applications.js";
+import { AppParams, ListQuery, listResponse, NoContent } from "../../contract/common.js";
 import { actorOf } from "../actor.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Application"];
 

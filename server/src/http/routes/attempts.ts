@@ -14,13 +14,13 @@ import {
   MessageEndpointParams,
   RecoverIn,
   RecoverOut,
-} from "../../api/attempts.js";
-import { listResponse, NoContent } from "../../api/common.js";
-import { EndpointParams } from "../../api/endpoints.js";
-import { MessageOut, MessageParams } from "../../api/messages.js";
+} from "../../contract/attempts.js";
+import { listResponse, NoContent } from "../../contract/common.js";
+import { EndpointParams } from "../../contract/endpoints.js";
+import { MessageOut, MessageParams } from "../../contract/messages.js";
 import { actorOf } from "../actor.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Message Attempt"];
 const endpointTags = ["Endpoint"];

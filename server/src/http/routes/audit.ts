@@ -1,8 +1,8 @@
-import { AuditListQuery, AuditLogOut, AuditVerifyOut } from "../../api/audit.js";
-import { listResponse } from "../../api/common.js";
+import { AuditListQuery, AuditLogOut, AuditVerifyOut } from "../../contract/audit.js";
+import { listResponse } from "../../contract/common.js";
 import { requireAllApplications } from "../../services/applications.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Audit log"];
 

@@ -1,4 +1,4 @@
-import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import { AppParams, ListQuery, listResponse, NoContent } from "../../contract/common.js";
 import {
   EndpointHeadersIn,
   EndpointHeadersOut,
@@ -10,10 +10,10 @@ import {
   EndpointSecretOut,
   EndpointSecretRotateIn,
   EndpointUpdate,
-} from "../../api/endpoints.js";
+} from "../../contract/endpoints.js";
 import { actorOf } from "../actor.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Endpoint"];
 const path = "/api/v1/app/:app_id/endpoint/:endpoint_id";
@@ -22,7 +22,7 @@ const path = "/api/v1/app/:app_id/endpoint/:endpoint_id";
  * `/api/v1/app/{app_id}/endpoint…`: endpoint CRUD, secret and headers. The endpoint's
  * `stats`, `recover`, `send-example` and `msg` routes live with the attempts.
  */
-export const endpointRoutes: RouteModule = (app, { services }) => {
+export const fanoutCache: RouteModule = (app, { services }) => {
   const endpoints = services.endpoints;
 
   app.get(

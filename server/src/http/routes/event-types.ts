@@ -1,4 +1,4 @@
-import { listResponse, NoContent } from "../../api/common.js";
+import { listResponse, NoContent } from "../../contract/common.js";
 import {
   EventTypeDeleteQuery,
   EventTypeIn,
@@ -7,10 +7,10 @@ import {
   EventTypeParams,
   EventTypePatch,
   EventTypeUpdate,
-} from "../../api/event-types.js";
+} from "../../contract/event-types.js";
 import { actorOf } from "../actor.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Event Type"];
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 
 import type { Services } from "../../services/index.js";
-import type { RouteModule } from "../route-module.js";
+import type { RouteModule } from "../app-deps.js";
 
 /**
  * `GET|HEAD /api/v1/health`: 204 while the store answers, 503 when it does not; `/api/v1/health/ping`: 204. Served by the

@@ -1,6 +1,6 @@
-import { InboundStatsOut, InboundStatsQuery } from "../../api/sources.js";
+import { InboundStatsOut, InboundStatsQuery } from "../../contract/sources.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import type { RouteModule } from "../route-module.js";
 
 /** `GET /api/v1/stats/inbound`: what providers sent and what became of it. */
 export const inboundStatsRoutes: RouteModule = (app, { services }) => {

@@ -2,9 +2,9 @@ import { performance } from "node:perf_hooks";
 
 import type { FastifyRequest } from "fastify";
 
-import { IngestOut, PlatformIngestParams, SourceIngestParams } from "../../api/sources.js";
-import type { InboundHeaders } from "../../inbound/provider.js";
-import type { RouteModule } from "../route-module.js";
+import { IngestOut, PlatformIngestParams, SourceIngestParams } from "../../contract/sources.js";
+import type { InboundHeaders } from "../../providers/provider.js";
+import type { RouteModule } from "../app-deps.js";
 
 const tags = ["Inbound"];
 

@@ -1,10 +1,10 @@
 
-import { AppParams, listResponse, NoContent } from "../../api/common.js";
-import { MessageIn, MessageListQuery, MessageOut, MessageParams, WithContentQuery } from "../../api/messages.js";
+import { AppParams, listResponse, NoContent } from "../../contract/common.js";
+import { MessageIn, MessageListQuery, MessageOut, MessageParams, WithContentQuery } from "../../contract/messages.js";
 import { actorOf } from "../actor.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
 import { idempotencyRecord } from "../idempotency.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Message"];
 

@@ -1,4 +1,4 @@
-import { AppParams, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import { AppParams, ListQuery, listResponse, NoContent } from "../../contract/common.js";
 import {
   InboundReprocessIn,
   InboundReprocessOut,
@@ -10,12 +10,12 @@ import {
   SourceOut,
   SourceParams,
   SourcePatch,
-} from "../../api/sources.js";
+} from "../../contract/sources.js";
 import { actorOf } from "../actor.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
 import { idempotencyRecord } from "../idempotency.js";
 import { publicBaseUrl } from "../public-url.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Source"];
 

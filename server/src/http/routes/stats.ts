@@ -1,10 +1,10 @@
 import { z } from "zod";
 
-import { AppParams, Iso, listResponse } from "../../api/common.js";
-import { QueueItemOut, QueueQuery } from "../../api/queue.js";
-import { EndpointLatencyOut, OverviewOut, OverviewQuery, Period } from "../../api/stats.js";
+import { AppParams, Iso, listResponse } from "../../contract/common.js";
+import { QueueItemOut, QueueQuery } from "../../contract/queue.js";
+import { EndpointLatencyOut, OverviewOut, OverviewQuery, Period } from "../../contract/stats.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Statistics"];
 const STATUS = { pending: 1, sending: 3, fail: 2 } as const;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { AppParams, Iso, ListQuery, listResponse, NoContent } from "../../api/common.js";
+import { AppParams, Iso, ListQuery, listResponse, NoContent } from "../../contract/common.js";
 import {
   ApplicationTokenExpireIn,
   AppPortalAccessIn,
@@ -11,14 +11,14 @@ import {
   TokenPatch,
   TokenRotateIn,
   WhoamiOut,
-} from "../../api/tokens.js";
+} from "../../contract/tokens.js";
 import { ApiError } from "../../lib/errors.js";
 import { PORTAL_SCOPES, READ_ONLY_PORTAL_SCOPES } from "../../services/scopes.js";
 import type { TokenInfo } from "../../services/tokens.js";
 import { actorOf } from "../actor.js";
+import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
 import { publicBaseUrl } from "../public-url.js";
-import type { RouteModule } from "../route-module.js";
 
 const tags = ["Authentication"];
 const PORTAL_DEFAULT_SECONDS = 3600;

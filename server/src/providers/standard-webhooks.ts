@@ -12,7 +12,7 @@ import {
   UNKNOWN_EVENT_TYPE,
   type Verdict,
 } from "./provider.js";
-import { decodeBase64, headerValue, hmac, parseUnixTimestamp, withinTolerance } from "./signature.js";
+import { decodeBase64, headerValue, hmac, parseUnixTimestamp, withinTolerance } from "./verify-helpers.js";
 
 const SECRET_PREFIX = "whsec_";
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -19,7 +19,7 @@ import {
   hmac as computeHmac,
   parseUnixTimestamp,
   withinTolerance,
-} from "./signature.js";
+} from "./verify-helpers.js";
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KNOWN_PLACEHOLDERS = new Set(["body", "timestamp", "id"]);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { providerNames } from "../inbound/registry.js";
+import { providerNames } from "../providers/registry.js";
 import { AppParams, ListQuery, Timestamp, Uid } from "./common.js";
 
 /** Registered provider names, e.g. `careem`, `stripe`, `hmac`. */

@@ -10,7 +10,7 @@ import {
   UNKNOWN_EVENT_TYPE,
   type Verdict,
 } from "./provider.js";
-import { decodeHex, headerValue, hmac } from "./signature.js";
+import { decodeHex, headerValue, hmac } from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** The webhook's secret as entered in GitHub. */

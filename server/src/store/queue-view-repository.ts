@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../api/common.js";
+import type { Page } from "../contract/common.js";
 import { type PageRequest, paginate } from "./paginate.js";
 import { type Database, DeliveryStatus } from "./schema.js";
 
@@ -25,7 +25,7 @@ export interface Backlog {
 }
 
 /** The retry queue and dead letter of one application, read from the deliveries table. */
-export class QueueRepository {
+export class QueueViewRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**

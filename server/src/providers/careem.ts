@@ -20,7 +20,7 @@ import {
   parseUnixTimestamp,
   secretEqual,
   withinTolerance,
-} from "./signature.js";
+} from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** HMAC key for `X-Careem-Signature`. */

@@ -10,7 +10,7 @@ import {
   UNKNOWN_EVENT_TYPE,
   type Verdict,
 } from "./provider.js";
-import { decodeBase64, headerValue, hmac } from "./signature.js";
+import { decodeBase64, headerValue, hmac } from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** The app's client secret (or the webhook signing secret shown in the admin). */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { rawBodyDigestKey } from "./body.js";
 import { envelopeEventType, envelopeOrderStatus, orderEvent, orderEventForStatus } from "./normalize.js";
 import { ACCEPT, defineProvider, type InboundRequest, reject, type Verdict } from "./provider.js";
-import { bearerToken, secretEqual } from "./signature.js";
+import { bearerToken, secretEqual } from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** The token Jahez sends as `Authorization: Bearer {token}`. */

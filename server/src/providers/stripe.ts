@@ -11,7 +11,7 @@ import {
   UNKNOWN_EVENT_TYPE,
   type Verdict,
 } from "./provider.js";
-import { decodeHex, headerValue, hmac, parseUnixTimestamp, withinTolerance } from "./signature.js";
+import { decodeHex, headerValue, hmac, parseUnixTimestamp, withinTolerance } from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** The endpoint's signing secret, `whsec_…`, used verbatim as the HMAC key. */

@@ -2,16 +2,16 @@ import { expect, it } from "vitest";
 
 import { describeEachStore } from "../test-support/postgres.js";
 import { storePerTest } from "../test-support/store.js";
-import { QueueRepository } from "./queue-repository.js";
+import { QueueViewRepository } from "./queue-view-repository.js";
 import { DeliveryStatus } from "./schema.js";
 
 const NOW = 1_700_000_000_000;
 
-describeEachStore("QueueRepository.backlog on %s", (dialect) => {
+describeEachStore("QueueViewRepository.backlog on %s", (dialect) => {
   const t = storePerTest(dialect);
 
   it("counts what a worker would claim now: due pending rows and expired leases", async () => {
-    const queue = new QueueRepository(t.store.db);
+    const queue = new QueueViewRepository(t.store.db);
     expect(await queue.backlog(NOW)).toEqual({ due: 0, oldestDueAt: null });
     const app = await t.seed.app();
     const ep = await t.seed.endpoint(app);

@@ -16,7 +16,7 @@ import {
   UNKNOWN_EVENT_TYPE,
   type Verdict,
 } from "./provider.js";
-import { headerValue, secretEqual } from "./signature.js";
+import { headerValue, secretEqual } from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** The value Talabat sends in `X-Talabat-API-Key`. */

@@ -4,7 +4,7 @@ import { safeEqual } from "../lib/hash.js";
 import { rawBodyDigestKey } from "./body.js";
 import { envelopeEventType, envelopeOrderStatus, orderEvent, orderEventForStatus } from "./normalize.js";
 import { ACCEPT, defineProvider, type InboundRequest, reject, type Verdict } from "./provider.js";
-import { decodeBase64, headerValue, hmac } from "./signature.js";
+import { decodeBase64, headerValue, hmac } from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** HMAC key for `X-Deliveroo-HMAC-SHA256`. */

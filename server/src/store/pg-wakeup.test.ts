@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "../test-support/postgres.js";
-import { PgWakeup } from "./pg-notifier.js";
+import { PgWakeup } from "./pg-wakeup.js";
 
 /** Resolves with how long `wakeup.wait` took, or `ms` when nothing woke it. */
 async function timedWait(wakeup: PgWakeup, ms: number): Promise<number> {

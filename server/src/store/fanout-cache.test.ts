@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { TEST_POSTGRES_URL } from "../test-support/postgres.js";
 import { openTestStore, Seed, storePerTest } from "../test-support/store.js";
 import { openStore } from "./database.js";
-import { EndpointRoutes } from "./endpoint-routes.js";
 import { EndpointsRepository } from "./endpoints-repository.js";
+import { FanoutCache } from "./fanout-cache.js";
 
-describe("EndpointRoutes", () => {
+describe("FanoutCache", () => {
   const t = storePerTest("sqlite");
 
   it("lists each application's enabled endpoints with their parsed filters", async () => {
@@ -14,20 +14,20 @@ describe("EndpointRoutes", () => {
     const b = await t.seed.app();
     const one = await t.seed.endpoint(a, { event_types: '["order.created"]', channels: '["eu"]' });
     await t.seed.endpoint(a, { disabled: 1 });
-    const routes = await new EndpointRoutes(t.store.db).forApps([a, b]);
+    const routes = await new FanoutCache(t.store.db).forApps([a, b]);
     expect(routes.get(a)).toEqual([{ id: one, eventTypes: ["order.created"], channels: ["eu"] }]);
     expect(routes.get(b)).toEqual([]);
   });
 
   it("serves from memory until the TTL ends", async () => {
     const a = await t.seed.app();
-    const routes = new EndpointRoutes(t.store.db, 60_000);
+    const routes = new FanoutCache(t.store.db, 60_000);
     expect(await routes.forApps([a])).toEqual(new Map([[a, []]]));
     // Written behind the cache's back (as another process would): not seen yet.
     await t.seed.endpoint(a);
     expect((await routes.forApps([a])).get(a)).toHaveLength(0);
 
-    const shortLived = new EndpointRoutes(t.store.db, 1);
+    const shortLived = new FanoutCache(t.store.db, 1);
     await shortLived.forApps([a]);
     await new Promise((r) => setTimeout(r, 5));
     expect((await shortLived.forApps([a])).get(a)).toHaveLength(1);
@@ -35,7 +35,7 @@ describe("EndpointRoutes", () => {
 
   it("is dropped by every endpoint write made through the repository", async () => {
     const a = await t.seed.app();
-    const routes = t.store.endpointRoutes;
+    const routes = t.store.fanoutCache;
     const endpoints = new EndpointsRepository(t.store.db, routes);
     expect((await routes.forApps([a])).get(a)).toEqual([]);
 
@@ -58,7 +58,7 @@ describe("EndpointRoutes", () => {
 
   it("does not keep a load that an invalidation overtook", async () => {
     const a = await t.seed.app();
-    const routes = new EndpointRoutes(t.store.db, 60_000);
+    const routes = new FanoutCache(t.store.db, 60_000);
     // An endpoint write commits and invalidates while this load is in flight: what the load
     // read may predate the write, so it must not be cached.
     const loading = routes.forApps([a]);
@@ -69,17 +69,17 @@ describe("EndpointRoutes", () => {
   });
 });
 
-describe.skipIf(!TEST_POSTGRES_URL)("EndpointRoutes on PostgreSQL", () => {
+describe.skipIf(!TEST_POSTGRES_URL)("FanoutCache on PostgreSQL", () => {
   it("reads on every call, so an endpoint created through another instance counts at once", async () => {
     const a = await openTestStore("postgres");
     const b = { store: await openStore({ dataDir: "/nonexistent", databaseUrl: a.url }) };
     try {
       const app = await new Seed(a.store).app();
       // Instance B fans a message out to the application: no endpoints yet.
-      expect((await b.store.endpointRoutes.forApps([app])).get(app)).toEqual([]);
+      expect((await b.store.fanoutCache.forApps([app])).get(app)).toEqual([]);
       // Instance A creates one; B's very next batch must see it.
       const ep = await new Seed(a.store).endpoint(app);
-      expect((await b.store.endpointRoutes.forApps([app])).get(app)!.map((r) => r.id)).toEqual([ep]);
+      expect((await b.store.fanoutCache.forApps([app])).get(app)!.map((r) => r.id)).toEqual([ep]);
     } finally {
       await b.store.close();
       await a.close();

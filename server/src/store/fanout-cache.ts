@@ -23,9 +23,9 @@ export interface EndpointRoute {
  * the endpoint before every send, so a delivery made from a stale entry is failed, never sent.
  * On PostgreSQL other instances write endpoints too, so there `ttlMs` is 0 and every batch reads.
  *
- * @example const routes = await endpointRoutes.forApps(["app_…"]); routes.get("app_…") // EndpointRoute[]
+ * @example const routes = await fanoutCache.forApps(["app_…"]); routes.get("app_…") // EndpointRoute[]
  */
-export class EndpointRoutes {
+export class FanoutCache {
   private readonly cache: TtlCache<string, EndpointRoute[]>;
   /** Bumped by every invalidation: a load that began before one must not be cached. */
   private generation = 0;
