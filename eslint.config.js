@@ -1,15 +1,23 @@
+import { readFileSync } from "node:fs";
+
 import js from "@eslint/js";
 import simpleImportSort from "eslint-plugin-simple-import-sort";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-/** Imports flow one way (ARCHITECTURE.md): each entry forbids a folder from reaching another. */
+/**
+ * Imports flow one way (docs/architecture.md): server/import-rules.json says which folders each
+ * folder of server/src may not import; server/test/architecture.test.ts checks the same rules
+ * (and cycles) in the suite.
+ */
+const { forbidden } = JSON.parse(readFileSync(new URL("./server/import-rules.json", import.meta.url), "utf8"));
 const boundaries = [
-  { files: ["server/src/services/**"], forbid: ["**/http/**", "**/worker/**"], why: "services never import http or worker" },
-  { files: ["server/src/delivery/**"], forbid: ["**/store/**", "**/http/**", "**/services/**"], why: "delivery knows nothing of the store" },
-  { files: ["server/src/store/**"], forbid: ["**/http/**", "**/services/**", "**/worker/**"], why: "the store is the bottom layer" },
-  { files: ["server/src/providers/**"], forbid: ["**/http/**", "**/store/**", "**/worker/**"], why: "providers are pure verification" },
-  { files: ["dashboard/src/**"], forbid: ["**/server/src/!(contract)/**"], why: "the dashboard imports only API types" },
+  ...Object.entries(forbidden).map(([folder, banned]) => ({
+    files: [folder.endsWith(".ts") ? `server/src/${folder}` : `server/src/${folder}/**`],
+    forbid: banned.map((b) => (b.endsWith(".ts") ? `**/${b.replace(/\.ts$/, ".js")}` : `**/${b}/**`)),
+    why: `server/src/${folder} may not import ${banned.join(", ")} (docs/architecture.md)`,
+  })),
+  { files: ["dashboard/src/**"], forbid: ["**/server/src/!(contract)/**"], why: "the dashboard imports only the contract" },
 ];
 
 export default tseslint.config(

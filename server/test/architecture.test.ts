@@ -11,18 +11,12 @@ import { describe, expect, it } from "vitest";
  */
 const SRC = resolve(import.meta.dirname, "../src");
 
-/** What each top-level folder may not import (folders not listed may import any layer below them). */
-const FORBIDDEN: Record<string, readonly string[]> = {
-  lib: ["config", "contract", "providers", "store", "services", "delivery", "worker", "http", "cli", "main.ts", "compose.ts"],
-  config: ["contract", "providers", "store", "services", "delivery", "worker", "http", "cli", "main.ts", "compose.ts"],
-  contract: ["providers", "store", "services", "delivery", "worker", "http", "cli", "main.ts", "compose.ts"],
-  providers: ["store", "services", "delivery", "worker", "http", "cli", "main.ts", "compose.ts"],
-  store: ["contract", "providers", "services", "delivery", "worker", "http", "cli", "main.ts", "compose.ts"],
-  delivery: ["contract", "providers", "store", "services", "worker", "http", "cli", "main.ts", "compose.ts"],
-  services: ["delivery", "worker", "http", "cli", "main.ts", "compose.ts"],
-  worker: ["contract", "services", "http", "cli", "main.ts", "compose.ts"],
-  http: ["store", "worker", "delivery", "cli", "main.ts", "compose.ts"],
-};
+/** What each top-level folder may not import: server/import-rules.json, shared with ESLint. */
+const FORBIDDEN = (
+  JSON.parse(readFileSync(resolve(import.meta.dirname, "../import-rules.json"), "utf8")) as {
+    forbidden: Record<string, readonly string[]>;
+  }
+).forbidden;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
