@@ -1,10 +1,9 @@
 import type { CompiledQuery, Kysely } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import type { Dialect, Store } from "./database.js";
 import { insertQueries } from "./insert-queries.js";
 import type { InsertResult, MessagesRepository, NewMessage } from "./messages-repository.js";
-import { type PageRequest, paginate } from "./paginate.js";
+import { type Page,type PageRequest, paginate } from "./paginate.js";
 import type { Database, InboundReprocessRow, InboundRequestRow, InboundStatus } from "./schema.js";
 
 /** Every column, in insert order (for {@link insertQueries}). */

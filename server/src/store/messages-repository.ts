@@ -1,6 +1,5 @@
 import type { CompiledQuery, Kysely } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Dialect, Store } from "./database.js";
@@ -9,7 +8,7 @@ import type { FanoutCache } from "./fanout-cache.js";
 import { type IdempotencyRepository } from "./idempotency-repository.js";
 import { INBOUND_REQUEST_COLUMNS } from "./inbound-requests-repository.js";
 import { insertQueries } from "./insert-queries.js";
-import { type PageRequest, paginate } from "./paginate.js";
+import { type Page,type PageRequest, paginate } from "./paginate.js";
 import {
   type Database,
   type DeliveryRow,
