@@ -67,6 +67,7 @@ describeEachStore("RetentionJob on %s", (kind) => {
       attempts: 5,
       deliveries: 0,
       idempotencyKeys: 3,
+      inboundRequests: 0,
       auditRows: 0,
       errors: 0,
     });
@@ -75,6 +76,7 @@ describeEachStore("RetentionJob on %s", (kind) => {
       attempts: 0,
       deliveries: 0,
       idempotencyKeys: 0,
+      inboundRequests: 0,
       auditRows: 0,
       errors: 0,
     });
