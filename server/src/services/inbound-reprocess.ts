@@ -5,9 +5,8 @@ import { ApiError, IdempotentReplay } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { normalizeEvent } from "../providers/normalize.js";
-import type { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
 import { isMissingSource } from "../store/inbound-requests-repository.js";
-import type { MessagesRepository } from "../store/messages-repository.js";
+import type { MessageWriter } from "../store/message-writer.js";
 import type { IdempotencyRow, InboundReprocessRow } from "../store/schema.js";
 import type { Actor, AuditLog } from "./audit.js";
 import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
@@ -18,9 +17,8 @@ import type { SourceService } from "./sources.js";
 export interface InboundReprocessDeps {
   inbound: Pick<InboundService, "resolveRequest">;
   sources: Pick<SourceService, "loadById">;
-  requests: Pick<InboundRequestsRepository, "insertReprocess">;
   /** Written directly, not through the group commit: the link row must commit with the message. */
-  messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">;
+  messages: Pick<MessageWriter, "writeReprocess">;
   wakeup: Wakeup;
   /** Days a message is kept, as for ingested ones. */
   retentionDays: number;
@@ -132,12 +130,7 @@ export class InboundReprocessService {
       );
     let result;
     try {
-      result = await this.deps.requests.insertReprocess(
-        { message, idempotency: options.idempotency?.(out) },
-        link,
-        this.deps.messages,
-        audited,
-      );
+      result = await this.deps.messages.writeReprocess({ message, idempotency: options.idempotency?.(out) }, link, audited);
     } catch (error) {
       // Pruned by retention (or its source deleted) since it was read.
       if (isMissingSource(error)) throw ApiError.notFound("Inbound request");

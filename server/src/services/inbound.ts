@@ -23,7 +23,7 @@ import {
   type InboundRequestsRepository,
   isMissingSource,
 } from "../store/inbound-requests-repository.js";
-import type { InsertResult, NewMessage } from "../store/messages-repository.js";
+import type { InsertResult, NewMessage } from "../store/message-batch.js";
 import { mapPage } from "../store/paginate.js";
 import type { InboundRequestRow, InboundStatus } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
@@ -52,7 +52,6 @@ export const DEDUPE_WINDOW_MS = DAY_MS;
 export const REJECTED_BODY_BYTES = 4096;
 /** Longer keys (signed event ids) are stored as their hash, to keep the unique index small. */
 const DEDUPE_KEY_MAX = 200;
-const PRUNE_INTERVAL_MS = 10 * 60_000;
 
 const PERIOD_MS: Record<InboundPeriod, number> = {
   hour: HOUR_MS,
@@ -112,14 +111,11 @@ interface Received {
  * // { status: "accepted", id: "req_…", msgId: "msg_…" }
  */
 export class InboundService {
-  private lastPrune = 0;
-
   constructor(private readonly deps: InboundServiceDeps) {}
 
   async ingest(input: IngestInput): Promise<IngestOut> {
     const { sources, rateLimits, requests } = this.deps;
     const receivedAt = Date.now();
-    this.pruneIfDue(receivedAt);
     const source =
       input.sourceId !== undefined
         ? await sources.loadById(input.sourceId)
@@ -178,7 +174,7 @@ export class InboundService {
       dedupeUntil,
       msgId: message.id,
     });
-    // The de-duplication check runs in the message's transaction (see insertDeduplicated).
+    // The de-duplication check runs in the message's transaction (see MessageWriter.write).
     let result: InsertResult;
     try {
       result = await this.deps.messages.submit({ message, inboundRequest: request });
@@ -247,11 +243,6 @@ export class InboundService {
     appId?: string | undefined;
   }): Promise<Record<InboundStatus, number>> {
     return this.deps.requests.countByStatus(range);
-  }
-
-  /** Deletes logged requests older than the retention period; returns how many. */
-  async prune(now = Date.now()): Promise<number> {
-    return this.deps.requests.prune(now - this.deps.retentionDays * DAY_MS);
   }
 
   /** A logged request of a source the principal may see, or a 404. */
@@ -350,17 +341,6 @@ export class InboundService {
       received_at: receivedAt,
       retried_at: null,
     };
-  }
-
-  /**
-   * Retention of the request log, run from the ingest path at most every ten minutes so no
-   * timer is needed. Not awaited: a failed prune is simply tried again next time, and the log
-   * only grows a little meanwhile.
-   */
-  private pruneIfDue(now: number): void {
-    if (now - this.lastPrune < PRUNE_INTERVAL_MS) return;
-    this.lastPrune = now;
-    this.prune(now).catch(() => undefined);
   }
 }
 

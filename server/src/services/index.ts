@@ -12,7 +12,9 @@ import { EventTypesRepository } from "../store/event-types-repository.js";
 import { GroupCommit } from "../store/group-commit.js";
 import { IdempotencyRepository } from "../store/idempotency-repository.js";
 import { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
-import { type InsertResult, MessagesRepository, type NewMessage } from "../store/messages-repository.js";
+import type { InsertResult, NewMessage } from "../store/message-batch.js";
+import { MessageWriter } from "../store/message-writer.js";
+import { MessagesRepository } from "../store/messages-repository.js";
 import { QueueViewRepository } from "../store/queue-view-repository.js";
 import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
@@ -58,7 +60,8 @@ export interface Services {
 export function createServices(store: Store, config: Config, wakeup: Wakeup, keyring: Keyring): Services {
   const { db } = store;
   const idempotency = new IdempotencyRepository(db, keyring);
-  const messagesRepo = new MessagesRepository(store, idempotency);
+  const messagesRepo = new MessagesRepository(db);
+  const messageWriter = new MessageWriter(store, idempotency, { inboundDedupeWindowMs: DEDUPE_WINDOW_MS });
   const inboundRequests = new InboundRequestsRepository(store);
   const writer = new GroupCommit<NewMessage, InsertResult>(
     {
@@ -67,7 +70,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
       concurrency: store.dialect === "sqlite" ? 1 : 4,
     },
     // Messages from inbound webhooks are de-duplicated in front of the batch, committed with it.
-    (items) => inboundRequests.insertDeduplicated(items, messagesRepo, DEDUPE_WINDOW_MS),
+    (items) => messageWriter.write(items),
   );
   // Every state change made through the API or the CLI commits with its audit row (ADR 6).
   const auditRepo = new AuditRepository(db);
@@ -134,8 +137,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     inboundReprocess: new InboundReprocessService({
       inbound,
       sources,
-      requests: inboundRequests,
-      messages: messagesRepo,
+      messages: messageWriter,
       wakeup,
       retentionDays: config.retentionDays,
       audit: auditLog,

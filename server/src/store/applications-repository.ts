@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import type { FanoutCache } from "./fanout-cache.js";
-import { type PageRequest, paginate } from "./paginate.js";
+import { type Page,type PageRequest, paginate } from "./paginate.js";
 import type { ApplicationRow, Database } from "./schema.js";
 
 export class ApplicationsRepository {

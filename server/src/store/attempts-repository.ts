@@ -1,8 +1,7 @@
 import { type Kysely, type RawBuilder, sql, type SqlBool } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import { idAt, newId } from "../lib/ids.js";
-import { type PageRequest, paginate } from "./paginate.js";
+import { type Page,type PageRequest, paginate } from "./paginate.js";
 import {
   type AttemptRow,
   type Database,

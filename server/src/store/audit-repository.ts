@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import { ApiError } from "../lib/errors.js";
 import { auditRowHash, type ChainCheck, ChainVerifier, GENESIS_HASH } from "./audit-chain.js";
+import type { Page } from "./paginate.js";
 import type { AuditRow, Database } from "./schema.js";
 
 /** What a caller supplies; position, time and hashes are assigned under the chain lock. */

@@ -1,9 +1,8 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import { parseJson } from "../lib/json.js";
 import type { FanoutCache } from "./fanout-cache.js";
-import { type PageRequest, paginate } from "./paginate.js";
+import { type Page,type PageRequest, paginate } from "./paginate.js";
 import type { Database, EndpointRow } from "./schema.js";
 
 /** One entry of `endpoints.old_secrets`: a previous secret (sealed) and when it stops signing. */

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "./errors.js";
+import { writeBatchOrEach } from "./batch-retry.js";
 
 export interface GroupCommitOptions {
   /** How long the first request of a batch waits for company, in ms (0 = next tick). */
@@ -91,24 +91,16 @@ export class GroupCommit<I, O> {
   }
 
   private async write(batch: Pending<I, O>[]): Promise<void> {
-    try {
-      const results = await this.handler(batch.map((p) => p.item));
-      batch.forEach((p, i) => p.resolve(results[i] as O));
-    } catch (error) {
-      // One by one helps only when an item was at fault; with the database unreachable every
-      // retry would wait out its own connect timeout, so the whole batch fails at once (503).
-      if (batch.length === 1 || isDatabaseUnavailable(error)) {
-        for (const p of batch) p.reject(error);
-        return;
-      }
-      for (const p of batch) {
-        try {
-          const [result] = await this.handler([p.item]);
-          p.resolve(result as O);
-        } catch (itemError) {
-          p.reject(itemError);
-        }
-      }
-    }
+    // One by one only when an item was at fault, never with the database down (see writeBatchOrEach).
+    const outcomes = await writeBatchOrEach(
+      batch.map((p) => p.item),
+      (items) => this.handler(items),
+      async (item) => (await this.handler([item]))[0] as O,
+    );
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) p.resolve(outcome.value);
+      else p.reject(outcome.error);
+    });
   }
 }

@@ -47,15 +47,4 @@ export class IdempotencyRepository {
       .onConflict((oc) => oc.column("key").doUpdateSet(row).where("idempotency_keys.expires_at", "<=", row.created_at))
       .execute();
   }
-
-  /** Deletes expired records, at most `batch` at a time so ingest is never blocked for long. */
-  async purgeExpired(now: number, batch = 5_000): Promise<number> {
-    const r = await this.db
-      .deleteFrom("idempotency_keys")
-      .where("key", "in", (qb) =>
-        qb.selectFrom("idempotency_keys").select("key").where("expires_at", "<=", now).limit(batch),
-      )
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
-  }
 }

@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { newId } from "../lib/ids.js";
-import { generateKey, Keyring } from "../lib/keyring.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { isUniqueViolation } from "./errors.js";
-import { IdempotencyRepository } from "./idempotency-repository.js";
 import { InboundRequestsRepository } from "./inbound-requests-repository.js";
-import { MessagesRepository, type NewMessage } from "./messages-repository.js";
-import type { InboundRequestRow, MessageRow, SourceRow } from "./schema.js";
+import type { InboundRequestRow, SourceRow } from "./schema.js";
 import { SourcesRepository } from "./sources-repository.js";
 
 /** The inbound tables behave the same on every store (set TEST_POSTGRES_URL to include PostgreSQL). */
@@ -16,7 +13,6 @@ describeEachStore("inbound repositories on %s", (kind) => {
   let t: TestApp;
   let requests: InboundRequestsRepository;
   let sources: SourcesRepository;
-  let messages: MessagesRepository;
   let appId: string;
   let counter = 0;
 
@@ -24,8 +20,6 @@ describeEachStore("inbound repositories on %s", (kind) => {
     t = await startTestApp({}, kind);
     requests = new InboundRequestsRepository(t.store);
     sources = new SourcesRepository(t.store.db);
-    const keyring = Keyring.of({ current: generateKey(), previous: [] });
-    messages = new MessagesRepository(t.store, new IdempotencyRepository(t.store.db, keyring));
     appId = newId("app");
     await t.store.db
       .insertInto("applications")
@@ -109,83 +103,6 @@ describeEachStore("inbound repositories on %s", (kind) => {
     expect(await requests.findDedupeHolder(s.id, "evt_1")).toMatchObject({ msg_id: null });
   });
 
-  describe("insertDeduplicated", () => {
-    const WINDOW = 60_000;
-
-    function item(sourceId: string, key: string | null, receivedAt: number): NewMessage {
-      const message: MessageRow = {
-        id: newId("msg"),
-        app_id: appId,
-        event_type: "order.created",
-        event_id: null,
-        payload: "{}",
-        channels: null,
-        tags: null,
-        deliver_at: null,
-        created_at: receivedAt,
-        expires_at: receivedAt + 1_000_000,
-      };
-      return {
-        message,
-        inboundRequest: request(sourceId, { dedupe_key: key, msg_id: message.id, received_at: receivedAt }),
-      };
-    }
-
-    const write = (items: NewMessage[]) => requests.insertDeduplicated(items, messages, WINDOW);
-
-    it("answers a copy within the window with the first copy's message and writes nothing for it", async () => {
-      const s = await source();
-      const first = item(s.id, "evt_a", 1_000_000);
-      expect(await write([first])).toEqual([{ ok: true, deliveries: 0 }]);
-      const copy = item(s.id, "evt_a", 1_000_000 + WINDOW - 1);
-      expect(await write([copy])).toEqual([
-        { ok: false, reason: "duplicate_inbound", msgId: first.message.id },
-      ]);
-      expect(await requests.find(s.id, copy.inboundRequest!.id)).toBeUndefined();
-      expect(
-        await t.store.db.selectFrom("messages").select("id").where("id", "=", copy.message.id).execute(),
-      ).toEqual([]);
-    });
-
-    it("accepts a copy once the window has passed, moving the key to it", async () => {
-      const s = await source();
-      const first = item(s.id, "evt_b", 2_000_000);
-      await write([first]);
-      const later = item(s.id, "evt_b", 2_000_000 + WINDOW + 1);
-      expect(await write([later])).toEqual([{ ok: true, deliveries: 0 }]);
-      expect(await requests.findDedupeHolder(s.id, "evt_b")).toMatchObject({ id: later.inboundRequest!.id });
-      expect((await requests.find(s.id, first.inboundRequest!.id))?.dedupe_key).toBeNull();
-    });
-
-    it("holds a key until the holder's own dedupe_until when it has one, past the default window", async () => {
-      const s = await source();
-      const first = item(s.id, "evt_hold", 4_000_000);
-      first.inboundRequest!.dedupe_until = 4_000_000 + 10 * WINDOW;
-      await write([first]);
-      const late = item(s.id, "evt_hold", 4_000_000 + 10 * WINDOW - 1);
-      expect(await write([late])).toEqual([{ ok: false, reason: "duplicate_inbound", msgId: first.message.id }]);
-      const after = item(s.id, "evt_hold", 4_000_000 + 10 * WINDOW);
-      expect(await write([after])).toEqual([{ ok: true, deliveries: 0 }]);
-    });
-
-    it("catches copies within one batch, per source, and lets other items through untouched", async () => {
-      const s = await source();
-      const other = await source();
-      const a = item(s.id, "evt_c", 3_000_000);
-      const b = item(s.id, "evt_c", 3_000_001);
-      const c = item(other.id, "evt_c", 3_000_002);
-      const d = item(s.id, null, 3_000_003);
-      const plain: NewMessage = { message: { ...a.message, id: newId("msg") } };
-      expect(await write([a, b, c, d, plain])).toEqual([
-        { ok: true, deliveries: 0 },
-        { ok: false, reason: "duplicate_inbound", msgId: a.message.id },
-        { ok: true, deliveries: 0 },
-        { ok: true, deliveries: 0 },
-        { ok: true, deliveries: 0 },
-      ]);
-    });
-  });
-
   it("lists a source's requests newest first with status, provider and time filters", async () => {
     const s = await source();
     const rows = [
@@ -241,18 +158,6 @@ describeEachStore("inbound repositories on %s", (kind) => {
       rejected: 0,
       duplicate: 0,
     });
-  });
-
-  it("prunes requests older than a time, a bounded number per call", async () => {
-    const s = await source();
-    await insert(
-      ...[1, 2, 3].map((n) => request(s.id, { received_at: n })),
-      request(s.id, { received_at: 1_000_000_000 }),
-    );
-    expect(await requests.prune(10, 2)).toBe(2);
-    expect(await requests.prune(10, 2)).toBe(1);
-    expect(await requests.prune(10, 2)).toBe(0);
-    expect((await requests.list({ sourceId: s.id }, { limit: 10 })).data).toHaveLength(1);
   });
 
   it("finds a delivery platform's source by application id or uid, one per application", async () => {

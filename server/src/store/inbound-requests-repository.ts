@@ -1,10 +1,8 @@
-import type { CompiledQuery, Kysely } from "kysely";
+import type { Kysely } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import type { Dialect, Store } from "./database.js";
 import { insertQueries } from "./insert-queries.js";
-import type { InsertResult, MessagesRepository, NewMessage } from "./messages-repository.js";
-import { type PageRequest, paginate } from "./paginate.js";
+import { type Page,type PageRequest, paginate } from "./paginate.js";
 import type { Database, InboundReprocessRow, InboundRequestRow, InboundStatus } from "./schema.js";
 
 /** Every column, in insert order (for {@link insertQueries}). */
@@ -90,7 +88,7 @@ export function isMissingSource(error: unknown): boolean {
 export const PROCESSING_SAMPLE = 50_000;
 
 /**
- * The inbound request log. Accepted requests are written by the message writer in the
+ * The inbound request log. Accepted requests are written by {@link MessageWriter} in the
  * transaction of their message (see `NewMessage.inboundRequest`); rejected and duplicate ones
  * through {@link insertBatch} on a group-commit writer of their own.
  *
@@ -109,77 +107,6 @@ export class InboundRequestsRepository {
   async insertBatch(rows: InboundRequestRow[]): Promise<void[]> {
     await this.store.atomic(insertQueries(this.dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, rows));
     return rows.map(() => undefined);
-  }
-
-  /**
-   * The message writer's batch handler with inbound de-duplication in front: an item whose
-   * `inboundRequest.dedupe_key` is held by an accepted request of the same source whose hold
-   * (`dedupe_until`, else `received_at + windowMs` for rows from before it existed) reaches past
-   * the item's arrival is answered `duplicate_inbound` and not written; a holder past its hold
-   * gives its key up to the new copy. Copies within one batch are caught the same
-   * way. The key releases and the batch's own statements commit together.
-   *
-   * One query per batch rather than one read per webhook before it: a read on the ingest path
-   * waits for the commit in flight, which would double every webhook's latency. On SQLite the
-   * message writer is the only writer of held keys and runs one batch at a time, so check and
-   * insert cannot be overtaken; on PostgreSQL two batches committing at once are still kept
-   * apart by the unique index, and the later one fails with a unique violation.
-   *
-   * @example new GroupCommit(options, (items) => inbound.insertDeduplicated(items, messages, DAY_MS))
-   */
-  async insertDeduplicated(
-    items: NewMessage[],
-    messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">,
-    windowMs: number,
-  ): Promise<InsertResult[]> {
-    const keyed = items.flatMap((i) => (i.inboundRequest?.dedupe_key != null ? [i.inboundRequest] : []));
-    const holders =
-      keyed.length === 0
-        ? []
-        : await this.db
-            .selectFrom("inbound_requests")
-            .select(["id", "source_id", "dedupe_key", "dedupe_until", "msg_id", "received_at"])
-            .where("source_id", "in", [...new Set(keyed.map((r) => r.source_id))])
-            .where("dedupe_key", "in", [...new Set(keyed.map((r) => r.dedupe_key!))])
-            .execute();
-    // id null: held by an item of this batch, nothing to release.
-    const held = new Map<string, { id: string | null; msg_id: string | null; until: number }>(
-      holders.map((h) => [
-        `${h.source_id}\n${h.dedupe_key}`,
-        { id: h.id, msg_id: h.msg_id, until: Number(h.dedupe_until ?? Number(h.received_at) + windowMs) },
-      ]),
-    );
-    const results: InsertResult[] = new Array(items.length);
-    const release: string[] = [];
-    const pass: NewMessage[] = [];
-    const passIndex: number[] = [];
-    items.forEach((item, index) => {
-      const request = item.inboundRequest;
-      if (request?.dedupe_key != null) {
-        const key = `${request.source_id}\n${request.dedupe_key}`;
-        const holder = held.get(key);
-        if (holder && holder.until > request.received_at) {
-          results[index] = { ok: false, reason: "duplicate_inbound", msgId: holder.msg_id };
-          return;
-        }
-        if (holder?.id) release.push(holder.id);
-        held.set(key, {
-          id: null,
-          msg_id: item.message.id,
-          until: request.dedupe_until ?? request.received_at + windowMs,
-        });
-      }
-      pass.push(item);
-      passIndex.push(index);
-    });
-    const queries: CompiledQuery[] = [];
-    if (release.length > 0) {
-      queries.push(this.db.updateTable("inbound_requests").set({ dedupe_key: null }).where("id", "in", release).compile());
-    }
-    if (pass.length === 0) return results;
-    const inserted = await messages.commitBatch(pass, await messages.prepareBatch(pass), queries);
-    inserted.forEach((result, j) => (results[passIndex[j]!] = result));
-    return results;
   }
 
   /** The accepted request of this source that holds `key`, if any (served by the unique index). */
@@ -212,34 +139,6 @@ export class InboundRequestsRepository {
       .where("source_id", "=", sourceId)
       .where("id", "=", id)
       .executeTakeFirst();
-  }
-
-  /**
-   * Commits a re-process in one transaction: its message (with deliveries and the caller's
-   * idempotency record), the link row and the request's `retried_at`. `execute` runs the
-   * statements as one transaction (by default `Store.atomic`; the audit log passes its own, so
-   * its row commits with them). The request's own `msg_id`, its first link, is
-   * left as it is. Answers like the message writer: a lost race
-   * to the same idempotency key is `idempotent_replay` with the first response.
-   *
-   * @example await requests.insertReprocess({ message, idempotency }, link, messagesRepo)
-   */
-  async insertReprocess(
-    item: NewMessage,
-    link: InboundReprocessRow,
-    messages: Pick<MessagesRepository, "prepareBatch" | "commitBatch">,
-    execute?: (queries: CompiledQuery[]) => Promise<unknown>,
-  ): Promise<InsertResult> {
-    const before = [
-      this.db.insertInto("inbound_reprocesses").values(link).compile(),
-      this.db
-        .updateTable("inbound_requests")
-        .set({ retried_at: link.created_at })
-        .where("id", "=", link.request_id)
-        .compile(),
-    ];
-    const [result] = await messages.commitBatch([item], await messages.prepareBatch([item]), before, execute);
-    return result!;
   }
 
   /** The re-processes of one request, oldest first. */
@@ -279,21 +178,6 @@ export class InboundRequestsRepository {
       .limit(PROCESSING_SAMPLE)
       .execute();
     return rows.map((r) => Number(r.processing_ms));
-  }
-
-  /**
-   * Deletes requests received before `before` (retention). Bounded per call so a first prune of
-   * a large log does not hold the write lock for long; returns how many were deleted.
-   */
-  async prune(before: number, limit = 5_000): Promise<number> {
-    const ids = this.db
-      .selectFrom("inbound_requests")
-      .select("id")
-      .where("received_at", "<", before)
-      .orderBy("received_at")
-      .limit(limit);
-    const result = await this.db.deleteFrom("inbound_requests").where("id", "in", ids).executeTakeFirst();
-    return Number(result.numDeletedRows);
   }
 
   private inRange(range: InboundRange) {

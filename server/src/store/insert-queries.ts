@@ -2,6 +2,7 @@ import { CompiledQuery } from "kysely";
 
 import type { Dialect } from "./database.js";
 import type { Database } from "./schema.js";
+import { placeholder } from "./sql-params.js";
 
 /**
  * Rows per statement at most. Fewer, larger statements cost less to run than one per row; the
@@ -44,8 +45,7 @@ function insertSql(dialect: Dialect, table: string, columns: readonly string[], 
   let text = sqlCache.get(key);
   if (text) return text;
   let n = 0;
-  const placeholder = (): string => (dialect === "postgres" ? `$${++n}` : "?");
-  const tuples = Array.from({ length: rows }, () => `(${columns.map(placeholder).join(", ")})`);
+  const tuples = Array.from({ length: rows }, () => `(${columns.map(() => placeholder(dialect, ++n)).join(", ")})`);
   text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ${tuples.join(", ")}`;
   if (conflict) text += ` on conflict ("${conflict}") do nothing`;
   sqlCache.set(key, text);

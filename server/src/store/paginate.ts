@@ -1,8 +1,25 @@
 import type { SelectQueryBuilder } from "kysely";
 
-import type { Page } from "../contract/common.js";
 import { ApiError } from "../lib/errors.js";
 
+/**
+ * One page of a listing: Svix's list envelope as the store returns it. `contract/common.ts` keeps
+ * its own structurally equal copy so that store never imports the contract (the flow is one-way).
+ *
+ * @example const page: Page<MessageRow> = await paginate(query, "id", { limit: 50 }, "descending");
+ */
+export interface Page<T> {
+  data: T[];
+  iterator: string | null;
+  prevIterator: string | null;
+  done: boolean;
+}
+
+/**
+ * What a caller asks of a listing: the page size, Svix's `iterator` and the order.
+ *
+ * @example const request: PageRequest = { limit: 50, iterator: "msg_2a", order: "ascending" };
+ */
 export interface PageRequest {
   limit: number;
   iterator?: string | undefined;

@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 
-import type { Page } from "../contract/common.js";
-import { type PageRequest, paginate } from "./paginate.js";
+import { type Page,type PageRequest, paginate } from "./paginate.js";
 import { type Database, DeliveryStatus } from "./schema.js";
 
 export interface QueueRow {

@@ -3,8 +3,10 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { idAt, newId } from "../lib/ids.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { openTestStore, Seed, type TestStore } from "../test-support/store.js";
+import { InboundRequestsRepository } from "./inbound-requests-repository.js";
 import { RetentionRepository } from "./retention-repository.js";
-import { DeliveryStatus } from "./schema.js";
+import { DeliveryStatus, type InboundRequestRow } from "./schema.js";
+import { SourcesRepository } from "./sources-repository.js";
 
 const DAY = 86_400_000;
 
@@ -144,5 +146,52 @@ describeEachStore("RetentionRepository on %s", (kind) => {
     expect(await repo.deleteExpiredIdempotencyKeys(now, 1)).toBe(1);
     expect(await repo.deleteExpiredIdempotencyKeys(now, 10)).toBe(1);
     expect(await count("idempotency_keys")).toBe(1);
+  });
+
+  /** A logged inbound request received at `receivedAt`. */
+  function inboundRequest(sourceId: string, receivedAt: number): InboundRequestRow {
+    return {
+      id: newId("req"),
+      source_id: sourceId,
+      app_id: appId,
+      provider: "stripe",
+      status: "accepted",
+      reason: null,
+      provider_event_type: "invoice.paid",
+      event_id: null,
+      dedupe_key: null,
+      dedupe_until: null,
+      msg_id: null,
+      source_ip: "127.0.0.1",
+      headers: "{}",
+      body: "{}",
+      body_encoding: "utf8",
+      body_truncated: 0,
+      size: 2,
+      processing_ms: 1,
+      received_at: receivedAt,
+      retried_at: null,
+    };
+  }
+
+  it("prunes inbound requests older than a time, a bounded number per call", async () => {
+    const sourceId = newId("src");
+    await new SourcesRepository(t.store.db).insert({
+      id: sourceId,
+      app_id: appId,
+      uid: null,
+      name: "s",
+      provider: "stripe",
+      platform: null,
+      config: "{}",
+      created_at: now,
+      updated_at: now,
+    });
+    const requests = new InboundRequestsRepository(t.store);
+    await requests.insertBatch([1, 2, 3, 1_000_000_000].map((n) => inboundRequest(sourceId, n)));
+    expect(await repo.deleteInboundRequests(10, 2)).toBe(2);
+    expect(await repo.deleteInboundRequests(10, 2)).toBe(1);
+    expect(await repo.deleteInboundRequests(10, 2)).toBe(0);
+    expect((await requests.list({ sourceId }, { limit: 10 })).data).toHaveLength(1);
   });
 });

@@ -16,7 +16,9 @@ import { type Database, DeliveryStatus } from "./schema.js";
  * - attempts: `attempts_created`;
  * - deliveries: the primary key, whose ids sort by creation time (`idAt` gives the bound),
  *   filtered to finished rows not touched since the cutoff;
- * - idempotency keys: `idempotency_expires`.
+ * - idempotency keys: `idempotency_expires`;
+ * - inbound requests: `inbound_requests_received` (their re-process links go with them, by the
+ *   foreign key's cascade).
  *
  * On PostgreSQL the inner select takes `FOR UPDATE SKIP LOCKED`, so two worker instances
  * running retention at once split the work instead of queueing on each other's rows.
@@ -110,6 +112,28 @@ export class RetentionRepository {
             .select("key")
             .where("expires_at", "<=", now)
             .orderBy("expires_at")
+            .limit(limit),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /**
+   * Deletes inbound log rows received before `before`. Until this ran here, the ingest path
+   * pruned at most 5,000 rows every ten minutes and swallowed its errors; now the log is kept
+   * like everything else: batched, paused between batches, failures reported.
+   */
+  async deleteInboundRequests(before: number, limit: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom("inbound_requests")
+      .where("id", "in", () =>
+        this.lock(
+          this.db
+            .selectFrom("inbound_requests")
+            .select("id")
+            .where("received_at", "<", before)
+            .orderBy("received_at")
             .limit(limit),
         ),
       )

@@ -67,6 +67,7 @@ describeEachStore("RetentionJob on %s", (kind) => {
       attempts: 5,
       deliveries: 0,
       idempotencyKeys: 3,
+      inboundRequests: 0,
       auditRows: 0,
       errors: 0,
     });
@@ -75,6 +76,7 @@ describeEachStore("RetentionJob on %s", (kind) => {
       attempts: 0,
       deliveries: 0,
       idempotencyKeys: 0,
+      inboundRequests: 0,
       auditRows: 0,
       errors: 0,
     });
@@ -84,6 +86,49 @@ describeEachStore("RetentionJob on %s", (kind) => {
       .where("payload", "is not", null)
       .execute();
     expect(payloads).toHaveLength(1);
+  });
+
+  it("prunes the inbound request log past retentionDays, in batches", async () => {
+    const now = Date.now();
+    const app = await seed.app();
+    const sourceId = newId("src");
+    await t.store.db
+      .insertInto("sources")
+      .values({ id: sourceId, app_id: app, uid: null, name: "s", provider: "stripe", platform: null, config: "{}", created_at: now, updated_at: now })
+      .execute();
+    const receivedAt = [now - 31 * DAY, now - 31 * DAY + 1, now - 31 * DAY + 2, now - DAY];
+    const ids = receivedAt.map(() => newId("req"));
+    await t.store.db
+      .insertInto("inbound_requests")
+      .values(
+        receivedAt.map((at, i) => ({
+          id: ids[i]!,
+          source_id: sourceId,
+          app_id: app,
+          provider: "stripe",
+          status: "accepted" as const,
+          reason: null,
+          provider_event_type: null,
+          event_id: null,
+          dedupe_key: null,
+          dedupe_until: null,
+          msg_id: null,
+          source_ip: "127.0.0.1",
+          headers: "{}",
+          body: "{}",
+          body_encoding: "utf8",
+          body_truncated: 0,
+          size: 2,
+          processing_ms: 1,
+          received_at: at,
+          retried_at: null,
+        })),
+      )
+      .execute();
+    const job = new RetentionJob({ store: t.store, config });
+    expect((await job.runOnce()).inboundRequests).toBe(3);
+    const left = await t.store.db.selectFrom("inbound_requests").select("id").execute();
+    expect(left.map((r) => r.id)).toEqual([ids[3]]);
   });
 
   it("stops between batches when asked", async () => {

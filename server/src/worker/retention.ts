@@ -26,6 +26,8 @@ export interface RetentionSummary {
   attempts: number;
   deliveries: number;
   idempotencyKeys: number;
+  /** Inbound log rows (with their re-process links). */
+  inboundRequests: number;
   auditRows: number;
   /** Statements that failed (the run stops at the first; the next run starts over). */
   errors: number;
@@ -39,6 +41,7 @@ export interface RetentionSummary {
  * - attempts older than `retentionDays` are deleted;
  * - finished deliveries last changed more than `retentionDays` ago are deleted;
  * - expired idempotency records are deleted;
+ * - inbound log rows received more than `retentionDays` ago are deleted;
  * - audit-log rows older than `auditRetentionDays` are deleted, oldest first, each batch
  *   recording a checkpoint (the last deleted row's hash) so the chain stays verifiable.
  *
@@ -113,6 +116,7 @@ export class RetentionJob {
       attempts: 0,
       deliveries: 0,
       idempotencyKeys: 0,
+      inboundRequests: 0,
       auditRows: 0,
       errors: 0,
     };
@@ -124,6 +128,7 @@ export class RetentionJob {
       ["attempts", () => this.repo.deleteAttempts(cutoff, limit)],
       ["deliveries", () => this.repo.deleteFinishedDeliveries(cutoff, limit)],
       ["idempotencyKeys", () => this.repo.deleteExpiredIdempotencyKeys(this.now(), limit)],
+      ["inboundRequests", () => this.repo.deleteInboundRequests(cutoff, limit)],
       ["auditRows", () => this.audit.deleteBefore(auditCutoff, limit, this.now())],
     ];
     try {
@@ -144,7 +149,12 @@ export class RetentionJob {
       return summary;
     }
     const touched =
-      summary.payloads + summary.attempts + summary.deliveries + summary.idempotencyKeys + summary.auditRows;
+      summary.payloads +
+      summary.attempts +
+      summary.deliveries +
+      summary.idempotencyKeys +
+      summary.inboundRequests +
+      summary.auditRows;
     if (touched > 0) {
       this.options.logger?.info({ ...summary, ms: this.now() - started }, "retention run finished");
     }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { CLI_ACTOR } from "../../services/audit.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { describeEachStore } from "../../test-support/postgres.js";
+import { RetentionJob } from "../../worker/retention.js";
 
 /*
  * POST /api/v1/app/{app}/source/{src}/request/{id}/retry through app.inject() on every store:
@@ -243,7 +244,7 @@ describeEachStore("inbound re-process on %s", (kind) => {
       .set({ received_at: 1 })
       .where("id", "=", accepted.id)
       .execute();
-    await t.services.inbound.prune();
+    await new RetentionJob({ store: t.store, config: t.config }).runOnce();
     const links = await t.store.db
       .selectFrom("inbound_reprocesses")
       .select("id")

@@ -1,0 +1,45 @@
+import type { AttemptRow } from "../schema.js";
+
+/**
+ * What became of a claimed delivery.
+ * - `success`: delivered (status 0).
+ * - `retry`: failed, next attempt at `dueAt` (status 1).
+ * - `fail`: no more attempts (status 2): retries exhausted, 410, manual attempt failed, endpoint disabled.
+ * - `release`: handed back untried (throttled, shutting down) for `dueAt`; no attempt is counted.
+ *
+ * @example const next: DeliveryNext = status === 410 ? "fail" : "retry";
+ */
+export type DeliveryNext = "success" | "retry" | "fail" | "release";
+
+/**
+ * One outcome for the queue to record (see {@link recordResults}).
+ *
+ * @example const result: DeliveryResult = { deliveryId, endpointId, owner, next: "retry", dueAt: now + 5_000, at: now, attempt };
+ */
+export interface DeliveryResult {
+  deliveryId: string;
+  endpointId: string;
+  /** The claiming worker; the delivery row is only updated while it still holds the lease. */
+  owner: string;
+  next: DeliveryNext;
+  /** Required for `retry` and `release`. */
+  dueAt?: number;
+  /** When the outcome was decided (ms). */
+  at: number;
+  /** The HTTP attempt that was made; absent when nothing was sent. */
+  attempt?: Omit<AttemptRow, "id" | "delivery_id" | "endpoint_id" | "created_at">;
+  /** The receiver answered 410 Gone: disable the endpoint. */
+  gone?: boolean;
+}
+
+/**
+ * What {@link recordResults} managed to write.
+ *
+ * @example const { written, errors } = await queue.recordResults(results);
+ */
+export interface RecordSummary {
+  /** Results written (some may have been fenced off by a lost lease: that is not an error). */
+  written: number;
+  /** Results that could not be written even one by one; their leases will expire and be re-claimed. */
+  errors: { result: DeliveryResult; error: unknown }[];
+}
