@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 
+import { signPayload } from "../lib/standard-webhooks.js";
 import { type DeliveryClient, isSsrfError } from "./http-client.js";
-import { signPayload } from "./signature.js";
 
 export type AttemptKind = "success" | "http_error" | "timeout" | "network_error" | "ssrf_refused";
 

@@ -10,6 +10,7 @@ import { DeliveryClient } from "../delivery/http-client.js";
 import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
+import { liveSecrets } from "../lib/standard-webhooks.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { Store } from "../store/database.js";
 import {
@@ -17,7 +18,6 @@ import {
   DeliveriesRepository,
   type DeliveryResult,
 } from "../store/deliveries-repository.js";
-import { liveSecrets } from "../store/endpoints-repository.js";
 import { DeliveryStatus } from "../store/schema.js";
 import { nextAttemptDelayMs } from "./retry-policy.js";
 
@@ -282,7 +282,7 @@ export class DeliveryWorker {
         // An expunged payload is still delivered, as an empty object, like Svix does.
         body: message.payload ?? "{}",
         msgId: message.id,
-        secrets: liveSecrets(endpoint, now).map((s) => this.options.keyring.open(s)),
+        secrets: liveSecrets(endpoint.secret, endpoint.old_secrets, now).map((s) => this.options.keyring.open(s)),
         headers: parseJson<Record<string, string>>(this.options.keyring.open(endpoint.headers), {}),
         timeoutMs: this.config.deliveryTimeoutMs,
         maxResponseBytes: this.config.responseBodyMaxBytes,
