@@ -9,7 +9,7 @@ import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
-import { decide, type Decision, releaseAfterBug } from "./decide.js";
+import { decide, type DecideContext, type Decision, releaseAfterBug } from "./decide.js";
 import { EndpointThrottle } from "./endpoint-throttle.js";
 import { FailureRun } from "./failure-run.js";
 import type { DeliveryQueue, WebhookSender } from "./ports.js";
@@ -100,7 +100,7 @@ export class DeliveryWorker {
   private readonly config: Config;
   private readonly queue: DeliveryQueue;
   private readonly results: ResultBuffer;
-  private readonly throttle = new EndpointThrottle();
+  private readonly decideContext: DecideContext;
   private readonly leaseMs: number;
 
   private loop: Promise<void> | undefined;
@@ -124,6 +124,14 @@ export class DeliveryWorker {
       logger: options.logger,
       onWriteErrors: (count) => (this.counters.writeErrors += count),
     });
+    this.decideContext = {
+      owner: this.owner,
+      config: this.config,
+      keyring: options.keyring,
+      sender: options.sender,
+      throttle: new EndpointThrottle(),
+      logger: options.logger,
+    };
   }
 
   /** Starts the loop in the background; returns at once. */
@@ -203,14 +211,7 @@ export class DeliveryWorker {
   private dispatch(claimed: ClaimedDelivery): void {
     this.inFlight++;
     this.results.lease(claimed.delivery.id, claimed.delivery.due_at ?? Date.now() + this.leaseMs);
-    decide(claimed, {
-      owner: this.owner,
-      config: this.config,
-      keyring: this.options.keyring,
-      sender: this.options.sender,
-      throttle: this.throttle,
-      logger: this.options.logger,
-    })
+    decide(claimed, this.decideContext)
       .catch((error: unknown) => {
         // A bug, not a delivery outcome: hand the row back for a later try rather than wedge a slot.
         this.options.logger?.error(
