@@ -2,8 +2,11 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
 
 import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
+import { createAddressPolicy } from "./delivery/address-policy.js";
+import { DeliveryClient } from "./delivery/http-client.js";
 import { buildApp } from "./http/app.js";
 import { buildWorkerApp } from "./http/worker-app.js";
 import { createLogger } from "./lib/logger.js";
@@ -11,8 +14,9 @@ import { createMetrics } from "./lib/metrics.js";
 import { Wakeup } from "./lib/wakeup.js";
 import { canonicalEventTypes } from "./providers/normalize.js";
 import { CLI_ACTOR } from "./services/audit.js";
-import { createServices } from "./services/index.js";
-import { openConfiguredStore } from "./store/configured-store.js";
+import { createServices, type Services } from "./services/index.js";
+import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
+import { DeliveriesRepository } from "./store/deliveries-repository.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
 import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
@@ -25,30 +29,70 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** The configured store with the services on it, as {@link openServices} opens them. */
+export interface OpenServices extends ConfiguredStore {
+  services: Services;
+  /** Wakes this process's worker (and, on PostgreSQL, other instances') when deliveries are queued. */
+  wakeup: Wakeup;
+  /** Writes what the services still hold, closes the wakeup connection, then the store. */
+  close(): Promise<void>;
+}
+
 /**
- * Starts Hookrelay as configured: the API, the delivery worker, or both (HOOKRELAY_ROLE).
- * This is the composition root: the only module that wires every layer together.
+ * Opens the configured store (data key, migrations, sealed-column check) and builds the services
+ * on it: what the server runs on and what the CLI's commands use, so both read and write (and
+ * audit) the same way.
+ *
+ * `crossProcessWakeup` (the server) makes instances on PostgreSQL wake each other's workers
+ * through LISTEN/NOTIFY; a one-shot CLI command leaves it off and gets the in-process signal.
+ *
+ * @example
+ * const { services, close } = await openServices(loadConfig(), { warn: (m) => process.stderr.write(`${m}\n`) });
+ * try { await services.tokens.revoke(CLI_ACTOR, id); } finally { await close(); }
  */
-export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
-  const logger = createLogger(config.logLevel);
-  const { store, keyring, keyFile, createdKey } = await openConfiguredStore(config, (m) => logger.warn(m));
-  if (createdKey) {
-    out(`Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
-  }
+export async function openServices(
+  config: Config,
+  options: { warn: (message: string) => void; logger?: Logger; crossProcessWakeup?: boolean },
+): Promise<OpenServices> {
+  const opened = await openConfiguredStore(config, options.warn);
+  const { store, keyring } = opened;
   // On PostgreSQL, instances wake each other's workers through LISTEN/NOTIFY; SQLite has one
   // process, where the in-process signal does.
   const pgWakeup =
-    store.dialect === "postgres" && config.databaseUrl
+    options.crossProcessWakeup !== false && store.dialect === "postgres" && config.databaseUrl
       ? new PgWakeup({
           connectionString: config.databaseUrl,
           listen: config.role !== "api",
-          logger,
+          logger: options.logger,
           connectTimeoutMs: config.pgConnectTimeoutMs,
         })
       : undefined;
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
   const services = createServices(store, config, wakeup, keyring);
+  return {
+    ...opened,
+    services,
+    wakeup,
+    close: async () => {
+      await services.drain();
+      await pgWakeup?.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Starts Hookrelay as configured: the API, the delivery worker, or both (HOOKRELAY_ROLE).
+ * This is the composition root: the only module that wires every layer together.
+ */
+export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
+  const logger = createLogger(config.logLevel);
+  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger });
+  const { store, keyring, keyFile, createdKey, services, wakeup } = opened;
+  if (createdKey) {
+    out(`Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
+  }
   const metrics = createMetrics({ backlog: (now) => services.queue.backlog(now) });
   // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
   const servedMetrics = config.metrics ? metrics : undefined;
@@ -82,7 +126,15 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   let worker: DeliveryWorker | undefined;
   let retention: RetentionJob | undefined;
   if (config.role !== "api") {
-    worker = new DeliveryWorker({ store, config, wakeup, keyring, logger, metrics: servedMetrics });
+    worker = new DeliveryWorker({
+      queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
+      sender: new DeliveryClient({ policy: createAddressPolicy(config.allowPrivateNetworks) }),
+      config,
+      wakeup,
+      keyring,
+      logger,
+      metrics: servedMetrics,
+    });
     worker.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();
@@ -99,9 +151,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
         // claiming, waits up to shutdownGraceMs for its sends, records them and hands back the
         // rows still in flight; then the rest, and the pool last.
         await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop()]);
-        await services.drain();
-        await pgWakeup?.close();
-        await store.close();
+        await opened.close();
       })()),
   };
 }

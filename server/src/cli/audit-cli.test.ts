@@ -11,7 +11,7 @@ import { openStore } from "../store/database.js";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../../..");
-const CLI = join(ROOT, "server/src/cli/main.ts");
+const CLI = join(ROOT, "server/src/cli/hookrelay.ts");
 
 /** `hookrelay …` from source, on a SQLite data directory; resolves with exit code and output. */
 async function hookrelay(dataDir: string, ...args: string[]): Promise<{ code: number; out: string }> {

@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 
-import { loadConfig } from "../config/config.js";
-import { openConfiguredStore } from "../store/configured-store.js";
 import { rekey, sealStatus } from "../store/rekey.js";
+import { withServices } from "./with-services.js";
 
 /**
  * `hookrelay secrets …`: the data key that seals secrets at rest (ADR 5).
@@ -22,11 +21,7 @@ export function registerSecretsCommands(program: Command): void {
     .option("--keep-previous", "with a key file: keep the earlier keys in it afterwards")
     .option("--batch-size <n>", "rows per batch", "500")
     .action(async (opts: { keepKey?: boolean; keepPrevious?: boolean; batchSize: string }) => {
-      const config = loadConfig();
-      const { store, keyring, keyFile } = await openConfiguredStore(config, (m) =>
-        process.stderr.write(`${m}\n`),
-      );
-      try {
+      await withServices(async ({ store, keyring, keyFile }, config) => {
         const report = await rekey(store.db, {
           keyring,
           keyFile,
@@ -50,28 +45,20 @@ export function registerSecretsCommands(program: Command): void {
             "every value is under the current key: HOOKRELAY_SECRET_KEY_PREVIOUS may now be removed\n",
           );
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
 
   secrets
     .command("status")
     .description("count stored values not sealed under the current key")
     .action(async () => {
-      const config = loadConfig();
-      const { store, keyring, keyFile } = await openConfiguredStore(config, (m) =>
-        process.stderr.write(`${m}\n`),
-      );
-      try {
+      await withServices(async ({ store, keyring, keyFile }) => {
         const counts = await sealStatus(store.db, keyring);
         process.stdout.write(
           `current key ${keyring.currentId} (${keyFile ?? "HOOKRELAY_SECRET_KEY"}); keys: ${keyring.keyIds.join(", ")}\n`,
         );
         for (const [column, n] of Object.entries(counts))
           process.stdout.write(`  ${column.padEnd(28)} ${n} to re-seal\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

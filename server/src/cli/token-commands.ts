@@ -1,29 +1,27 @@
 import type { Command } from "commander";
 
 import { loadConfig } from "../config/config.js";
-import { AuditLog, CLI_ACTOR } from "../services/audit.js";
+import { ApiError } from "../lib/errors.js";
+import type { ApplicationService } from "../services/applications.js";
+import { CLI_ACTOR } from "../services/audit.js";
 import { isScope, type Scope } from "../services/scopes.js";
-import { TokenUsage } from "../services/token-usage.js";
-import { type TokenInfo, TokenService } from "../services/tokens.js";
-import { ApplicationsRepository } from "../store/applications-repository.js";
-import { AuditRepository } from "../store/audit-repository.js";
-import { openConfiguredStore } from "../store/configured-store.js";
-import type { Store } from "../store/database.js";
-import { TokensRepository } from "../store/tokens-repository.js";
+import type { TokenInfo, TokenService } from "../services/tokens.js";
+import { withServices } from "./with-services.js";
 
-/**
- * Opens the configured store as the server does (data key, migrations), runs `fn` with a
- * TokenService on it whose changes are audited as `cli`, and closes the store.
- */
-async function withTokens(fn: (tokens: TokenService, store: Store) => Promise<void>): Promise<void> {
-  const config = loadConfig();
-  const { store } = await openConfiguredStore(config, (message) => process.stderr.write(`${message}\n`));
+/** Runs `fn` with the server's token service; its changes are audited as `cli` (CLI_ACTOR). */
+function withTokens(
+  fn: (tokens: TokenService, applications: ApplicationService) => Promise<void>,
+): Promise<void> {
+  return withServices(({ services }) => fn(services.tokens, services.applications));
+}
+
+/** The id of the application named by id or uid; throws a plain message when there is none. */
+async function applicationId(applications: ApplicationService, idOrUid: string): Promise<string> {
   try {
-    const repo = new TokensRepository(store.db);
-    const audit = new AuditLog(store.db, new AuditRepository(store.db));
-    await fn(new TokenService(repo, new TokenUsage(repo, config.tokenUsageFlushMs), audit), store);
-  } finally {
-    await store.close();
+    return (await applications.resolve(CLI_ACTOR, idOrUid)).id;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw new Error(`no application ${idOrUid}`);
+    throw error;
   }
 }
 
@@ -72,13 +70,8 @@ export function registerTokenCommands(program: Command): void {
     .option("--allow-ip <cidr>", "an address or CIDR range the key may be used from (repeatable)", collect)
     .option("-e, --expires <when>", "lifetime (30d, 12h, 3600) or an ISO date")
     .action(async (opts: { name: string; app?: string; scope?: string[]; allowIp?: string[]; expires?: string }) => {
-      await withTokens(async (tokens, store) => {
-        let appId: string | null = null;
-        if (opts.app) {
-          const app = await new ApplicationsRepository(store.db, store.fanoutCache).find(opts.app);
-          if (!app) throw new Error(`no application ${opts.app}`);
-          appId = app.id;
-        }
+      await withTokens(async (tokens, applications) => {
+        const appId = opts.app ? await applicationId(applications, opts.app) : null;
         const created = await tokens.create(CLI_ACTOR, {
           name: opts.name,
           appId,

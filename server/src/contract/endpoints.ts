@@ -1,8 +1,8 @@
 import { z } from "zod";
 
+import { SECRET_PATTERN } from "../lib/standard-webhooks.js";
 import { AppParams, Channel, Metadata, Name, Uid } from "./common.js";
 
-const SECRET_PATTERN = /^(whsec_)?[a-zA-Z0-9+/=]{32,100}$/;
 
 /** An endpoint signing secret: base64, optionally prefixed `whsec_` (stored with the prefix). */
 export const EndpointSecret = z

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 
-import { generateSecret } from "../lib/webhook-secret.js";
+import { generateSecret } from "../lib/standard-webhooks.js";
 import { createAddressPolicy } from "./address-policy.js";
 import { attemptDelivery, type AttemptInput, buildDeliveryHeaders, parseRetryAfter } from "./attempt.js";
 import { DeliveryClient } from "./http-client.js";

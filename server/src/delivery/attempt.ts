@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 
+import { signPayload } from "../lib/standard-webhooks.js";
 import { type DeliveryClient, isSsrfError } from "./http-client.js";
-import { signPayload } from "./signature.js";
 
 export type AttemptKind = "success" | "http_error" | "timeout" | "network_error" | "ssrf_refused";
 
@@ -104,7 +104,7 @@ export function buildDeliveryHeaders(input: {
  *   timeoutMs: 15_000, maxResponseBytes: 64 * 1024, now: Date.now() });
  * if (outcome.kind !== "success") scheduleRetry(outcome);
  */
-export async function attemptDelivery(client: DeliveryClient, input: AttemptInput): Promise<AttemptOutcome> {
+export async function attemptDelivery(client: Pick<DeliveryClient, "send">, input: AttemptInput): Promise<AttemptOutcome> {
   const headers = buildDeliveryHeaders({
     msgId: input.msgId,
     timestampSeconds: Math.floor(input.now / 1000),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { safeEqual } from "../lib/hash.js";
+import { parseSecret, signatureCandidates, signatureMatches } from "../lib/standard-webhooks.js";
 import { rawBodyDigestKey, stringAt } from "./body.js";
 import {
   ACCEPT,
@@ -12,22 +12,11 @@ import {
   UNKNOWN_EVENT_TYPE,
   type Verdict,
 } from "./provider.js";
-import { decodeBase64, headerValue, hmac, parseUnixTimestamp, withinTolerance } from "./verify-helpers.js";
-
-const SECRET_PREFIX = "whsec_";
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** The HMAC key of a `whsec_…` secret (the prefix is optional), or undefined if not base64. */
-function secretKey(secret: string): Buffer | undefined {
-  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  if (!BASE64.test(encoded)) return undefined;
-  const key = Buffer.from(encoded, "base64");
-  return key.length > 0 ? key : undefined;
-}
+import { headerValue, parseUnixTimestamp, withinTolerance } from "./verify-helpers.js";
 
 const configSchema = z.object({
   /** The endpoint secret, `whsec_` followed by base64. */
-  secret: z.string().refine((s) => secretKey(s) !== undefined, {
+  secret: z.string().refine((s) => parseSecret(s).ok, {
     message: "expected a secret of the form whsec_<base64>",
   }),
   toleranceSeconds,
@@ -65,24 +54,15 @@ function verify(req: InboundRequest, config: StandardWebhooksConfig, now: Date):
   if (timestamp === undefined || timestampMs === undefined) return reject("invalid_timestamp");
 
   // Several signatures appear during secret rotation; other versions (v1a: ed25519) are skipped.
-  const candidates: Buffer[] = [];
-  for (const entry of signature.split(" ")) {
-    const comma = entry.indexOf(",");
-    if (comma < 0 || entry.slice(0, comma) !== "v1") continue;
-    const decoded = decodeBase64(entry.slice(comma + 1), 32);
-    if (decoded !== undefined) candidates.push(decoded);
-  }
+  const candidates = signatureCandidates(signature);
   if (candidates.length === 0) return reject("malformed_signature");
   if (!withinTolerance(timestampMs, now, config.toleranceSeconds)) {
     return reject("timestamp_out_of_tolerance");
   }
-  const key = secretKey(config.secret);
-  if (key === undefined) return reject("invalid_signature");
-  const expected = hmac("sha256", key, id, ".", timestamp, ".", req.rawBody);
-  let matched = false;
-  // No early exit: every candidate is compared, so timing does not reveal which one matched.
-  for (const candidate of candidates) matched = safeEqual(candidate, expected) || matched;
-  return matched ? ACCEPT : reject("invalid_signature");
+  const secret = parseSecret(config.secret);
+  if (!secret.ok) return reject("invalid_signature");
+  // Every candidate is compared, so timing does not reveal which one matched.
+  return signatureMatches(secret.key, id, timestamp, req.rawBody, candidates) ? ACCEPT : reject("invalid_signature");
 }
 
 /**

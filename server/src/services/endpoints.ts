@@ -17,7 +17,7 @@ import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
-import { generateSecret } from "../lib/webhook-secret.js";
+import { generateSecret, unexpiredSecrets, withSecretPrefix } from "../lib/standard-webhooks.js";
 import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
 import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
@@ -83,11 +83,6 @@ export function openHeaders(keyring: Keyring, stored: string): EndpointHeaders {
 
 function sealHeaders(keyring: Keyring, headers: EndpointHeaders): string {
   return keyring.seal(JSON.stringify(headers));
-}
-
-/** Secrets are accepted with or without the `whsec_` prefix and always stored with it. */
-function normalizeSecret(key: string): string {
-  return key.startsWith("whsec_") ? key : `whsec_${key}`;
 }
 
 /**
@@ -277,7 +272,7 @@ export class EndpointService {
       channels: jsonList(input.channels ?? null),
       metadata: JSON.stringify(input.metadata ?? {}),
       throttle_rate: either(input.throttleRate, input.rateLimit) || null,
-      secret: this.keyring.seal(input.secret ? normalizeSecret(input.secret) : generateSecret()),
+      secret: this.keyring.seal(input.secret ? withSecretPrefix(input.secret) : generateSecret()),
       old_secrets: "[]",
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,
@@ -349,11 +344,11 @@ export class EndpointService {
   ): Pick<EndpointRow, "secret" | "old_secrets"> {
     const now = Date.now();
     const grace = graceSeconds ?? this.config.secretGraceSeconds;
-    const old = parseJson<OldSecret[]>(row.old_secrets, []).filter((s) => s.expiresAt > now);
+    const old = unexpiredSecrets(parseJson<OldSecret[]>(row.old_secrets, []), now);
     // A zero grace period means "stop signing with it now": nothing to keep.
     if (grace > 0) old.unshift({ key: row.secret, expiresAt: now + grace * 1000 });
     return {
-      secret: this.keyring.seal(key ? normalizeSecret(key) : generateSecret()),
+      secret: this.keyring.seal(key ? withSecretPrefix(key) : generateSecret()),
       old_secrets: JSON.stringify(old.slice(0, MAX_OLD_SECRETS)),
     };
   }

@@ -6,6 +6,7 @@ import { RateLimitIn, type SourceIn, type SourceOut, type SourcePatch } from "..
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Keyring } from "../lib/keyring.js";
+import { SECRET_PREFIX } from "../lib/standard-webhooks.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { Provider, RateLimit } from "../providers/provider.js";
 import { getProvider } from "../providers/registry.js";
@@ -91,7 +92,7 @@ export interface LoadedSource {
  * @example maskSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") // "whsec_…LaSw"
  */
 export function maskSecret(value: string): string {
-  const prefix = value.startsWith("whsec_") ? "whsec_" : "";
+  const prefix = value.startsWith(SECRET_PREFIX) ? SECRET_PREFIX : "";
   if (value.length - prefix.length < 16) return `${prefix}****`;
   return `${prefix}…${value.slice(-4)}`;
 }

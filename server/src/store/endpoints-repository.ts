@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 
-import { parseJson } from "../lib/json.js";
 import type { FanoutCache } from "./fanout-cache.js";
-import { type Page,type PageRequest, paginate } from "./paginate.js";
+import { type Page, type PageRequest, paginate } from "./paginate.js";
 import type { Database, EndpointRow } from "./schema.js";
 
 /** One entry of `endpoints.old_secrets`: a previous secret (sealed) and when it stops signing. */
@@ -10,18 +9,6 @@ export interface OldSecret {
   key: string;
   /** Milliseconds since the epoch. */
   expiresAt: number;
-}
-
-/**
- * The sealed secrets an endpoint's deliveries are signed with at `now`: the current one first,
- * then previous ones still inside their grace period, so receivers that have not yet switched
- * keep verifying. Open each with the keyring before signing.
- *
- * @example liveSecrets(row, Date.now()).map((s) => keyring.open(s))
- */
-export function liveSecrets(row: Pick<EndpointRow, "secret" | "old_secrets">, now: number): string[] {
-  const old = parseJson<OldSecret[]>(row.old_secrets, []);
-  return [row.secret, ...old.filter((s) => s.expiresAt > now).map((s) => s.key)];
 }
 
 /** Columns a conditional update may compare: the JSON/secret values changed by read-modify-write. */

@@ -4,9 +4,12 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { loadConfig } from "../config/config.js";
+import { createAddressPolicy } from "../delivery/address-policy.js";
+import { DeliveryClient } from "../delivery/http-client.js";
 import { generateKey, Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { openStore, type Store } from "../store/database.js";
+import { DeliveriesRepository } from "../store/deliveries-repository.js";
 import { createPgSchema, TEST_POSTGRES_URL } from "../test-support/postgres.js";
 import { Seed } from "../test-support/store.js";
 import { startTcpProxy } from "../test-support/tcp-proxy.js";
@@ -67,7 +70,13 @@ describe.skipIf(!TEST_POSTGRES_URL)("DeliveryWorker across a PostgreSQL outage",
         logLevel: "silent",
       },
     );
-    const worker = new DeliveryWorker({ store, config, wakeup: new Wakeup(), keyring: box });
+    const worker = new DeliveryWorker({
+      queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
+      sender: new DeliveryClient({ policy: createAddressPolicy(config.allowPrivateNetworks) }),
+      config,
+      wakeup: new Wakeup(),
+      keyring: box,
+    });
     worker.start();
     cleanups.push(() => worker.stop(0));
 

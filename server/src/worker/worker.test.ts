@@ -8,10 +8,12 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
+import { createAddressPolicy } from "../delivery/address-policy.js";
+import { DeliveryClient } from "../delivery/http-client.js";
 import { newId } from "../lib/ids.js";
 import { Keyring } from "../lib/keyring.js";
+import { generateSecret } from "../lib/standard-webhooks.js";
 import { Wakeup } from "../lib/wakeup.js";
-import { generateSecret } from "../lib/webhook-secret.js";
 import { openStore, type Store } from "../store/database.js";
 import { DeliveriesRepository } from "../store/deliveries-repository.js";
 import type { DeliveryRow, EndpointRow, MessageRow } from "../store/schema.js";
@@ -103,9 +105,11 @@ describe("DeliveryWorker", () => {
   }
 
   function worker(overrides: ConfigInput = {}, owner?: string): DeliveryWorker {
+    const c = config(overrides);
     const w = new DeliveryWorker({
-      store,
-      config: config(overrides),
+      queue: new DeliveriesRepository(store, { endpointDisableAfterMs: c.endpointDisableAfterSeconds * 1000 }),
+      sender: new DeliveryClient({ policy: createAddressPolicy(c.allowPrivateNetworks) }),
+      config: c,
       wakeup,
       keyring: box,
       ...(owner ? { owner } : {}),

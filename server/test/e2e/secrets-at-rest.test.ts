@@ -47,7 +47,7 @@ async function tour(
   return { secrets, needles: secrets.flatMap((s) => needlesOf(s.label, s.value)) };
 }
 
-const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");
+const CLI = resolve(import.meta.dirname, "../../src/cli/hookrelay.ts");
 
 /** `hookrelay …` from source, against the data directory of `server`. */
 async function hookrelay(server: ServerProcess, ...args: string[]): Promise<string> {

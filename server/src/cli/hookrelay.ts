@@ -3,10 +3,9 @@ import { Command } from "commander";
 
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
-import { AuditRepository } from "../store/audit-repository.js";
-import { openConfiguredStore } from "../store/configured-store.js";
 import { registerSecretsCommands } from "./secrets.js";
 import { registerTokenCommands } from "./token-commands.js";
+import { withServices } from "./with-services.js";
 
 /** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log. */
 const program = new Command()
@@ -30,10 +29,8 @@ program
   .command("migrate")
   .description("bring the database schema up to date, then exit")
   .action(async () => {
-    const config = loadConfig();
-    const { store } = await openConfiguredStore(config, (m) => process.stderr.write(`${m}\n`));
-    await store.close();
-    process.stdout.write(`migrations applied (${store.dialect})\n`);
+    const dialect = await withServices(async ({ store }) => store.dialect);
+    process.stdout.write(`migrations applied (${dialect})\n`);
   });
 
 registerTokenCommands(program);
@@ -46,10 +43,8 @@ audit
   .command("verify")
   .description("recompute the audit log's hash chain and report the first broken link")
   .action(async () => {
-    const config = loadConfig();
-    const { store } = await openConfiguredStore(config, (m) => process.stderr.write(`${m}\n`));
-    try {
-      const check = await new AuditRepository(store.db).verify();
+    await withServices(async ({ services }) => {
+      const check = await services.audit.verify();
       if (check.ok) {
         process.stdout.write(`audit chain intact: ${check.checked} rows checked from row ${check.fromSeq}\n`);
       } else {
@@ -57,9 +52,7 @@ audit
         process.stdout.write(`audit chain broken at row ${broken.seq}: ${broken.reason} (${check.checked} rows checked)\n`);
         process.exitCode = 2;
       }
-    } finally {
-      await store.close();
-    }
+    });
   });
 
 program

@@ -1,0 +1,121 @@
+import type { Logger } from "pino";
+
+import type { Config } from "../config/config.js";
+import { attemptDelivery, type AttemptOutcome } from "../delivery/attempt.js";
+import { parseJson } from "../lib/json.js";
+import type { Keyring } from "../lib/keyring.js";
+import { liveSecrets } from "../lib/standard-webhooks.js";
+import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
+import { DeliveryStatus } from "../store/schema.js";
+import type { EndpointThrottle } from "./endpoint-throttle.js";
+import type { WebhookSender } from "./ports.js";
+import { nextAttemptDelayMs, type RetryConfig } from "./retry-policy.js";
+
+/** What became of one claimed delivery: the row to write, and the attempt if one was made. */
+export interface Decision {
+  result: DeliveryResult;
+  outcome: AttemptOutcome | undefined;
+}
+
+/** What {@link decide} needs besides the delivery; one per worker. */
+export interface DecideContext {
+  /** The lease owner, written with every result so a stale one is fenced off. */
+  owner: string;
+  config: RetryConfig & Pick<Config, "deliveryTimeoutMs" | "responseBodyMaxBytes">;
+  keyring: Keyring;
+  sender: WebhookSender;
+  throttle: EndpointThrottle;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Decides what becomes of one claimed delivery: failed at once when its endpoint is disabled,
+ * released when the endpoint's rate limit is reached, otherwise sent once and classified as
+ * success, retry (with the delay of the retry policy) or fail. Rejects only on a bug.
+ *
+ * @example const { result, outcome } = await decide(claimed, { owner, config, keyring, sender, throttle });
+ */
+export async function decide(claimed: ClaimedDelivery, ctx: DecideContext): Promise<Decision> {
+  const { delivery, endpoint, message } = claimed;
+  const { config, keyring } = ctx;
+  const now = Date.now();
+  const base = { deliveryId: delivery.id, endpointId: endpoint.id, owner: ctx.owner };
+
+  if (endpoint.disabled) return { result: { ...base, next: "fail", at: now }, outcome: undefined };
+  if (endpoint.throttle_rate !== null && endpoint.throttle_rate > 0) {
+    const releaseUntil = ctx.throttle.admit(endpoint.id, endpoint.throttle_rate, now);
+    if (releaseUntil !== undefined) {
+      return { result: { ...base, next: "release", dueAt: releaseUntil, at: now }, outcome: undefined };
+    }
+  }
+
+  let outcome: AttemptOutcome;
+  try {
+    outcome = await attemptDelivery(ctx.sender, {
+      url: endpoint.url,
+      // An expunged payload is still delivered, as an empty object, like Svix does.
+      body: message.payload ?? "{}",
+      msgId: message.id,
+      secrets: liveSecrets(endpoint.secret, endpoint.old_secrets, now).map((s) => keyring.open(s)),
+      headers: parseJson<Record<string, string>>(keyring.open(endpoint.headers), {}),
+      timeoutMs: config.deliveryTimeoutMs,
+      maxResponseBytes: config.responseBodyMaxBytes,
+      now,
+    });
+  } catch (error) {
+    // Not the receiver's doing (a secret that cannot be opened, corrupt stored JSON): record
+    // it as a failed attempt so it is visible in the attempt log and follows the retry schedule.
+    ctx.logger?.error({ err: error, deliveryId: delivery.id }, "could not prepare delivery");
+    const reason = error instanceof Error ? error.message : String(error);
+    outcome = {
+      kind: "network_error",
+      statusCode: 0,
+      response: `delivery not sent: ${reason}`,
+      durationMs: 0,
+      gone: false,
+    };
+  }
+
+  const at = Date.now();
+  const succeeded = outcome.kind === "success";
+  const manual = delivery.next_trigger === 1;
+  // A manual attempt (resend, recover) is a single shot: failing it leaves the delivery failed.
+  const delay = succeeded || manual ? null : nextAttemptDelayMs(delivery.attempt_count + 1, outcome, config);
+  const result: DeliveryResult = {
+    ...base,
+    next: succeeded ? "success" : delay === null ? "fail" : "retry",
+    at,
+    gone: outcome.gone,
+    attempt: {
+      msg_id: delivery.msg_id,
+      app_id: delivery.app_id,
+      url: endpoint.url,
+      status: succeeded ? DeliveryStatus.success : DeliveryStatus.fail,
+      response_status_code: outcome.statusCode,
+      response: outcome.response,
+      response_duration_ms: outcome.durationMs,
+      trigger_type: delivery.next_trigger,
+    },
+  };
+  if (delay !== null) result.dueAt = at + delay;
+  return { result, outcome };
+}
+
+/**
+ * The result for a delivery whose processing hit a bug (not a delivery outcome): the row is
+ * handed back for a later try, due one poll interval from now, rather than wedge a slot.
+ *
+ * @example releaseAfterBug(claimed, owner, config.workerPollMs)
+ */
+export function releaseAfterBug(claimed: ClaimedDelivery, owner: string, pollMs: number): Decision {
+  const at = Date.now();
+  const result: DeliveryResult = {
+    deliveryId: claimed.delivery.id,
+    endpointId: claimed.endpoint.id,
+    owner,
+    next: "release",
+    dueAt: at + pollMs,
+    at,
+  };
+  return { result, outcome: undefined };
+}
