@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 
 import { loadConfig } from "../config/config.js";
-import { AuditLog, CLI_ACTOR } from "../services/audit.js";
+import { AuditLog } from "../services/audit.js";
+import { CLI_ACTOR } from "../services/principal.js";
 import { isScope, type Scope } from "../services/scopes.js";
 import { TokenUsage } from "../services/token-usage.js";
 import { type TokenInfo, TokenService } from "../services/tokens.js";

@@ -29,11 +29,12 @@ import type {
 import { mapPage } from "../store/paginate.js";
 import { type AttemptRow, DeliveryStatus, type MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditLog } from "./audit.js";
+import type { AuditLog } from "./audit.js";
 import { type EndpointService, toEndpointOut } from "./endpoints.js";
 import type { EventTypeService } from "./event-types.js";
 import { type MessageService, toMessageOut } from "./messages.js";
-import type { Principal } from "./tokens.js";
+import type { Actor } from "./principal.js";
+import type { Principal } from "./principal.js";
 
 const DAY_MS = 86_400_000;
 /** Svix's default window of endpoint stats. */

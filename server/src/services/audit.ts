@@ -8,33 +8,7 @@ import { mapPage } from "../store/paginate.js";
 import type { AuditRow, Database } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { Changes } from "./audit-diff.js";
-import type { Principal } from "./tokens.js";
-
-/**
- * Who makes a change, as the audit log records it: the caller's principal plus where the request
- * came from. The HTTP layer builds it (`actorOf(req)`); services take it as plain data wherever
- * they change state, and use it as the principal for access checks too.
- */
-export interface Actor extends Principal {
-  /** The client address as the API saw it (X-Forwarded-For only with HOOKRELAY_TRUST_PROXY). */
-  ip: string | null;
-  requestId: string | null;
-}
-
-/** The command line: an operator with direct access to the database, so unscoped. */
-export const CLI_ACTOR: Actor = {
-  tokenId: "cli",
-  name: "cli",
-  appId: null,
-  kind: "key",
-  scopes: ["admin"],
-  readOnly: false,
-  allowedIps: null,
-  sessionId: null,
-  expiresAt: null,
-  ip: null,
-  requestId: null,
-};
+import { type Actor, CLI_ACTOR, type Principal } from "./principal.js";
 
 /** What one change is, in the words of the audit log. */
 export interface AuditEntry {

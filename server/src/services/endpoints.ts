@@ -13,19 +13,20 @@ import type {
   EndpointSecretRotateIn,
   EndpointUpdate,
 } from "../contract/endpoints.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
 import { generateSecret } from "../lib/webhook-secret.js";
 import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
-import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditEntry, AuditLog } from "./audit.js";
+import type { AuditEntry, AuditLog } from "./audit.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
-import type { Principal } from "./tokens.js";
+import type { Actor } from "./principal.js";
+import type { Principal } from "./principal.js";
 
 /** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
 const MAX_OLD_SECRETS = 5;

@@ -10,13 +10,14 @@ import type {
   InboundStatsQuery,
   IngestOut,
 } from "../contract/sources.js";
+import { ipAllowed } from "../lib/cidr.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { normalizeEvent } from "../providers/normalize.js";
 import type { InboundHeaders } from "../providers/provider.js";
-import { isUniqueViolation } from "../store/errors.js";
 import type { GroupCommit } from "../store/group-commit.js";
 import {
   type InboundRange,
@@ -37,9 +38,9 @@ import {
   toRequestOut,
 } from "./inbound-records.js";
 import { summarizeOutcomes } from "./inbound-summary.js";
+import type { Principal } from "./principal.js";
 import type { RateLimitVerdict } from "./rate-limits.js";
-import { ipAllowed, type LoadedSource, type SourceService } from "./sources.js";
-import type { Principal } from "./tokens.js";
+import type { LoadedSource, SourceService } from "./sources.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

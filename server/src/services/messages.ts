@@ -10,8 +10,9 @@ import type { InsertResult, MessagesRepository, NewMessage } from "../store/mess
 import { mapPage } from "../store/paginate.js";
 import type { ApplicationRow, IdempotencyRow, MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditLog } from "./audit.js";
-import type { Principal } from "./tokens.js";
+import type { AuditLog } from "./audit.js";
+import type { Actor } from "./principal.js";
+import type { Principal } from "./principal.js";
 
 const DAY_MS = 86_400_000;
 

@@ -1,22 +1,22 @@
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 import { Iso, type Page } from "../contract/common.js";
 import { RateLimitIn, type SourceIn, type SourceOut, type SourcePatch } from "../contract/sources.js";
+import { type Cidr, parseCidr } from "../lib/cidr.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Keyring } from "../lib/keyring.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { Provider, RateLimit } from "../providers/provider.js";
 import { getProvider } from "../providers/registry.js";
-import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, SourceRow } from "../store/schema.js";
 import type { SourcesRepository } from "../store/sources-repository.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditLog } from "./audit.js";
+import type { AuditLog } from "./audit.js";
 import { diffFields, maskFields } from "./audit-diff.js";
-import type { Principal } from "./tokens.js";
+import type { Actor, Principal } from "./principal.js";
 
 /**
  * Delivery platforms: reachable at `/webhooks/{provider}/{app}` and so limited to one source
@@ -29,37 +29,6 @@ const SECRET_FIELDS = ["secret", "apiKey", "token"] as const;
 
 /** Config fields Hookrelay reads itself; everything else belongs to the provider. */
 const COMMON_FIELDS = new Set(["ipAllowlist", "rateLimits"]);
-
-type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
-
-/**
- * An address or CIDR range in the usual notation. IPv4 must be dotted-quad: ipaddr.js would
- * also take "0x7f.1" or "2130706433", which nobody means in an allowlist.
- */
-export function parseCidr(text: string): Cidr | undefined {
-  const [address = "", bits, ...rest] = text.trim().split("/");
-  if (rest.length > 0) return undefined;
-  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
-  if (!v4 && !(address.includes(":") && ipaddr.IPv6.isValid(address))) return undefined;
-  const max = v4 ? 32 : 128;
-  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
-  const prefix = bits === undefined ? max : Number(bits);
-  if (prefix > max) return undefined;
-  return [ipaddr.parse(address), prefix];
-}
-
-/**
- * Whether `ip` (as Node reports the peer, IPv4-mapped IPv6 included) lies in one of `ranges`;
- * an empty list allows every address.
- *
- * @example ipAllowed([parseCidr("203.0.113.0/24")!], "::ffff:203.0.113.7") // true
- */
-export function ipAllowed(ranges: readonly Cidr[], ip: string): boolean {
-  if (ranges.length === 0) return true;
-  if (!ipaddr.isValid(ip)) return false;
-  const address = ipaddr.process(ip);
-  return ranges.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits));
-}
 
 const CommonConfig = z.object({
   ipAllowlist: z

@@ -4,7 +4,7 @@ import { DeliveryStatus } from "../store/schema.js";
 import type { AttemptStats, Quantile, Range, StatsRepository } from "../store/stats-repository.js";
 import type { ApplicationService } from "./applications.js";
 import type { EndpointService } from "./endpoints.js";
-import type { Principal } from "./tokens.js";
+import type { Principal } from "./principal.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
