@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 
 import { loadConfig } from "../config/config.js";
-import { AuditLog } from "../services/audit.js";
+import { AuditLog } from "../services/audit-log.js";
 import { CLI_ACTOR } from "../services/principal.js";
 import { isScope, type Scope } from "../services/scopes.js";
 import { TokenUsage } from "../services/token-usage.js";

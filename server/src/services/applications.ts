@@ -8,8 +8,8 @@ import { TtlCache } from "../lib/ttl-cache.js";
 import type { ApplicationsRepository } from "../store/applications-repository.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow } from "../store/schema.js";
-import type { AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
+import type { AuditLog } from "./audit-log.js";
 import type { Actor } from "./principal.js";
 import { isAdmin, type Principal } from "./principal.js";
 

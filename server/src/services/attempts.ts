@@ -29,7 +29,7 @@ import type {
 import { mapPage } from "../store/paginate.js";
 import { type AttemptRow, DeliveryStatus, type MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { AuditLog } from "./audit.js";
+import type { AuditLog } from "./audit-log.js";
 import { type EndpointService, toEndpointOut } from "./endpoints.js";
 import type { EventTypeService } from "./event-types.js";
 import { type MessageService, toMessageOut } from "./messages.js";

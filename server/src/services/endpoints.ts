@@ -23,7 +23,7 @@ import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/e
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { AuditEntry, AuditLog } from "./audit.js";
+import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
 import type { Actor } from "./principal.js";
 import type { Principal } from "./principal.js";

@@ -14,8 +14,8 @@ import type { EventTypesRepository } from "../store/event-types-repository.js";
 import { mapPage } from "../store/paginate.js";
 import type { EventTypeRow } from "../store/schema.js";
 import { requireAllApplications } from "./applications.js";
-import type { AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
+import type { AuditLog } from "./audit-log.js";
 import type { Actor } from "./principal.js";
 import type { Principal } from "./principal.js";
 

@@ -9,7 +9,7 @@ import type { InboundRequestsRepository } from "../store/inbound-requests-reposi
 import { isMissingSource } from "../store/inbound-requests-repository.js";
 import type { MessagesRepository } from "../store/messages-repository.js";
 import type { IdempotencyRow, InboundReprocessRow } from "../store/schema.js";
-import type { AuditLog } from "./audit.js";
+import type { AuditLog } from "./audit-log.js";
 import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
 import { newInboundMessage, parseBody, storedRawBody, toReprocessOut } from "./inbound-records.js";
 import type { Actor } from "./principal.js";

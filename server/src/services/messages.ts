@@ -10,7 +10,7 @@ import type { InsertResult, MessagesRepository, NewMessage } from "../store/mess
 import { mapPage } from "../store/paginate.js";
 import type { ApplicationRow, IdempotencyRow, MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { AuditLog } from "./audit.js";
+import type { AuditLog } from "./audit-log.js";
 import type { Actor } from "./principal.js";
 import type { Principal } from "./principal.js";
 

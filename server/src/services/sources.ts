@@ -14,8 +14,8 @@ import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, SourceRow } from "../store/schema.js";
 import type { SourcesRepository } from "../store/sources-repository.js";
 import type { ApplicationService } from "./applications.js";
-import type { AuditLog } from "./audit.js";
 import { diffFields, maskFields } from "./audit-diff.js";
+import type { AuditLog } from "./audit-log.js";
 import type { Actor, Principal } from "./principal.js";
 
 /**

@@ -7,10 +7,10 @@ import { newId } from "../lib/ids.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { TokenRow } from "../store/schema.js";
 import type { TokensRepository } from "../store/tokens-repository.js";
-import type { AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
+import type { AuditLog } from "./audit-log.js";
 import type { Actor, Principal, TokenKind } from "./principal.js";
-import { APP_KEY_SCOPES, hasScope, parseScopes, type Scope } from "./scopes.js";
+import { APP_KEY_SCOPES, parseScopes, type Scope } from "./scopes.js";
 import type { TokenUsage } from "./token-usage.js";
 
 /** A token as listed: everything but its secret. */
