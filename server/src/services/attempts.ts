@@ -14,6 +14,7 @@ import type {
   RecoverOut,
 } from "../contract/attempts.js";
 import { Iso, type Page } from "../contract/common.js";
+import { DELIVERY_STATUS, type DeliveryStatusCode, deliveryStatusName } from "../contract/delivery-status.js";
 import type { MessageOut } from "../contract/messages.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
@@ -27,31 +28,23 @@ import type {
   DestinationRow,
 } from "../store/attempts-repository.js";
 import { mapPage } from "../store/paginate.js";
-import { type AttemptRow, DeliveryStatus, type MessageRow } from "../store/schema.js";
+import type { AttemptRow, MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { AuditLog } from "./audit-log.js";
 import { type EndpointService, toEndpointOut } from "./endpoints.js";
 import type { EventTypeService } from "./event-types.js";
 import { type MessageService, toMessageOut } from "./messages.js";
-import type { Actor } from "./principal.js";
-import type { Principal } from "./principal.js";
+import type { Actor, Principal } from "./principal.js";
 
 const DAY_MS = 86_400_000;
 /** Svix's default window of endpoint stats. */
 const STATS_DEFAULT_DAYS = 28;
 
-const STATUS_TEXT: Record<number, MessageStatusText> = {
-  [DeliveryStatus.success]: "success",
-  [DeliveryStatus.pending]: "pending",
-  [DeliveryStatus.fail]: "fail",
-  [DeliveryStatus.sending]: "sending",
-};
-
-type Status = 0 | 1 | 2 | 3;
+type Status = DeliveryStatusCode;
 
 /** A stored status as the API's integer enum and its text. */
 function statusOf(status: number): { status: Status; statusText: MessageStatusText } {
-  const text = STATUS_TEXT[status];
+  const text = deliveryStatusName(status);
   if (text === undefined) throw new Error(`unknown delivery status ${status}`);
   return { status: status as Status, statusText: text };
 }
@@ -67,7 +60,7 @@ function deliveryOut(d: DeliveryState): {
 } {
   return {
     ...statusOf(d.status),
-    nextAttempt: d.status === DeliveryStatus.pending && d.due_at !== null ? Iso(d.due_at) : null,
+    nextAttempt: d.status === DELIVERY_STATUS.pending && d.due_at !== null ? Iso(d.due_at) : null,
   };
 }
 
@@ -336,10 +329,10 @@ export class AttemptService {
     const until = query.until !== undefined ? Date.parse(query.until) : undefined;
     const counts = await this.repo.countByStatus(app.id, endpoint.id, since, until);
     return {
-      success: counts[DeliveryStatus.success] ?? 0,
-      pending: counts[DeliveryStatus.pending] ?? 0,
-      sending: counts[DeliveryStatus.sending] ?? 0,
-      fail: counts[DeliveryStatus.fail] ?? 0,
+      success: counts[DELIVERY_STATUS.success] ?? 0,
+      pending: counts[DELIVERY_STATUS.pending] ?? 0,
+      sending: counts[DELIVERY_STATUS.sending] ?? 0,
+      fail: counts[DELIVERY_STATUS.fail] ?? 0,
       canceled: 0,
     };
   }

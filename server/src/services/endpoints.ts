@@ -25,8 +25,7 @@ import type { ApplicationRow, EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
-import type { Actor } from "./principal.js";
-import type { Principal } from "./principal.js";
+import type { Actor, Principal } from "./principal.js";
 
 /** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
 const MAX_OLD_SECRETS = 5;

@@ -16,8 +16,7 @@ import type { EventTypeRow } from "../store/schema.js";
 import { requireAllApplications } from "./applications.js";
 import { diffFields } from "./audit-diff.js";
 import type { AuditLog } from "./audit-log.js";
-import type { Actor } from "./principal.js";
-import type { Principal } from "./principal.js";
+import type { Actor, Principal } from "./principal.js";
 
 /**
  * The API shape of a stored event type; `withContent: false` leaves out the schemas, which

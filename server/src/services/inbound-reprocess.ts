@@ -8,8 +8,9 @@ import { normalizeEvent } from "../providers/normalize.js";
 import type { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
 import { isMissingSource } from "../store/inbound-requests-repository.js";
 import type { MessagesRepository } from "../store/messages-repository.js";
-import type { IdempotencyRow, InboundReprocessRow } from "../store/schema.js";
+import type { InboundReprocessRow } from "../store/schema.js";
 import type { AuditLog } from "./audit-log.js";
+import type { IdempotencyKey, IdempotencyService } from "./idempotency.js";
 import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
 import { newInboundMessage, parseBody, storedRawBody, toReprocessOut } from "./inbound-records.js";
 import type { Actor } from "./principal.js";
@@ -27,11 +28,12 @@ export interface InboundReprocessDeps {
   retentionDays: number;
   /** A re-process is an operator's change: its audit row commits with it. */
   audit: AuditLog;
+  idempotency: Pick<IdempotencyService, "record">;
 }
 
 export interface ReprocessOptions {
-  /** Builds the idempotency record from the response, stored in the same transaction. */
-  idempotency?: ((body: InboundReprocessOut) => IdempotencyRow | undefined) | undefined;
+  /** The request's Idempotency-Key: its record commits with the message and the link. */
+  idempotency?: IdempotencyKey | undefined;
 }
 
 /**
@@ -134,7 +136,7 @@ export class InboundReprocessService {
     let result;
     try {
       result = await this.deps.requests.insertReprocess(
-        { message, idempotency: options.idempotency?.(out) },
+        { message, idempotency: this.deps.idempotency.record(options.idempotency, out) },
         link,
         this.deps.messages,
         audited,

@@ -24,9 +24,11 @@ import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
+import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
+import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
@@ -35,7 +37,8 @@ import { TokenService } from "./tokens.js";
 
 export interface Services {
   tokens: TokenService;
-  idempotency: IdempotencyRepository;
+  /** Stored responses of POSTs that carried an Idempotency-Key (wired into http by registerIdempotency). */
+  idempotency: IdempotencyService;
   health: { check(): Promise<void> };
   applications: ApplicationService;
   endpoints: EndpointService;
@@ -43,7 +46,8 @@ export interface Services {
   messages: MessageService;
   attempts: AttemptService;
   stats: StatsService;
-  queue: QueueViewRepository;
+  /** The retry queue and dead letter, and the backlog /metrics reports. */
+  queue: QueueService;
   sources: SourceService;
   inbound: InboundService;
   inboundReprocess: InboundReprocessService;
@@ -58,8 +62,9 @@ export interface Services {
  */
 export function createServices(store: Store, config: Config, wakeup: Wakeup, keyring: Keyring): Services {
   const { db } = store;
-  const idempotency = new IdempotencyRepository(db, keyring);
-  const messagesRepo = new MessagesRepository(store, idempotency);
+  const idempotencyRepo = new IdempotencyRepository(db, keyring);
+  const idempotency = new IdempotencyService(idempotencyRepo, config.idempotencyTtlSeconds);
+  const messagesRepo = new MessagesRepository(store, idempotencyRepo);
   const inboundRequests = new InboundRequestsRepository(store);
   const writer = new GroupCommit<NewMessage, InsertResult>(
     {
@@ -84,7 +89,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     config,
     auditLog,
   );
-  const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog);
+  const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog, idempotency);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
   const inboundLog = new GroupCommit<InboundRequestRow, void>(
@@ -129,7 +134,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     messages,
     attempts,
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => inbound.countByStatus(range)),
-    queue: new QueueViewRepository(db),
+    queue: new QueueService(new QueueViewRepository(db), applications),
     sources,
     inbound,
     inboundReprocess: new InboundReprocessService({
@@ -140,6 +145,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
       wakeup,
       retentionDays: config.retentionDays,
       audit: auditLog,
+      idempotency,
     }),
     audit: new AuditService(auditRepo, applications),
     drain: async () => {

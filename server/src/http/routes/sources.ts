@@ -14,7 +14,7 @@ import {
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import { idempotencyRecord } from "../idempotency.js";
+import { idempotencyKeyOf } from "../idempotency.js";
 import { publicBaseUrl } from "../public-url.js";
 
 const tags = ["Source"];
@@ -195,7 +195,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
         req.params.source_id,
         req.params.req_id,
         req.body ?? { force: false },
-        { idempotency: (body) => idempotencyRecord(req, config.idempotencyTtlSeconds, 200, body) },
+        { idempotency: idempotencyKeyOf(req, 200) },
       ),
   );
 };
