@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { maskSecret } from "./sources.js";
+import { maskSecret } from "./source-config.js";
 
 describe("maskSecret", () => {
   it.each([
