@@ -11,14 +11,15 @@ import type { MessagesRepository } from "../store/messages-repository.js";
 import type { InboundReprocessRow } from "../store/schema.js";
 import type { AuditLog } from "./audit-log.js";
 import type { IdempotencyKey, IdempotencyService } from "./idempotency.js";
-import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
+import { REJECTED_BODY_BYTES } from "./inbound.js";
+import type { InboundLogService } from "./inbound-log.js";
 import { newInboundMessage, parseBody, storedRawBody, toReprocessOut } from "./inbound-records.js";
 import type { Actor } from "./principal.js";
 import { hasScope } from "./scopes.js";
 import type { SourceService } from "./sources.js";
 
 export interface InboundReprocessDeps {
-  inbound: Pick<InboundService, "resolveRequest">;
+  requestLog: Pick<InboundLogService, "resolveRequest">;
   sources: Pick<SourceService, "loadById">;
   requests: Pick<InboundRequestsRepository, "insertReprocess">;
   /** Written directly, not through the group commit: the link row must commit with the message. */
@@ -63,7 +64,7 @@ export class InboundReprocessService {
     input: InboundReprocessIn,
     options: ReprocessOptions = {},
   ): Promise<InboundReprocessOut> {
-    const request = await this.deps.inbound.resolveRequest(actor, appIdOrUid, sourceIdOrUid, requestId);
+    const request = await this.deps.requestLog.resolveRequest(actor, appIdOrUid, sourceIdOrUid, requestId);
     const forced = request.status === "rejected";
     if (forced) {
       if (!input.force) {

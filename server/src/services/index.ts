@@ -26,6 +26,7 @@ import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
 import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
+import { InboundLogService } from "./inbound-log.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
 import { QueueService } from "./queue.js";
@@ -50,6 +51,8 @@ export interface Services {
   queue: QueueService;
   sources: SourceService;
   inbound: InboundService;
+  /** Reading the inbound request log and its stats. */
+  inboundLog: InboundLogService;
   inboundReprocess: InboundReprocessService;
   audit: AuditService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
@@ -105,12 +108,12 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     sources,
     requests: inboundRequests,
     rateLimits: new SourceRateLimits(store),
-    applications,
     messages: writer,
     log: inboundLog,
     wakeup,
     retentionDays: config.retentionDays,
   });
+  const requestLog = new InboundLogService({ sources, requests: inboundRequests, applications });
   const attempts = new AttemptService(
     new AttemptsRepository(db),
     applications,
@@ -133,12 +136,13 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     eventTypes,
     messages,
     attempts,
-    stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => inbound.countByStatus(range)),
+    stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),
     queue: new QueueService(new QueueViewRepository(db), applications),
     sources,
     inbound,
+    inboundLog: requestLog,
     inboundReprocess: new InboundReprocessService({
-      inbound,
+      requestLog,
       sources,
       requests: inboundRequests,
       messages: messagesRepo,
