@@ -18,6 +18,7 @@ import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
+import { AppTokenService } from "./app-tokens.js";
 import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
@@ -38,6 +39,8 @@ import { TokenService } from "./tokens.js";
 
 export interface Services {
   tokens: TokenService;
+  /** Keys limited to one application and consumer-portal sessions. */
+  appTokens: AppTokenService;
   /** Stored responses of POSTs that carried an Idempotency-Key (wired into http by registerIdempotency). */
   idempotency: IdempotencyService;
   health: { check(): Promise<void> };
@@ -125,6 +128,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
   );
   return {
     tokens,
+    appTokens: new AppTokenService(tokens, applications),
     idempotency,
     health: {
       check: async () => {
