@@ -4,7 +4,7 @@ import { parseJson } from "../lib/json.js";
 import type { AuditFilter, AuditRepository } from "../store/audit-repository.js";
 import { mapPage } from "../store/paginate.js";
 import type { AuditRow } from "../store/schema.js";
-import type { ApplicationService } from "./applications.js";
+import { type ApplicationService, requireAllApplications } from "./applications.js";
 import type { Changes } from "./audit-diff.js";
 import type { Principal } from "./principal.js";
 
@@ -61,8 +61,9 @@ export class AuditService {
     return mapPage(await this.repo.list(filter, query), toAuditLogOut);
   }
 
-  /** The whole chain is checked, so this is for unscoped callers only (the route checks). */
-  async verify(): Promise<AuditVerifyOut> {
+  /** The whole chain is checked, so this is for keys on every application only. */
+  async verify(principal: Principal): Promise<AuditVerifyOut> {
+    requireAllApplications(principal);
     return this.repo.verify();
   }
 }
