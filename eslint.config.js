@@ -6,6 +6,12 @@ import tseslint from "typescript-eslint";
 /** Imports flow one way (ARCHITECTURE.md): each entry forbids a folder from reaching another. */
 const boundaries = [
   { files: ["server/src/services/**"], forbid: ["**/http/**", "**/worker/**"], why: "services never import http or worker" },
+  { files: ["server/src/http/**"], forbid: ["**/store/**"], why: "http reaches the store only through services" },
+  {
+    files: ["server/src/contract/**"],
+    forbid: ["**/providers/**", "**/store/**", "**/services/**", "**/http/**"],
+    why: "the contract (imported by the dashboard) imports nothing of ours but lib",
+  },
   { files: ["server/src/delivery/**"], forbid: ["**/store/**", "**/http/**", "**/services/**"], why: "delivery knows nothing of the store" },
   { files: ["server/src/store/**"], forbid: ["**/http/**", "**/services/**", "**/worker/**"], why: "the store is the bottom layer" },
   { files: ["server/src/providers/**"], forbid: ["**/http/**", "**/store/**", "**/worker/**"], why: "providers are pure verification" },
