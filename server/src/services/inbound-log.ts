@@ -27,6 +27,7 @@ const PERIOD_MS: Record<InboundPeriod, number> = {
   month: 30 * DAY_MS,
 };
 
+/** What the log reader needs: access checks through sources and applications, and the log itself. */
 export interface InboundLogDeps {
   sources: Pick<SourceService, "resolve">;
   requests: InboundRequestsRepository;
