@@ -15,6 +15,7 @@ import type {
 } from "../../../server/src/contract/attempts";
 import type { AuditLogOut, AuditVerifyOut } from "../../../server/src/contract/audit";
 import type { Page } from "../../../server/src/contract/common";
+import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-status";
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
 import type { MessageOut } from "../../../server/src/contract/messages";
@@ -53,7 +54,7 @@ export type {
 };
 
 /** Svix MessageStatus: 0 success, 1 pending, 2 fail, 3 sending. */
-export type MessageStatus = 0 | 1 | 2 | 3;
+export type MessageStatus = DeliveryStatusCode;
 
 /** Body of endpoint create / patch as the dashboard sends it. */
 export interface EndpointIn {

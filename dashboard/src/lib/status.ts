@@ -1,13 +1,6 @@
-import type { MessageStatus } from "../api/types";
+import { deliveryStatusName } from "../../../server/src/contract/delivery-status";
 
-/** Svix MessageStatus numbers and their names, in the order Svix defines them. */
-export const STATUS_NAMES: Record<MessageStatus, "success" | "pending" | "fail" | "sending"> = {
-  0: "success",
-  1: "pending",
-  2: "fail",
-  3: "sending",
-};
-
+/** Labels of every status the dashboard shows: deliveries (Svix's names) and inbound verdicts. */
 export const STATUS_LABELS: Record<string, string> = {
   success: "Succeeded",
   pending: "Pending",
@@ -18,7 +11,13 @@ export const STATUS_LABELS: Record<string, string> = {
   duplicate: "Duplicate",
 };
 
+/**
+ * The name of a status: a Svix delivery status number through the server's one map, a name as
+ * it is, "unknown" for anything else.
+ *
+ * @example statusName(2) // "fail"; statusName("rejected") // "rejected"
+ */
 export function statusName(status: number | string | undefined | null): string {
-  if (typeof status === "number") return STATUS_NAMES[status as MessageStatus] ?? "unknown";
+  if (typeof status === "number") return deliveryStatusName(status) ?? "unknown";
   return status ?? "unknown";
 }

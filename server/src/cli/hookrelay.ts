@@ -3,6 +3,7 @@ import { Command } from "commander";
 
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
+import { CLI_ACTOR } from "../services/principal.js";
 import { registerSecretsCommands } from "./secrets.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { withServices } from "./with-services.js";
@@ -44,7 +45,7 @@ audit
   .description("recompute the audit log's hash chain and report the first broken link")
   .action(async () => {
     await withServices(async ({ services }) => {
-      const check = await services.audit.verify();
+      const check = await services.audit.verify(CLI_ACTOR);
       if (check.ok) {
         process.stdout.write(`audit chain intact: ${check.checked} rows checked from row ${check.fromSeq}\n`);
       } else {

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config/config.js";
 import { ApiError } from "../lib/errors.js";
 import type { ApplicationService } from "../services/applications.js";
-import { CLI_ACTOR } from "../services/audit.js";
+import { CLI_ACTOR } from "../services/principal.js";
 import { isScope, type Scope } from "../services/scopes.js";
 import type { TokenInfo, TokenService } from "../services/tokens.js";
 import { withServices } from "./with-services.js";

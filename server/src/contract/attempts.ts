@@ -1,14 +1,15 @@
 import { z } from "zod";
 
 import { Channel, Name, Timestamp } from "./common.js";
+import { DELIVERY_STATUS_CODES, DELIVERY_STATUS_NAMES } from "./delivery-status.js";
 import { MessageOut, MessageParams } from "./messages.js";
 
 /**
  * Svix's MessageStatus as an integer: 0 success, 1 pending, 2 fail, 3 sending. Newer SDKs also
  * know 4 (canceled); Hookrelay never produces it, so filtering on it simply finds nothing.
  */
-export const MessageStatus = z.literal([0, 1, 2, 3]);
-export const MessageStatusText = z.enum(["success", "pending", "fail", "sending"]);
+export const MessageStatus = z.literal(DELIVERY_STATUS_CODES);
+export const MessageStatusText = z.enum(DELIVERY_STATUS_NAMES);
 export type MessageStatusText = z.output<typeof MessageStatusText>;
 
 /** 0 = scheduled, 1 = manual (resend / recover). */

@@ -9,6 +9,7 @@ export const QueueQuery = z.object({
 });
 export type QueueQuery = z.output<typeof QueueQuery>;
 
+/** One delivery in the retry queue or dead letter, as the dashboard lists it. */
 export const QueueItemOut = z.object({
   msgId: z.string(),
   endpointId: z.string(),
@@ -21,3 +22,4 @@ export const QueueItemOut = z.object({
   lastStatusCode: z.number().nullable(),
   updatedAt: z.string(),
 });
+export type QueueItemOut = z.output<typeof QueueItemOut>;

@@ -1,10 +1,28 @@
 import { z } from "zod";
 
-import { providerNames } from "../providers/registry.js";
 import { AppParams, ListQuery, Timestamp, Uid } from "./common.js";
 
+/**
+ * The inbound providers, by name, in registry order. Written out here rather than read from
+ * `providers/registry.ts` so the contract (which the dashboard imports) pulls in no provider
+ * code; `sources.test.ts` checks the two lists agree.
+ *
+ * @example PROVIDER_NAMES.includes("stripe") // true
+ */
+export const PROVIDER_NAMES = [
+  "careem",
+  "talabat",
+  "deliveroo",
+  "jahez",
+  "standard-webhooks",
+  "stripe",
+  "github",
+  "shopify",
+  "hmac",
+] as const;
+
 /** Registered provider names, e.g. `careem`, `stripe`, `hmac`. */
-export const ProviderName = z.enum(providerNames as [string, ...string[]]);
+export const ProviderName = z.enum(PROVIDER_NAMES);
 
 /** A rate limit of a source: at most `points` requests per `durationSeconds`. */
 export const RateLimitIn = z.strictObject({

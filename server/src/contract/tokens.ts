@@ -103,3 +103,5 @@ export const WhoamiOut = z.object({
   expiresAt: z.string().nullable(),
 });
 export type WhoamiOut = z.output<typeof WhoamiOut>;
+export type AppPortalAccessIn = z.output<typeof AppPortalAccessIn>;
+export type ApplicationTokenExpireIn = z.output<typeof ApplicationTokenExpireIn>;

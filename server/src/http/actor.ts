@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 
-import type { Actor } from "../services/audit.js";
+import type { Actor } from "../services/principal.js";
 import { principalOf } from "./auth.js";
 
 /**

@@ -70,7 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.metrics && deps.config.metrics) registerMetrics(app, deps.metrics);
   await registerDashboard(app);
-  registerIdempotency(app, deps.services.idempotency, deps.config.idempotencyTtlSeconds);
+  registerIdempotency(app, deps.services.idempotency);
 
   for (const register of routes) {
     await app.register(async (scope) => register(scope.withTypeProvider<ZodTypeProvider>(), deps));

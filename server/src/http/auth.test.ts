@@ -1,7 +1,7 @@
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 
-import type { AuditLog } from "../services/audit.js";
+import type { AuditLog } from "../services/audit-log.js";
 import { TokenUsage } from "../services/token-usage.js";
 import { TokenService } from "../services/tokens.js";
 import type { TokensRepository } from "../store/tokens-repository.js";

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, RouteOptions } from "fastify";
 
 import { ApiError } from "../lib/errors.js";
+import type { Principal } from "../services/principal.js";
 import { hasScope, type Scope } from "../services/scopes.js";
-import type { Principal, TokenService } from "../services/tokens.js";
+import type { TokenService } from "../services/tokens.js";
 
 /** What a route requires: a scope, or "token" for any valid token (whoami, logout). */
 export type RouteScope = Scope | "token";

@@ -1,11 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 
+import { isDatabaseUnavailable } from "../lib/db-errors.js";
 import { ApiError, IdempotentReplay } from "../lib/errors.js";
-import { isDatabaseUnavailable } from "../store/errors.js";
 import { sendReplay } from "./idempotency.js";
-
-export { isDatabaseUnavailable };
 
 const VALIDATION_LOCATION: Record<string, string> = {
   body: "body",

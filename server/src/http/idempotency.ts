@@ -1,38 +1,36 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
-import { sha256Hex } from "../lib/hash.js";
-import type { IdempotencyRepository } from "../store/idempotency-repository.js";
+import type { IdempotencyKey, IdempotencyService } from "../services/idempotency.js";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** Hash of (token, Idempotency-Key) when the request carried one. */
+    /** The Idempotency-Key header as sent, when the request carried one and a token. */
     idempotencyKey?: string;
-    /** Set by a route that stored its response itself, inside its own transaction. */
+    /** The response is already stored (or is a replay): not stored again when sent. */
     idempotencyStored?: boolean;
   }
 }
 
 /**
- * Idempotency for every POST: a request repeating a key already answered with 2xx (per token,
- * within the TTL) gets the stored response again, byte for byte, with `idempotent-replayed: true`.
- * Routes on the hot path (message create) store the record in their own transaction so a crash
- * cannot commit the message without its key; others are stored when the response is sent.
+ * Wires {@link IdempotencyService} into every POST: a request repeating a key already answered
+ * with 2xx (per token, within the TTL) gets the stored response again, byte for byte, with
+ * `idempotent-replayed: true`; any other 2xx answer is stored when it is sent. Routes on the hot
+ * path (message create, inbound re-process) hand the key to their use case instead
+ * ({@link idempotencyKeyOf}), which stores the record in the transaction of its data.
+ *
+ * @example registerIdempotency(app, services.idempotency);
  */
-export function registerIdempotency(
-  app: FastifyInstance,
-  repo: IdempotencyRepository,
-  ttlSeconds: number,
-): void {
+export function registerIdempotency(app: FastifyInstance, idempotency: IdempotencyService): void {
   app.addHook("preHandler", async (request, reply) => {
     if (request.method !== "POST") return;
     const header = request.headers["idempotency-key"];
     const principal = request.principal;
     if (typeof header !== "string" || header === "" || !principal) return;
-    request.idempotencyKey = idempotencyHash(principal.tokenId, header);
-    const stored = await repo.find(request.idempotencyKey, Date.now());
+    request.idempotencyKey = header;
+    const stored = await idempotency.find(principal, header);
     if (stored) {
       request.idempotencyStored = true;
-      await sendReplay(reply, stored.status_code, stored.body);
+      await sendReplay(reply, stored.statusCode, stored.body);
       return reply;
     }
     return undefined;
@@ -40,21 +38,21 @@ export function registerIdempotency(
 
   app.addHook("onSend", async (request, reply, payload) => {
     const key = request.idempotencyKey;
-    if (!key || request.idempotencyStored) return payload;
+    if (!key || request.idempotencyStored || !request.principal) return payload;
     if (reply.statusCode < 200 || reply.statusCode >= 300) return payload;
-    const now = Date.now();
-    await repo.save({
-      key,
-      status_code: reply.statusCode,
-      body: typeof payload === "string" ? payload : "",
-      created_at: now,
-      expires_at: now + ttlSeconds * 1000,
-    });
+    await idempotency.save(
+      { principal: request.principal, key, statusCode: reply.statusCode },
+      typeof payload === "string" ? payload : "",
+    );
     return payload;
   });
 }
 
-/** The stored response of an earlier request with the same key, byte for byte. */
+/**
+ * The stored response of an earlier request with the same key, byte for byte.
+ *
+ * @example void sendReplay(reply, 202, stored.body);
+ */
 export function sendReplay(reply: FastifyReply, statusCode: number, body: string): FastifyReply {
   return reply
     .code(statusCode)
@@ -63,19 +61,15 @@ export function sendReplay(reply: FastifyReply, statusCode: number, body: string
     .send(body);
 }
 
-export function idempotencyHash(tokenId: string, key: string): string {
-  return sha256Hex(`${tokenId}\n${key}`);
-}
-
-export function idempotencyRecord(request: FastifyRequest, ttlSeconds: number, statusCode: number, body: unknown) {
-  if (!request.idempotencyKey) return undefined;
-  const now = Date.now();
+/**
+ * The request's key for a use case that stores its response itself, in its own transaction
+ * (answered with `statusCode`); the response is then not stored again when sent. Undefined
+ * when the request carried no key.
+ *
+ * @example await services.messages.create(actorOf(req), appId, req.body, { idempotency: idempotencyKeyOf(req, 202) });
+ */
+export function idempotencyKeyOf(request: FastifyRequest, statusCode: number): IdempotencyKey | undefined {
+  if (!request.idempotencyKey || !request.principal) return undefined;
   request.idempotencyStored = true;
-  return {
-    key: request.idempotencyKey,
-    status_code: statusCode,
-    body: JSON.stringify(body),
-    created_at: now,
-    expires_at: now + ttlSeconds * 1000,
-  };
+  return { principal: request.principal, key: request.idempotencyKey, statusCode };
 }

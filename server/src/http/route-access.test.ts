@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { SCOPES } from "../contract/scopes.js";
-import { CLI_ACTOR } from "../services/audit.js";
+import { CLI_ACTOR } from "../services/principal.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { isPublicRoute, routeTable } from "./auth.js";

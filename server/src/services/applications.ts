@@ -1,16 +1,17 @@
 import type { ApplicationIn, ApplicationOut, ApplicationPatch } from "../contract/applications.js";
 import { Iso, type Page } from "../contract/common.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { ApplicationsRepository } from "../store/applications-repository.js";
-import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow } from "../store/schema.js";
-import type { Actor, AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
-import { isAdmin, type Principal } from "./tokens.js";
+import type { AuditLog } from "./audit-log.js";
+import type { Actor } from "./principal.js";
+import { isAdmin, type Principal } from "./principal.js";
 
 export function toApplicationOut(row: ApplicationRow): ApplicationOut {
   return {

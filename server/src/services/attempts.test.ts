@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { AttemptListQuery, EventTypesQuery } from "../contract/attempts.js";
-import { examplePayload, toAttemptOut } from "./attempts.js";
+import { toAttemptOut } from "./attempt-out.js";
+import { examplePayload } from "./attempts.js";
 
 describe("examplePayload", () => {
   it("takes the first example of schema version 1, stored as text or parsed", () => {

@@ -9,94 +9,30 @@ import type {
   EventExampleIn,
   MessageAttemptOut,
   MessageEndpointOut,
-  MessageStatusText,
   RecoverIn,
   RecoverOut,
 } from "../contract/attempts.js";
 import { Iso, type Page } from "../contract/common.js";
+import { DELIVERY_STATUS } from "../contract/delivery-status.js";
 import type { MessageOut } from "../contract/messages.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Wakeup } from "../lib/wakeup.js";
-import type {
-  AttemptedMessageRow,
-  AttemptFilter,
-  AttemptsRepository,
-  DeliveryState,
-  DestinationRow,
-} from "../store/attempts-repository.js";
+import type { AttemptFilter, AttemptsRepository } from "../store/attempts-repository.js";
 import { mapPage } from "../store/paginate.js";
-import { type AttemptRow, DeliveryStatus, type MessageRow } from "../store/schema.js";
+import type { AttemptRow, MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditLog } from "./audit.js";
-import { type EndpointService, toEndpointOut } from "./endpoints.js";
+import { toAttemptedMessageOut, toAttemptOut, toDestinationOut } from "./attempt-out.js";
+import type { AuditLog } from "./audit-log.js";
+import type { EndpointService } from "./endpoints.js";
 import type { EventTypeService } from "./event-types.js";
 import { type MessageService, toMessageOut } from "./messages.js";
-import type { Principal } from "./tokens.js";
+import type { Actor, Principal } from "./principal.js";
 
 const DAY_MS = 86_400_000;
 /** Svix's default window of endpoint stats. */
 const STATS_DEFAULT_DAYS = 28;
-
-const STATUS_TEXT: Record<number, MessageStatusText> = {
-  [DeliveryStatus.success]: "success",
-  [DeliveryStatus.pending]: "pending",
-  [DeliveryStatus.fail]: "fail",
-  [DeliveryStatus.sending]: "sending",
-};
-
-type Status = 0 | 1 | 2 | 3;
-
-/** A stored status as the API's integer enum and its text. */
-function statusOf(status: number): { status: Status; statusText: MessageStatusText } {
-  const text = STATUS_TEXT[status];
-  if (text === undefined) throw new Error(`unknown delivery status ${status}`);
-  return { status: status as Status, statusText: text };
-}
-
-/**
- * The delivery part of MessageEndpointOut / EndpointMessageOut. Only a pending delivery has a
- * next attempt; while sending, `due_at` is the lease expiry, which is not an attempt time.
- */
-function deliveryOut(d: DeliveryState): {
-  status: Status;
-  statusText: MessageStatusText;
-  nextAttempt: string | null;
-} {
-  return {
-    ...statusOf(d.status),
-    nextAttempt: d.status === DeliveryStatus.pending && d.due_at !== null ? Iso(d.due_at) : null,
-  };
-}
-
-/**
- * One attempt in the API's shape; `withContent: false` hides the response body as Svix does.
- *
- * @example toAttemptOut(row, false).response // "{}"
- */
-export function toAttemptOut(row: AttemptRow, withContent = true): MessageAttemptOut {
-  return {
-    id: row.id,
-    msgId: row.msg_id,
-    endpointId: row.endpoint_id,
-    url: row.url,
-    response: withContent ? row.response : "{}",
-    responseStatusCode: row.response_status_code,
-    responseDurationMs: row.response_duration_ms,
-    ...statusOf(row.status),
-    triggerType: row.trigger_type === 1 ? 1 : 0,
-    timestamp: Iso(row.created_at),
-  };
-}
-
-function toDestinationOut(row: DestinationRow): MessageEndpointOut {
-  return { ...toEndpointOut(row), ...deliveryOut(row) };
-}
-
-function toAttemptedMessageOut(row: AttemptedMessageRow, withContent: boolean): EndpointMessageOut {
-  return { ...toMessageOut(row, withContent), ...deliveryOut(row) };
-}
 
 /**
  * The payload send-example sends: the first example of the event type's version-1 schema,
@@ -335,10 +271,10 @@ export class AttemptService {
     const until = query.until !== undefined ? Date.parse(query.until) : undefined;
     const counts = await this.repo.countByStatus(app.id, endpoint.id, since, until);
     return {
-      success: counts[DeliveryStatus.success] ?? 0,
-      pending: counts[DeliveryStatus.pending] ?? 0,
-      sending: counts[DeliveryStatus.sending] ?? 0,
-      fail: counts[DeliveryStatus.fail] ?? 0,
+      success: counts[DELIVERY_STATUS.success] ?? 0,
+      pending: counts[DELIVERY_STATUS.pending] ?? 0,
+      sending: counts[DELIVERY_STATUS.sending] ?? 0,
+      fail: counts[DELIVERY_STATUS.fail] ?? 0,
       canceled: 0,
     };
   }

@@ -1,103 +1,18 @@
-import type { Kysely } from "kysely";
-
 import type { AuditListQuery, AuditLogOut, AuditVerifyOut } from "../contract/audit.js";
 import { Iso, type Page } from "../contract/common.js";
 import { parseJson } from "../lib/json.js";
 import type { AuditFilter, AuditRepository } from "../store/audit-repository.js";
 import { mapPage } from "../store/paginate.js";
-import type { AuditRow, Database } from "../store/schema.js";
-import type { ApplicationService } from "./applications.js";
+import type { AuditRow } from "../store/schema.js";
+import { type ApplicationService, requireAllApplications } from "./applications.js";
 import type { Changes } from "./audit-diff.js";
-import type { Principal } from "./tokens.js";
+import type { Principal } from "./principal.js";
 
 /**
- * Who makes a change, as the audit log records it: the caller's principal plus where the request
- * came from. The HTTP layer builds it (`actorOf(req)`); services take it as plain data wherever
- * they change state, and use it as the principal for access checks too.
- */
-export interface Actor extends Principal {
-  /** The client address as the API saw it (X-Forwarded-For only with HOOKRELAY_TRUST_PROXY). */
-  ip: string | null;
-  requestId: string | null;
-}
-
-/** The command line: an operator with direct access to the database, so unscoped. */
-export const CLI_ACTOR: Actor = {
-  tokenId: "cli",
-  name: "cli",
-  appId: null,
-  kind: "key",
-  scopes: ["admin"],
-  readOnly: false,
-  allowedIps: null,
-  sessionId: null,
-  expiresAt: null,
-  ip: null,
-  requestId: null,
-};
-
-/** What one change is, in the words of the audit log. */
-export interface AuditEntry {
-  /** `resource.verb`: `endpoint.update`, `endpoint.secret.rotate`, `token.revoke`, … */
-  action: string;
-  appId: string | null;
-  resourceId: string | null;
-  changes: Changes;
-}
-
-/**
- * Runs changes together with their audit rows. Every state change made through the API or the
- * CLI goes through {@link AuditLog.run}, so an acknowledged change always has its row and a
- * failed one has none (ADR 6).
+ * A stored audit row in the API's shape.
  *
- * @example
- * await audit.run(actor, (trx) => repo.update(id, values, trx),
- *   () => ({ action: "endpoint.update", appId, resourceId: id, changes }));
+ * @example mapPage(page, toAuditLogOut)
  */
-export class AuditLog {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly repo: AuditRepository,
-  ) {}
-
-  /**
-   * Runs `change` in a transaction, then appends the row `describe` makes of its result, and
-   * commits both. `change` must run every statement on the `trx` it is handed: on SQLite the
-   * transaction holds the only connection, and a query on the outer handle would wait for it
-   * forever. Reads and checks belong before the call; caches are cleared after it returns.
-   */
-  async run<T>(
-    actor: Actor,
-    change: (trx: Kysely<Database>) => Promise<T>,
-    describe: (result: T) => AuditEntry,
-  ): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await change(trx);
-      const entry = describe(result);
-      const type = actorType(actor);
-      await this.repo.append(trx, {
-        actor_type: type,
-        actor_id: type === "cli" ? null : actor.tokenId,
-        actor_name: actor.name,
-        actor_app_id: actor.appId,
-        ip: actor.ip,
-        request_id: actor.requestId,
-        action: entry.action,
-        app_id: entry.appId,
-        resource_id: entry.resourceId,
-        changes: JSON.stringify(entry.changes),
-      });
-      return result;
-    });
-  }
-}
-
-/** "cli", "portal" for a consumer-portal session, "key" for an API key. */
-function actorType(actor: Actor): string {
-  if (actor.tokenId === CLI_ACTOR.tokenId) return "cli";
-  return actor.kind;
-}
-
 export function toAuditLogOut(row: AuditRow): AuditLogOut {
   return {
     seq: row.seq,
@@ -146,8 +61,9 @@ export class AuditService {
     return mapPage(await this.repo.list(filter, query), toAuditLogOut);
   }
 
-  /** The whole chain is checked, so this is for unscoped callers only (the route checks). */
-  async verify(): Promise<AuditVerifyOut> {
+  /** The whole chain is checked, so this is for keys on every application only. */
+  async verify(principal: Principal): Promise<AuditVerifyOut> {
+    requireAllApplications(principal);
     return this.repo.verify();
   }
 }

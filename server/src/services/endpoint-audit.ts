@@ -1,8 +1,8 @@
 import type { EndpointHeaders } from "../contract/endpoints.js";
 import { parseJson } from "../lib/json.js";
 import type { EndpointRow } from "../store/schema.js";
-import type { AuditEntry } from "./audit.js";
 import { diffFields, fingerprint, maskValues } from "./audit-diff.js";
+import type { AuditEntry } from "./audit-log.js";
 
 /**
  * The audit row of an endpoint change from `before` to `after` (null: absent). `open` unseals

@@ -2,7 +2,6 @@
 import type { Config } from "../config/config.js";
 import { Iso, type Page } from "../contract/common.js";
 import type {
-  EndpointHeaders,
   EndpointHeadersIn,
   EndpointHeadersOut,
   EndpointHeadersPatchIn,
@@ -13,36 +12,25 @@ import type {
   EndpointSecretRotateIn,
   EndpointUpdate,
 } from "../contract/endpoints.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
 import { generateSecret, unexpiredSecrets, withSecretPrefix } from "../lib/standard-webhooks.js";
 import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
-import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditEntry, AuditLog } from "./audit.js";
+import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
-import type { Principal } from "./tokens.js";
+import { maskHeaders, mergeHeaders, openHeaders, sealHeaders } from "./endpoint-headers.js";
+import type { Actor, Principal } from "./principal.js";
 
 /** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
 const MAX_OLD_SECRETS = 5;
 /** Compare-and-set retries before a concurrent-writer conflict is reported to the client. */
 const CAS_ATTEMPTS = 5;
-/** Header values returned masked: they are credentials for the receiver. */
-const SENSITIVE_HEADERS = new Set([
-  "authorization",
-  "proxy-authorization",
-  "cookie",
-  "x-api-key",
-  "api-key",
-  "x-auth-token",
-  "x-access-token",
-]);
-const MASK = "********";
-
 /**
  * The API shape of a stored endpoint. The event type filter is returned under both names the
  * SDKs know (`filterTypes` in the official SDKs, `eventTypes` in the reference), and so is the
@@ -68,21 +56,6 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     updatedAt: Iso(row.updated_at),
     version: 1,
   };
-}
-
-/**
- * The custom headers of an endpoint row. The column is sealed as a whole (values are often
- * credentials for the receiver); rows written before 0.2 that migration 0005 has not yet
- * reached are plaintext JSON, which `open` passes through.
- *
- * @example openHeaders(keyring, row.headers) // { "X-Api-Key": "…" }
- */
-export function openHeaders(keyring: Keyring, stored: string): EndpointHeaders {
-  return parseJson<EndpointHeaders>(keyring.open(stored), {});
-}
-
-function sealHeaders(keyring: Keyring, headers: EndpointHeaders): string {
-  return keyring.seal(JSON.stringify(headers));
 }
 
 /**
@@ -217,13 +190,7 @@ export class EndpointService {
     endpointIdOrUid: string,
   ): Promise<EndpointHeadersOut> {
     const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
-    const sensitive: string[] = [];
-    const headers = Object.entries(openHeaders(this.keyring, endpoint.headers)).map(([name, value]) => {
-      if (!SENSITIVE_HEADERS.has(name.toLowerCase())) return [name, value] as const;
-      sensitive.push(name);
-      return [name, MASK] as const;
-    });
-    return { headers: Object.fromEntries(headers), sensitive };
+    return maskHeaders(openHeaders(this.keyring, endpoint.headers));
   }
 
   /** Replaces all custom headers. */
@@ -406,19 +373,4 @@ function either<T>(a: T | undefined, b: T | undefined): T | undefined {
 /** A JSON list without duplicates, or null for "no filter". */
 function jsonList(list: string[] | null): string | null {
   return list === null ? null : JSON.stringify([...new Set(list)]);
-}
-
-/**
- * Applies header changes to a header map. Names are case-insensitive in HTTP, so a change
- * replaces any existing spelling of the same name (`x-token` replaces `X-Token`).
- */
-function mergeHeaders(current: EndpointHeaders, changes: Record<string, string | null>): EndpointHeaders {
-  const byLower = new Map(
-    Object.entries(current).map(([name, value]) => [name.toLowerCase(), [name, value] as const]),
-  );
-  for (const [name, value] of Object.entries(changes)) {
-    byLower.delete(name.toLowerCase());
-    if (value !== null) byLower.set(name.toLowerCase(), [name, value]);
-  }
-  return Object.fromEntries(byLower.values());
 }

@@ -7,16 +7,16 @@ import type {
   EventTypeSchemas,
   EventTypeUpdate,
 } from "../contract/event-types.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { parseJson } from "../lib/json.js";
-import { isUniqueViolation } from "../store/errors.js";
 import type { EventTypesRepository } from "../store/event-types-repository.js";
 import { mapPage } from "../store/paginate.js";
 import type { EventTypeRow } from "../store/schema.js";
 import { requireAllApplications } from "./applications.js";
-import type { Actor, AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
-import type { Principal } from "./tokens.js";
+import type { AuditLog } from "./audit-log.js";
+import type { Actor, Principal } from "./principal.js";
 
 /**
  * The API shape of a stored event type; `withContent: false` leaves out the schemas, which

@@ -7,15 +7,18 @@ import type { Wakeup } from "../lib/wakeup.js";
 import { normalizeEvent } from "../providers/normalize.js";
 import { isMissingSource } from "../store/inbound-requests-repository.js";
 import type { MessageWriter } from "../store/message-writer.js";
-import type { IdempotencyRow, InboundReprocessRow } from "../store/schema.js";
-import type { Actor, AuditLog } from "./audit.js";
-import { type InboundService, REJECTED_BODY_BYTES } from "./inbound.js";
+import type { InboundReprocessRow } from "../store/schema.js";
+import type { AuditLog } from "./audit-log.js";
+import type { IdempotencyKey, IdempotencyService } from "./idempotency.js";
+import { REJECTED_BODY_BYTES } from "./inbound.js";
+import type { InboundLogService } from "./inbound-log.js";
 import { newInboundMessage, parseBody, storedRawBody, toReprocessOut } from "./inbound-records.js";
+import type { Actor } from "./principal.js";
 import { hasScope } from "./scopes.js";
 import type { SourceService } from "./sources.js";
 
 export interface InboundReprocessDeps {
-  inbound: Pick<InboundService, "resolveRequest">;
+  requestLog: Pick<InboundLogService, "resolveRequest">;
   sources: Pick<SourceService, "loadById">;
   /** Written directly, not through the group commit: the link row must commit with the message. */
   messages: Pick<MessageWriter, "writeReprocess">;
@@ -24,11 +27,12 @@ export interface InboundReprocessDeps {
   retentionDays: number;
   /** A re-process is an operator's change: its audit row commits with it. */
   audit: AuditLog;
+  idempotency: Pick<IdempotencyService, "record">;
 }
 
 export interface ReprocessOptions {
-  /** Builds the idempotency record from the response, stored in the same transaction. */
-  idempotency?: ((body: InboundReprocessOut) => IdempotencyRow | undefined) | undefined;
+  /** The request's Idempotency-Key: its record commits with the message and the link. */
+  idempotency?: IdempotencyKey | undefined;
 }
 
 /**
@@ -58,7 +62,7 @@ export class InboundReprocessService {
     input: InboundReprocessIn,
     options: ReprocessOptions = {},
   ): Promise<InboundReprocessOut> {
-    const request = await this.deps.inbound.resolveRequest(actor, appIdOrUid, sourceIdOrUid, requestId);
+    const request = await this.deps.requestLog.resolveRequest(actor, appIdOrUid, sourceIdOrUid, requestId);
     const forced = request.status === "rejected";
     if (forced) {
       if (!input.force) {
@@ -130,7 +134,11 @@ export class InboundReprocessService {
       );
     let result;
     try {
-      result = await this.deps.messages.writeReprocess({ message, idempotency: options.idempotency?.(out) }, link, audited);
+      result = await this.deps.messages.writeReprocess(
+        { message, idempotency: this.deps.idempotency.record(options.idempotency, out) },
+        link,
+        audited,
+      );
     } catch (error) {
       // Pruned by retention (or its source deleted) since it was read.
       if (isMissingSource(error)) throw ApiError.notFound("Inbound request");

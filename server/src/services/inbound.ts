@@ -1,48 +1,29 @@
 import { performance } from "node:perf_hooks";
 
-import type { Page } from "../contract/common.js";
-import type {
-  InboundPeriod,
-  InboundRequestDetailOut,
-  InboundRequestListQuery,
-  InboundRequestOut,
-  InboundStatsOut,
-  InboundStatsQuery,
-  IngestOut,
-} from "../contract/sources.js";
+import type { IngestOut } from "../contract/sources.js";
+import { ipAllowed } from "../lib/cidr.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { normalizeEvent } from "../providers/normalize.js";
 import type { InboundHeaders } from "../providers/provider.js";
-import { isUniqueViolation } from "../store/errors.js";
 import type { GroupCommit } from "../store/group-commit.js";
-import {
-  type InboundRange,
-  type InboundRequestsRepository,
-  isMissingSource,
-} from "../store/inbound-requests-repository.js";
+import { type InboundRequestsRepository, isMissingSource } from "../store/inbound-requests-repository.js";
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
-import { mapPage } from "../store/paginate.js";
 import type { InboundRequestRow, InboundStatus } from "../store/schema.js";
-import type { ApplicationService } from "./applications.js";
 import {
   newInboundMessage,
   parseBody,
   redactHeaders,
   storableText,
   storedBody,
-  toRequestDetailOut,
-  toRequestOut,
 } from "./inbound-records.js";
-import { summarizeOutcomes } from "./inbound-summary.js";
 import type { RateLimitVerdict } from "./rate-limits.js";
-import { ipAllowed, type LoadedSource, type SourceService } from "./sources.js";
-import type { Principal } from "./tokens.js";
+import type { LoadedSource, SourceService } from "./sources.js";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+const DAY_MS = 86_400_000;
 /**
  * A redelivery of an event within this window of the accepted copy is answered `duplicate`, for
  * schemes that sign a timestamp; other schemes hold the key for the whole retention.
@@ -52,13 +33,6 @@ export const DEDUPE_WINDOW_MS = DAY_MS;
 export const REJECTED_BODY_BYTES = 4096;
 /** Longer keys (signed event ids) are stored as their hash, to keep the unique index small. */
 const DEDUPE_KEY_MAX = 200;
-
-const PERIOD_MS: Record<InboundPeriod, number> = {
-  hour: HOUR_MS,
-  day: DAY_MS,
-  week: 7 * DAY_MS,
-  month: 30 * DAY_MS,
-};
 
 /** A webhook call as the ingest routes hand it over. */
 export interface IngestInput {
@@ -79,7 +53,6 @@ export interface InboundServiceDeps {
   sources: SourceService;
   requests: InboundRequestsRepository;
   rateLimits: { consume(sourceId: string, limits: LoadedSource["rateLimits"]): Promise<RateLimitVerdict> };
-  applications: ApplicationService;
   /** The shared message writer: an accepted request is logged in its message's transaction. */
   messages: GroupCommit<NewMessage, InsertResult>;
   /** Writes rejected and duplicate requests to the log. */
@@ -191,71 +164,6 @@ export class InboundService {
     }
     if (result.deliveries > 0) this.deps.wakeup.notify();
     return { status: "accepted", id: request.id, msgId: message.id };
-  }
-
-  async listRequests(
-    principal: Principal,
-    appIdOrUid: string,
-    sourceIdOrUid: string,
-    query: InboundRequestListQuery,
-  ): Promise<Page<InboundRequestOut>> {
-    const { source } = await this.deps.sources.resolve(principal, appIdOrUid, sourceIdOrUid);
-    const page = await this.deps.requests.list(
-      {
-        sourceId: source.id,
-        status: query.status,
-        provider: query.provider,
-        before: query.before !== undefined ? Date.parse(query.before) : undefined,
-        after: query.after !== undefined ? Date.parse(query.after) : undefined,
-      },
-      { limit: query.limit, iterator: query.iterator, order: query.order },
-    );
-    return mapPage(page, toRequestOut);
-  }
-
-  async getRequest(
-    principal: Principal,
-    appIdOrUid: string,
-    sourceIdOrUid: string,
-    requestId: string,
-  ): Promise<InboundRequestDetailOut> {
-    const request = await this.resolveRequest(principal, appIdOrUid, sourceIdOrUid, requestId);
-    return toRequestDetailOut(request, await this.deps.requests.listReprocesses(request.id));
-  }
-
-  /** Totals, rejections by reason, duplicates, processing-time percentiles and a per-provider split. */
-  async stats(principal: Principal, query: InboundStatsQuery): Promise<InboundStatsOut> {
-    let appId = principal.appId ?? undefined;
-    if (query.app !== undefined) appId = (await this.deps.applications.resolve(principal, query.app)).id;
-    const to = Date.now();
-    const range: InboundRange = { from: to - PERIOD_MS[query.period], to, appId, provider: query.provider };
-    const [outcomes, sample] = await Promise.all([
-      this.deps.requests.countByOutcome(range),
-      this.deps.requests.processingSample(range),
-    ]);
-    return summarizeOutcomes(query.period, range, outcomes, sample);
-  }
-
-  /** Request counts by outcome in a range: the dashboard overview's inbound figures. */
-  async countByStatus(range: {
-    from: number;
-    to: number;
-    appId?: string | undefined;
-  }): Promise<Record<InboundStatus, number>> {
-    return this.deps.requests.countByStatus(range);
-  }
-
-  /** A logged request of a source the principal may see, or a 404. */
-  async resolveRequest(
-    principal: Principal,
-    appIdOrUid: string,
-    sourceIdOrUid: string,
-    requestId: string,
-  ): Promise<InboundRequestRow> {
-    const { source } = await this.deps.sources.resolve(principal, appIdOrUid, sourceIdOrUid);
-    const request = await this.deps.requests.find(source.id, requestId);
-    if (!request) throw ApiError.notFound("Inbound request");
-    return request;
   }
 
   /**

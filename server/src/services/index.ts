@@ -20,14 +20,19 @@ import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
+import { AppTokenService } from "./app-tokens.js";
 import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
-import { AuditLog, AuditService } from "./audit.js";
+import { AuditService } from "./audit.js";
+import { AuditLog } from "./audit-log.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
+import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
+import { InboundLogService } from "./inbound-log.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
+import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
@@ -36,7 +41,10 @@ import { TokenService } from "./tokens.js";
 
 export interface Services {
   tokens: TokenService;
-  idempotency: IdempotencyRepository;
+  /** Keys limited to one application and consumer-portal sessions. */
+  appTokens: AppTokenService;
+  /** Stored responses of POSTs that carried an Idempotency-Key (wired into http by registerIdempotency). */
+  idempotency: IdempotencyService;
   health: { check(): Promise<void> };
   applications: ApplicationService;
   endpoints: EndpointService;
@@ -44,9 +52,12 @@ export interface Services {
   messages: MessageService;
   attempts: AttemptService;
   stats: StatsService;
-  queue: QueueViewRepository;
+  /** The retry queue and dead letter, and the backlog /metrics reports. */
+  queue: QueueService;
   sources: SourceService;
   inbound: InboundService;
+  /** Reading the inbound request log and its stats. */
+  inboundLog: InboundLogService;
   inboundReprocess: InboundReprocessService;
   audit: AuditService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
@@ -59,9 +70,10 @@ export interface Services {
  */
 export function createServices(store: Store, config: Config, wakeup: Wakeup, keyring: Keyring): Services {
   const { db } = store;
-  const idempotency = new IdempotencyRepository(db, keyring);
+  const idempotencyRepo = new IdempotencyRepository(db, keyring);
+  const idempotency = new IdempotencyService(idempotencyRepo, config.idempotencyTtlSeconds);
   const messagesRepo = new MessagesRepository(db);
-  const messageWriter = new MessageWriter(store, idempotency, { inboundDedupeWindowMs: DEDUPE_WINDOW_MS });
+  const messageWriter = new MessageWriter(store, idempotencyRepo, { inboundDedupeWindowMs: DEDUPE_WINDOW_MS });
   const inboundRequests = new InboundRequestsRepository(store);
   const writer = new GroupCommit<NewMessage, InsertResult>(
     {
@@ -86,7 +98,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     config,
     auditLog,
   );
-  const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog);
+  const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog, idempotency);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
   const inboundLog = new GroupCommit<InboundRequestRow, void>(
@@ -102,12 +114,12 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     sources,
     requests: inboundRequests,
     rateLimits: new SourceRateLimits(store),
-    applications,
     messages: writer,
     log: inboundLog,
     wakeup,
     retentionDays: config.retentionDays,
   });
+  const requestLog = new InboundLogService({ sources, requests: inboundRequests, applications });
   const attempts = new AttemptService(
     new AttemptsRepository(db),
     applications,
@@ -119,6 +131,7 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
   );
   return {
     tokens,
+    appTokens: new AppTokenService(tokens, applications),
     idempotency,
     health: {
       check: async () => {
@@ -130,17 +143,19 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     eventTypes,
     messages,
     attempts,
-    stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => inbound.countByStatus(range)),
-    queue: new QueueViewRepository(db),
+    stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),
+    queue: new QueueService(new QueueViewRepository(db), applications),
     sources,
     inbound,
+    inboundLog: requestLog,
     inboundReprocess: new InboundReprocessService({
-      inbound,
+      requestLog,
       sources,
       messages: messageWriter,
       wakeup,
       retentionDays: config.retentionDays,
       audit: auditLog,
+      idempotency,
     }),
     audit: new AuditService(auditRepo, applications),
     drain: async () => {

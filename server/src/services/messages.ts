@@ -9,10 +9,11 @@ import type { GroupCommit } from "../store/group-commit.js";
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
 import type { MessagesRepository } from "../store/messages-repository.js";
 import { mapPage } from "../store/paginate.js";
-import type { ApplicationRow, IdempotencyRow, MessageRow } from "../store/schema.js";
+import type { ApplicationRow, MessageRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditLog } from "./audit.js";
-import type { Principal } from "./tokens.js";
+import type { AuditLog } from "./audit-log.js";
+import type { IdempotencyKey, IdempotencyService } from "./idempotency.js";
+import type { Actor, Principal } from "./principal.js";
 
 const DAY_MS = 86_400_000;
 
@@ -32,8 +33,8 @@ export function toMessageOut(row: MessageRow, withContent = true, payload?: Reco
 
 export interface CreateOptions {
   withContent?: boolean;
-  /** Builds the idempotency record from the final response, stored in the same transaction. */
-  idempotency?: (body: MessageOut) => IdempotencyRow | undefined;
+  /** The request's Idempotency-Key: its record commits with the message. */
+  idempotency?: IdempotencyKey | undefined;
   /** send-example: deliver to this endpoint only. */
   onlyEndpointId?: string;
 }
@@ -49,6 +50,7 @@ export class MessageService {
     private readonly writer: GroupCommit<NewMessage, InsertResult>,
     private readonly wakeup: Wakeup,
     private readonly audit: AuditLog,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** Messages are data, not administration: not audited (an application it creates is). */
@@ -75,7 +77,7 @@ export class MessageService {
     const result = await this.writer.submit({
       message: row,
       onlyEndpointId: options.onlyEndpointId,
-      idempotency: options.idempotency?.(out),
+      idempotency: this.idempotency.record(options.idempotency, out),
     });
     if (!result.ok) {
       if (result.reason === "idempotent_replay") throw new IdempotentReplay(result.statusCode, result.body);

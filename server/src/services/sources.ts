@@ -1,23 +1,19 @@
-import ipaddr from "ipaddr.js";
-import { z } from "zod";
-
 import { Iso, type Page } from "../contract/common.js";
-import { RateLimitIn, type SourceIn, type SourceOut, type SourcePatch } from "../contract/sources.js";
+import type { SourceIn, SourceOut, SourcePatch } from "../contract/sources.js";
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Keyring } from "../lib/keyring.js";
-import { SECRET_PREFIX } from "../lib/standard-webhooks.js";
 import { TtlCache } from "../lib/ttl-cache.js";
-import type { Provider, RateLimit } from "../providers/provider.js";
 import { getProvider } from "../providers/registry.js";
-import { isUniqueViolation } from "../store/errors.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow, SourceRow } from "../store/schema.js";
 import type { SourcesRepository } from "../store/sources-repository.js";
 import type { ApplicationService } from "./applications.js";
-import type { Actor, AuditLog } from "./audit.js";
 import { diffFields, maskFields } from "./audit-diff.js";
-import type { Principal } from "./tokens.js";
+import type { AuditLog } from "./audit-log.js";
+import type { Actor, Principal } from "./principal.js";
+import { keepMaskedSecrets, type ParsedSourceConfig, parseStoredConfig, SECRET_FIELDS, validateConfig } from "./source-config.js";
 
 /**
  * Delivery platforms: reachable at `/webhooks/{provider}/{app}` and so limited to one source
@@ -25,121 +21,9 @@ import type { Principal } from "./tokens.js";
  */
 export const DELIVERY_PLATFORMS: ReadonlySet<string> = new Set(["careem", "talabat", "deliveroo", "jahez"]);
 
-/** Config fields holding credentials: write-only, returned masked. */
-const SECRET_FIELDS = ["secret", "apiKey", "token"] as const;
-
-/** Config fields Hookrelay reads itself; everything else belongs to the provider. */
-const COMMON_FIELDS = new Set(["ipAllowlist", "rateLimits"]);
-
-type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
-
-/**
- * An address or CIDR range in the usual notation. IPv4 must be dotted-quad: ipaddr.js would
- * also take "0x7f.1" or "2130706433", which nobody means in an allowlist.
- */
-export function parseCidr(text: string): Cidr | undefined {
-  const [address = "", bits, ...rest] = text.trim().split("/");
-  if (rest.length > 0) return undefined;
-  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
-  if (!v4 && !(address.includes(":") && ipaddr.IPv6.isValid(address))) return undefined;
-  const max = v4 ? 32 : 128;
-  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
-  const prefix = bits === undefined ? max : Number(bits);
-  if (prefix > max) return undefined;
-  return [ipaddr.parse(address), prefix];
-}
-
-/**
- * Whether `ip` (as Node reports the peer, IPv4-mapped IPv6 included) lies in one of `ranges`;
- * an empty list allows every address.
- *
- * @example ipAllowed([parseCidr("203.0.113.0/24")!], "::ffff:203.0.113.7") // true
- */
-export function ipAllowed(ranges: readonly Cidr[], ip: string): boolean {
-  if (ranges.length === 0) return true;
-  if (!ipaddr.isValid(ip)) return false;
-  const address = ipaddr.process(ip);
-  return ranges.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits));
-}
-
-const CommonConfig = z.object({
-  ipAllowlist: z
-    .array(z.string().refine((s) => parseCidr(s) !== undefined, "expected an IP address or CIDR range"))
-    .max(100)
-    .default([]),
-  /** null or absent: the provider's documented limits. An empty list: no limit. */
-  rateLimits: z.array(RateLimitIn).max(10).nullish(),
-});
-
-/** A source ready for the ingest path: provider, parsed config, allowlist and limits. */
-export interface LoadedSource {
+/** A source ready for the ingest path: its row, provider, parsed config, allowlist and limits. */
+export interface LoadedSource extends ParsedSourceConfig {
   row: SourceRow;
-  provider: Provider;
-  /** The provider's config after `configSchema.parse`. */
-  config: unknown;
-  ipAllowlist: readonly Cidr[];
-  rateLimits: readonly RateLimit[];
-  /** Header names that must not be stored (the generic HMAC scheme's configured header). */
-  secretHeaders: readonly string[];
-  /** The stored config as the API shows it, secrets masked and limits resolved. */
-  masked: Record<string, unknown>;
-}
-
-/**
- * A secret as the API shows it: a known prefix, an ellipsis and the last four characters for
- * long values, four asterisks for short ones (whose tail would give too much away).
- *
- * @example maskSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") // "whsec_…LaSw"
- */
-export function maskSecret(value: string): string {
-  const prefix = value.startsWith(SECRET_PREFIX) ? SECRET_PREFIX : "";
-  if (value.length - prefix.length < 16) return `${prefix}****`;
-  return `${prefix}…${value.slice(-4)}`;
-}
-
-/** Validates a source's config for `provider` and returns what is stored (defaults filled in). */
-function validateConfig(provider: Provider, input: Record<string, unknown>): Record<string, unknown> {
-  const common: Record<string, unknown> = {};
-  const own: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input)) (COMMON_FIELDS.has(key) ? common : own)[key] = value;
-  const issues: string[] = [];
-  const parsedCommon = CommonConfig.safeParse(common);
-  if (!parsedCommon.success) issues.push(...describe(parsedCommon.error.issues));
-  const parsedOwn = provider.configSchema.safeParse(own);
-  if (!parsedOwn.success) {
-    issues.push(...describe(parsedOwn.error.issues));
-  } else {
-    // Provider schemas drop unknown keys silently; a misspelt `secert` should not be.
-    const known = parsedOwn.data as Record<string, unknown>;
-    for (const key of Object.keys(own)) {
-      if (!Object.hasOwn(known, key))
-        issues.push(`config.${key}: not a setting of provider ${provider.name}`);
-    }
-  }
-  if (issues.length > 0 || !parsedOwn.success || !parsedCommon.success) {
-    throw new ApiError(422, "validation_error", `Invalid config: ${issues.join("; ")}`);
-  }
-  const stored: Record<string, unknown> = { ...(parsedOwn.data as Record<string, unknown>) };
-  stored.ipAllowlist = parsedCommon.data.ipAllowlist;
-  if (parsedCommon.data.rateLimits != null) stored.rateLimits = parsedCommon.data.rateLimits;
-  return stored;
-}
-
-function describe(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => `config${i.path.map((p) => `.${String(p)}`).join("")}: ${i.message}`);
-}
-
-/** Secret fields sent back exactly as masked keep their stored value, so a GET → PUT round trip is safe. */
-function keepMaskedSecrets(
-  input: Record<string, unknown>,
-  current: Record<string, unknown>,
-): Record<string, unknown> {
-  const out = { ...input };
-  for (const field of SECRET_FIELDS) {
-    const was = current[field];
-    if (typeof was === "string" && out[field] === maskSecret(was)) out[field] = was;
-  }
-  return out;
 }
 
 /** Most decoded configs and lookups kept in memory; a cache is emptied when it grows past this. */
@@ -159,7 +43,7 @@ const LOOKUP_TTL_MS = 1_000;
  * @example const out = await sources.create(principal, "acme", { name: "Careem", provider: "careem", config: { secret: "s" } }, baseUrl)
  */
 export class SourceService {
-  private readonly cache = new Map<string, { sealed: string; loaded: Omit<LoadedSource, "row"> }>();
+  private readonly cache = new Map<string, { sealed: string; loaded: ParsedSourceConfig }>();
   /** Ingest-path lookups; null records "no such source" so a probe for random ids stays cheap. */
   private readonly lookups = new TtlCache<string, SourceRow | null>(LOOKUP_TTL_MS, CACHE_LIMIT);
 
@@ -322,19 +206,7 @@ export class SourceService {
     // The provider was validated on write; a stored name the registry no longer knows means a
     // provider was removed from the code while sources still use it.
     if (!provider) throw new Error(`source ${row.id} uses unknown provider ${row.provider}`);
-    const stored = this.open(row);
-    const own: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(stored)) if (!COMMON_FIELDS.has(key)) own[key] = value;
-    const common = CommonConfig.parse(stored);
-    const loaded: Omit<LoadedSource, "row"> = {
-      provider,
-      config: provider.configSchema.parse(own),
-      ipAllowlist: common.ipAllowlist.map((c) => parseCidr(c)!),
-      rateLimits: common.rateLimits ?? provider.defaultRateLimits ?? [],
-      secretHeaders: typeof stored.header === "string" ? [stored.header.toLowerCase()] : [],
-      masked: {},
-    };
-    loaded.masked = maskConfig({ ...stored, rateLimits: loaded.rateLimits });
+    const loaded = parseStoredConfig(provider, this.open(row));
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(row.id, { sealed: row.config, loaded });
     return { row, ...loaded };
@@ -450,15 +322,6 @@ export class SourceService {
       updatedAt: Iso(row.updated_at),
     };
   }
-}
-
-function maskConfig(config: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...config };
-  for (const field of SECRET_FIELDS) {
-    const value = out[field];
-    if (typeof value === "string") out[field] = maskSecret(value);
-  }
-  return out;
 }
 
 function conflict(row: SourceRow): ApiError {

@@ -1,10 +1,10 @@
 import { Iso } from "../contract/common.js";
+import { DELIVERY_STATUS } from "../contract/delivery-status.js";
 import type { EndpointLatencyOut, OverviewOut, Period } from "../contract/stats.js";
-import { DeliveryStatus } from "../store/schema.js";
 import type { AttemptStats, Quantile, Range, StatsRepository } from "../store/stats-repository.js";
 import type { ApplicationService } from "./applications.js";
 import type { EndpointService } from "./endpoints.js";
-import type { Principal } from "./tokens.js";
+import type { Principal } from "./principal.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -82,7 +82,7 @@ function sumAttempts(rows: { status: number; n: number }[]): { success: number; 
   let success = 0;
   let fail = 0;
   for (const r of rows) {
-    if (r.status === DeliveryStatus.success) success += r.n;
+    if (r.status === DELIVERY_STATUS.success) success += r.n;
     else fail += r.n;
   }
   return { success, fail };
@@ -106,7 +106,7 @@ function series(range: Range, bucket: number, messages: Map<number, number>, att
     let fail = 0;
     for (const a of attempts.buckets) {
       if (a.bucket !== b) continue;
-      if (a.status === DeliveryStatus.success) success += a.n;
+      if (a.status === DELIVERY_STATUS.success) success += a.n;
       else fail += a.n;
     }
     const quantile = attempts.latencyByBucket.get(b);

@@ -1,34 +1,17 @@
 import { randomBytes } from "node:crypto";
 
+import { type Cidr, ipAllowed, parseCidr } from "../lib/cidr.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { TokenRow } from "../store/schema.js";
 import type { TokensRepository } from "../store/tokens-repository.js";
-import type { Actor, AuditLog } from "./audit.js";
 import { diffFields } from "./audit-diff.js";
-import { APP_KEY_SCOPES, hasScope, parseScopes, type Scope } from "./scopes.js";
-import { ipAllowed, parseCidr } from "./sources.js";
+import type { AuditLog } from "./audit-log.js";
+import type { Actor, Principal, TokenKind } from "./principal.js";
+import { APP_KEY_SCOPES, parseScopes, type Scope } from "./scopes.js";
 import type { TokenUsage } from "./token-usage.js";
-
-export type TokenKind = "key" | "portal";
-
-export interface Principal {
-  tokenId: string;
-  /** The token's name, as shown in the token list and the audit log. */
-  name: string;
-  /** Set for tokens limited to one application (consumer portal, scoped keys). */
-  appId: string | null;
-  kind: TokenKind;
-  scopes: readonly Scope[];
-  /** A read-only portal session: every write is refused (`read_only`). */
-  readOnly: boolean;
-  /** The CIDRs the token may be used from, as written; null = from anywhere. */
-  allowedIps: readonly string[] | null;
-  sessionId: string | null;
-  expiresAt: number | null;
-}
 
 /** A token as listed: everything but its secret. */
 export interface TokenInfo {
@@ -76,9 +59,8 @@ export interface TokenPatch {
 
 const CACHE_TTL_MS = 5_000;
 
-type Range = NonNullable<ReturnType<typeof parseCidr>>;
 /** Parsed allowlists, per cached principal, so a request does not re-parse its key's CIDRs. */
-const parsedRanges = new WeakMap<Principal, Range[]>();
+const parsedRanges = new WeakMap<Principal, Cidr[]>();
 
 /**
  * Issues and checks API keys and portal sessions. Only the SHA-256 of a token is stored, so a
@@ -399,9 +381,4 @@ function toInfo(row: TokenRow): TokenInfo {
     lastUsedIp: row.last_used_ip,
     requestCount: Number(row.request_count),
   };
-}
-
-/** An admin key: every application, every scope (creating or deleting applications, changing a uid, managing keys). */
-export function isAdmin(principal: Principal): boolean {
-  return principal.appId === null && hasScope(principal.scopes, "admin");
 }

@@ -4,7 +4,8 @@ import { join } from "node:path";
 
 import { afterEach, beforeEach, expect, it } from "vitest";
 
-import { type Actor, AuditLog, CLI_ACTOR } from "../services/audit.js";
+import { AuditLog } from "../services/audit-log.js";
+import { type Actor, CLI_ACTOR } from "../services/principal.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { openTestStore, type TestStore } from "../test-support/store.js";
 import { RetentionJob } from "../worker/retention.js";

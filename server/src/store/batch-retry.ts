@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "./errors.js";
+import { isDatabaseUnavailable } from "../lib/db-errors.js";
 
 /**
  * What became of one item of a batch: its result, or the error that kept it from being written.

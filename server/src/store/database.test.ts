@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { storePerTest } from "../test-support/store.js";
-import { isUniqueViolation } from "./errors.js";
 
 describeEachStore("Store.atomic on %s", (dialect) => {
   const t = storePerTest(dialect);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
+import { isUniqueViolation } from "../lib/db-errors.js";
 import { newId } from "../lib/ids.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
-import { isUniqueViolation } from "./errors.js";
 import { InboundRequestsRepository } from "./inbound-requests-repository.js";
 import type { InboundRequestRow, SourceRow } from "./schema.js";
 import { SourcesRepository } from "./sources-repository.js";

@@ -1,7 +1,7 @@
 import type { CompiledQuery, Kysely } from "kysely";
 
+import { isUniqueViolation } from "../lib/db-errors.js";
 import type { Store } from "./database.js";
-import { isUniqueViolation } from "./errors.js";
 import type { IdempotencyRepository } from "./idempotency-repository.js";
 import { type InsertResult, type NewMessage, type PreparedBatch, prepareMessageBatch } from "./message-batch.js";
 import type { Database, InboundReprocessRow } from "./schema.js";

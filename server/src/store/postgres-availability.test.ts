@@ -2,10 +2,10 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { isDatabaseUnavailable } from "../lib/db-errors.js";
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "../test-support/postgres.js";
 import { startTcpProxy, type TcpProxy } from "../test-support/tcp-proxy.js";
 import { openStore, type Store } from "./database.js";
-import { isDatabaseUnavailable } from "./errors.js";
 
 /**
  * The PostgreSQL store while the server comes and goes: fresh-schema migrations by instances

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { CLI_ACTOR } from "../../services/audit.js";
+import { CLI_ACTOR } from "../../services/principal.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { describeEachStore } from "../../test-support/postgres.js";
 

@@ -1,7 +1,7 @@
 import { Svix } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { CLI_ACTOR } from "../../services/audit.js";
+import { CLI_ACTOR } from "../../services/principal.js";
 import type { OldSecret } from "../../store/endpoints-repository.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 

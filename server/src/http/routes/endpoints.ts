@@ -22,7 +22,7 @@ const path = "/api/v1/app/:app_id/endpoint/:endpoint_id";
  * `/api/v1/app/{app_id}/endpoint…`: endpoint CRUD, secret and headers. The endpoint's
  * `stats`, `recover`, `send-example` and `msg` routes live with the attempts.
  */
-export const fanoutCache: RouteModule = (app, { services }) => {
+export const endpointRoutes: RouteModule = (app, { services }) => {
   const endpoints = services.endpoints;
 
   app.get(

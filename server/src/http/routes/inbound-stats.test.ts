@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { newId } from "../../lib/ids.js";
-import { CLI_ACTOR } from "../../services/audit.js";
+import { CLI_ACTOR } from "../../services/principal.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
 const CAREEM_SECRET = "careem_secret_key_client_123";

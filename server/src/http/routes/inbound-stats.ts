@@ -15,6 +15,6 @@ export const inboundStatsRoutes: RouteModule = (app, { services }) => {
         response: { 200: InboundStatsOut },
       },
     },
-    async (req) => services.inbound.stats(principalOf(req), req.query),
+    async (req) => services.inboundLog.stats(principalOf(req), req.query),
   );
 };

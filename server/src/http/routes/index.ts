@@ -2,7 +2,7 @@ import type { RouteModule } from "../app-deps.js";
 import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
-import { fanoutCache } from "./endpoints.js";
+import { endpointRoutes } from "./endpoints.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
@@ -17,7 +17,7 @@ export const routes: RouteModule[] = [
   healthRoutes,
   applicationRoutes,
   eventTypeRoutes,
-  fanoutCache,
+  endpointRoutes,
   messageRoutes,
   attemptRoutes,
   tokenRoutes,

@@ -4,11 +4,11 @@ import { MessageIn, MessageListQuery, MessageOut, MessageParams, WithContentQuer
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import { idempotencyRecord } from "../idempotency.js";
+import { idempotencyKeyOf } from "../idempotency.js";
 
 const tags = ["Message"];
 
-export const messageRoutes: RouteModule = (app, { services, config, metrics }) => {
+export const messageRoutes: RouteModule = (app, { services, metrics }) => {
   const messages = services.messages;
 
   app.post(
@@ -27,7 +27,7 @@ export const messageRoutes: RouteModule = (app, { services, config, metrics }) =
     async (req, reply) => {
       const out = await messages.create(actorOf(req), req.params.app_id, req.body, {
         withContent: req.query.with_content,
-        idempotency: (body) => idempotencyRecord(req, config.idempotencyTtlSeconds, 202, body),
+        idempotency: idempotencyKeyOf(req, 202),
       });
       metrics?.messagesCreated.inc();
       return reply.code(202).send(out);

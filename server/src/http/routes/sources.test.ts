@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { CLI_ACTOR } from "../../services/audit.js";
+import { CLI_ACTOR } from "../../services/principal.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 
 let t: TestApp;

@@ -14,7 +14,7 @@ import {
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
-import { idempotencyRecord } from "../idempotency.js";
+import { idempotencyKeyOf } from "../idempotency.js";
 import { publicBaseUrl } from "../public-url.js";
 
 const tags = ["Source"];
@@ -22,7 +22,7 @@ const tags = ["Source"];
 /** Inbound sources of an application, their request log, and re-process of a logged request. */
 export const sourceRoutes: RouteModule = (app, { services, config }) => {
   const sources = services.sources;
-  const inbound = services.inbound;
+  const inboundLog = services.inboundLog;
   const reprocess = services.inboundReprocess;
 
   app.get(
@@ -153,7 +153,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
         response: { 200: listResponse(InboundRequestOut) },
       },
     },
-    async (req) => inbound.listRequests(principalOf(req), req.params.app_id, req.params.source_id, req.query),
+    async (req) => inboundLog.listRequests(principalOf(req), req.params.app_id, req.params.source_id, req.query),
   );
 
   app.get(
@@ -168,7 +168,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       },
     },
     async (req) =>
-      inbound.getRequest(principalOf(req), req.params.app_id, req.params.source_id, req.params.req_id),
+      inboundLog.getRequest(principalOf(req), req.params.app_id, req.params.source_id, req.params.req_id),
   );
 
   app.post(
@@ -195,7 +195,7 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
         req.params.source_id,
         req.params.req_id,
         req.body ?? { force: false },
-        { idempotency: (body) => idempotencyRecord(req, config.idempotencyTtlSeconds, 200, body) },
+        { idempotency: idempotencyKeyOf(req, 200) },
       ),
   );
 };

@@ -1,14 +1,12 @@
 import { z } from "zod";
 
-import { AppParams, Iso, listResponse } from "../../contract/common.js";
+import { AppParams, listResponse } from "../../contract/common.js";
 import { QueueItemOut, QueueQuery } from "../../contract/queue.js";
 import { EndpointLatencyOut, OverviewOut, OverviewQuery, Period } from "../../contract/stats.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
 
 const tags = ["Statistics"];
-const STATUS = { pending: 1, sending: 3, fail: 2 } as const;
-const STATUS_TEXT: Record<number, string> = { 0: "success", 1: "pending", 2: "fail", 3: "sending" };
 
 /** Hookrelay additions for the dashboard: overview, per-endpoint latency, retry queue. */
 export const statsRoutes: RouteModule = (app, { services }) => {
@@ -39,24 +37,6 @@ export const statsRoutes: RouteModule = (app, { services }) => {
       config: { scope: "app:read" },
       schema: { tags, operationId: "hookrelay.queue.list", params: AppParams, querystring: QueueQuery, response: { 200: listResponse(QueueItemOut) } },
     },
-    async (req) => {
-      const appRow = await services.applications.resolve(principalOf(req), req.params.app_id);
-      const page = await services.queue.list(appRow.id, STATUS[req.query.status], req.query);
-      return {
-        ...page,
-        data: page.data.map((r) => ({
-          msgId: r.msg_id,
-          endpointId: r.endpoint_id,
-          endpointUrl: r.url,
-          eventType: r.event_type,
-          status: r.status,
-          statusText: STATUS_TEXT[r.status] ?? "pending",
-          attempts: r.attempt_count,
-          nextAttempt: r.status === STATUS.pending && r.due_at !== null ? Iso(r.due_at) : null,
-          lastStatusCode: r.last_status_code,
-          updatedAt: Iso(r.updated_at),
-        })),
-      };
-    },
+    async (req) => services.queue.list(principalOf(req), req.params.app_id, req.query),
   );
 };

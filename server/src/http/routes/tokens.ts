@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { AppParams, Iso, ListQuery, listResponse, NoContent } from "../../contract/common.js";
+import { AppParams, ListQuery, listResponse, NoContent } from "../../contract/common.js";
 import {
   ApplicationTokenExpireIn,
   AppPortalAccessIn,
@@ -13,44 +13,18 @@ import {
   WhoamiOut,
 } from "../../contract/tokens.js";
 import { ApiError } from "../../lib/errors.js";
-import { PORTAL_SCOPES, READ_ONLY_PORTAL_SCOPES } from "../../services/scopes.js";
-import type { TokenInfo } from "../../services/tokens.js";
+import { toTokenOut, toWhoamiOut } from "../../services/token-out.js";
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
 import { publicBaseUrl } from "../public-url.js";
 
 const tags = ["Authentication"];
-const PORTAL_DEFAULT_SECONDS = 3600;
 const TokenParams = z.object({ token_id: z.string().min(1).max(256) });
-/** Portal capabilities that allow a write; a session granted none of them is read-only. */
-const WRITE_CAPABILITIES = new Set(["ManageEndpointSecret", "ManageTransformations", "CreateAttempts", "ManageEndpoint"]);
-
-const iso = (ms: number | null) => (ms === null ? null : Iso(ms));
-
-function tokenOut(t: TokenInfo): TokenOut {
-  return {
-    id: t.id,
-    name: t.name,
-    kind: t.kind,
-    appId: t.appId,
-    scopes: t.scopes,
-    readOnly: t.readOnly,
-    allowedIps: t.allowedIps,
-    sessionId: t.sessionId,
-    createdAt: Iso(t.createdAt),
-    expiresAt: iso(t.expiresAt),
-    rotatedAt: iso(t.rotatedAt),
-    previousExpiresAt: iso(t.previousExpiresAt),
-    lastUsedAt: iso(t.lastUsedAt),
-    lastUsedIp: t.lastUsedIp,
-    requestCount: t.requestCount,
-  };
-}
 
 /** API keys (admin only), Svix's consumer-portal sessions, and the caller's own token. */
 export const tokenRoutes: RouteModule = (app, { services, config }) => {
-  const { tokens, applications } = services;
+  const { tokens, appTokens } = services;
   const admin = { scope: "admin" } as const;
 
   app.get(
@@ -58,7 +32,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     { config: admin, schema: { tags, operationId: "hookrelay.token.list", querystring: ListQuery, response: { 200: listResponse(TokenOut) } } },
     async (req) => {
       const page = await tokens.list(req.query.limit, req.query.iterator);
-      return { ...page, data: page.data.map(tokenOut) };
+      return { ...page, data: page.data.map(toTokenOut) };
     },
   );
 
@@ -66,23 +40,15 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     "/api/v1/token",
     { config: admin, schema: { tags, operationId: "hookrelay.token.create", body: TokenIn, response: { 201: TokenCreatedOut } } },
     async (req, reply) => {
-      const actor = actorOf(req);
-      const appId = req.body.appId ? (await applications.resolve(actor, req.body.appId)).id : null;
-      const created = await tokens.create(actor, {
-        name: req.body.name,
-        appId,
-        scopes: req.body.scopes,
-        allowedIps: req.body.allowedIps,
-        ttlSeconds: req.body.expiresIn,
-      });
-      return reply.code(201).send({ ...tokenOut(created), token: created.token });
+      const created = await appTokens.createKey(actorOf(req), req.body);
+      return reply.code(201).send({ ...toTokenOut(created), token: created.token });
     },
   );
 
   app.get(
     "/api/v1/token/:token_id",
     { config: admin, schema: { tags, operationId: "hookrelay.token.get", params: TokenParams, response: { 200: TokenOut } } },
-    async (req) => tokenOut(await tokens.get(req.params.token_id)),
+    async (req) => toTokenOut(await tokens.get(req.params.token_id)),
   );
 
   app.patch(
@@ -91,7 +57,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     async (req) => {
       const { expiresAt, ...rest } = req.body;
       const patch = { ...rest, expiresAt: expiresAt === undefined ? undefined : expiresAt === null ? null : Date.parse(expiresAt) };
-      return tokenOut(await tokens.update(actorOf(req), req.params.token_id, patch));
+      return toTokenOut(await tokens.update(actorOf(req), req.params.token_id, patch));
     },
   );
 
@@ -104,7 +70,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     async (req, reply) => {
       const grace = req.body?.graceSeconds ?? config.keyRotationGraceSeconds;
       const rotated = await tokens.rotate(actorOf(req), req.params.token_id, grace);
-      return reply.code(201).send({ ...tokenOut(rotated), token: rotated.token });
+      return reply.code(201).send({ ...toTokenOut(rotated), token: rotated.token });
     },
   );
 
@@ -130,32 +96,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
       },
     },
     async (req) => {
-      const actor = actorOf(req);
-      let target;
-      try {
-        target = await applications.resolve(actor, req.params.app_id);
-      } catch (error) {
-        const create = req.body?.application;
-        if (!create) throw error;
-        target = (await applications.create(actor, { ...create, uid: create.uid ?? req.params.app_id }, true)).app;
-      }
-      const capabilities = req.body?.capabilities;
-      const readOnly =
-        req.body?.readOnly === true || (capabilities != null && !capabilities.some((c) => WRITE_CAPABILITIES.has(c)));
-      const sessionId = req.body?.sessionId ?? null;
-      const created = await tokens.create(
-        actor,
-        {
-          name: `portal ${target.id}${sessionId ? ` (${sessionId})` : ""}`,
-          appId: target.id,
-          kind: "portal",
-          readOnly,
-          scopes: readOnly ? READ_ONLY_PORTAL_SCOPES : PORTAL_SCOPES,
-          sessionId,
-          ttlSeconds: req.body?.expiry ?? PORTAL_DEFAULT_SECONDS,
-        },
-        "app-portal-access.create",
-      );
+      const created = await appTokens.openPortal(actorOf(req), req.params.app_id, req.body);
       return { url: `${publicBaseUrl(config, req)}/portal#token=${created.token}`, token: created.token };
     },
   );
@@ -173,9 +114,7 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
       },
     },
     async (req, reply) => {
-      const actor = actorOf(req);
-      const target = await applications.resolve(actor, req.params.app_id);
-      await tokens.expirePortalSessions(actor, target.id, req.body?.expiry ?? 0, req.body?.sessionIds ?? undefined);
+      await appTokens.expirePortalSessions(actorOf(req), req.params.app_id, req.body);
       return reply.code(204).send();
     },
   );
@@ -197,18 +136,6 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
   app.get(
     "/api/v1/auth/whoami",
     { config: { scope: "token" }, schema: { tags, operationId: "v1.authentication.whoami", response: { 200: WhoamiOut } } },
-    async (req) => {
-      const p = principalOf(req);
-      return {
-        tokenId: p.tokenId,
-        name: p.name,
-        kind: p.kind,
-        appId: p.appId,
-        scopes: [...p.scopes],
-        readOnly: p.readOnly,
-        sessionId: p.sessionId,
-        expiresAt: iso(p.expiresAt),
-      };
-    },
+    async (req) => toWhoamiOut(principalOf(req)),
   );
 };

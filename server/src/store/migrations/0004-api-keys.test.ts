@@ -2,7 +2,7 @@ import { Migrator, sql } from "kysely";
 import { afterEach, expect, it } from "vitest";
 
 import { sha256Hex } from "../../lib/hash.js";
-import { AuditLog } from "../../services/audit.js";
+import { AuditLog } from "../../services/audit-log.js";
 import { TokenUsage } from "../../services/token-usage.js";
 import { TokenService } from "../../services/tokens.js";
 import { describeEachStore } from "../../test-support/postgres.js";
