@@ -283,6 +283,25 @@ describe.skipIf(!chromiumAvailable)("dashboard end to end", () => {
     expect(await portal.getByRole("button", { name: /Resend/ }).count()).toBe(0);
     await portal.close();
   });
+  test("on a phone (390×844) the navigation folds behind a menu button, the portal first", async () => {
+    const access = await api<{ url: string }>("POST", `/api/v1/auth/app-portal-access/${appId}`, {});
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(access.url);
+    await phone.getByRole("heading", { name: "Acme Store" }).waitFor();
+    const nav = phone.getByRole("navigation", { name: "Main" });
+    expect(await nav.isVisible()).toBe(false);
+    // The content has the width: the endpoints table starts near the left edge, not after a sidebar.
+    const table = await phone.getByRole("table", { name: "Endpoints" }).boundingBox();
+    expect(table!.x).toBeLessThan(40);
+    await phone.getByRole("button", { name: "Menu" }).click();
+    expect(await nav.isVisible()).toBe(true);
+    await nav.getByRole("link", { name: "Messages" }).click();
+    await phone.locator("tr[data-msg-id]").first().waitFor();
+    expect(await nav.isVisible()).toBe(false);
+    await phone.close();
+  });
+
   test("manages an endpoint: edit, headers, secret, test event, disable", async () => {
     page.on("dialog", (d) => void d.accept());
     await page.goto(`${server.url}/apps/${appId}/endpoints/${healthyEp}`);

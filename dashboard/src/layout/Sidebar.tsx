@@ -38,9 +38,13 @@ async function signOut(portal: boolean) {
   queryClient.clear();
 }
 
-export function Sidebar({ portalAppId }: { portalAppId: string | null }) {
+/** On a phone the sidebar is an overlay shown while `open`; from `md` up it is always there. */
+export function Sidebar({ portalAppId, open = false }: { portalAppId: string | null; open?: boolean }) {
   return (
-    <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col bg-slate-900 px-3 py-5">
+    <aside
+      id="main-nav"
+      className={`${open ? "fixed inset-y-0 left-0 z-40 flex" : "hidden"} h-screen w-60 shrink-0 flex-col bg-slate-900 px-3 py-5 md:sticky md:top-0 md:flex`}
+    >
       <div className="mb-6 flex items-center gap-2 px-3">
         <span
           className="flex size-7 items-center justify-center rounded-md bg-indigo-500 text-sm font-bold text-white"
