@@ -88,6 +88,9 @@ export async function openServices(
  */
 export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
   const logger = createLogger(config.logLevel);
+  // Built before anything is created or printed, so a bad allow list stops the start here
+  // (loadConfig already checks each entry; this is the policy the worker will use).
+  const addressPolicy = createAddressPolicy(config.allowPrivateNetworks);
   const opened = await openServices(config, { warn: (m) => logger.warn(m), logger });
   const { store, keyring, keyFile, createdKey, services, wakeup } = opened;
   if (createdKey) {
@@ -128,7 +131,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   if (config.role !== "api") {
     worker = new DeliveryWorker({
       queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
-      sender: new DeliveryClient({ policy: createAddressPolicy(config.allowPrivateNetworks) }),
+      sender: new DeliveryClient({ policy: addressPolicy }),
       config,
       wakeup,
       keyring,
@@ -169,8 +172,9 @@ async function runFromCommandLine(overrides: ConfigInput = {}): Promise<void> {
   try {
     config = loadConfig(process.env, overrides);
   } catch (error) {
+    // Before the port opens and before anything is created or printed: one line per problem.
     process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
+    process.exit(1);
   }
   const running = await start(config);
   const stop = (signal: string): void => {
