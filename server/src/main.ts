@@ -9,11 +9,12 @@ import { createAddressPolicy } from "./delivery/address-policy.js";
 import { DeliveryClient } from "./delivery/http-client.js";
 import { buildApp } from "./http/app.js";
 import { buildWorkerApp } from "./http/worker-app.js";
+import { Heartbeat } from "./lib/heartbeat.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { Wakeup } from "./lib/wakeup.js";
 import { canonicalEventTypes } from "./providers/normalize.js";
-import { createServices, type Services } from "./services/index.js";
+import { createServices, type ServiceExtras, type Services } from "./services/index.js";
 import { CLI_ACTOR } from "./services/principal.js";
 import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
 import { DeliveriesRepository } from "./store/deliveries-repository.js";
@@ -52,7 +53,7 @@ export interface OpenServices extends ConfiguredStore {
  */
 export async function openServices(
   config: Config,
-  options: { warn: (message: string) => void; logger?: Logger; crossProcessWakeup?: boolean },
+  options: { warn: (message: string) => void; logger?: Logger; crossProcessWakeup?: boolean } & ServiceExtras,
 ): Promise<OpenServices> {
   const opened = await openConfiguredStore(config, options.warn);
   const { store, keyring } = opened;
@@ -69,7 +70,7 @@ export async function openServices(
       : undefined;
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
-  const services = createServices(store, config, wakeup, keyring);
+  const services = createServices(store, config, wakeup, keyring, { metrics: options.metrics, heartbeat: options.heartbeat });
   return {
     ...opened,
     services,
@@ -88,14 +89,19 @@ export async function openServices(
  */
 export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
   const logger = createLogger(config.logLevel);
-  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger });
+  // Built before anything is created or printed, so a bad allow list stops the start here
+  // (loadConfig already checks each entry; this is the policy the worker will use).
+  const addressPolicy = createAddressPolicy(config.allowPrivateNetworks);
+  // The backlog gauges read the queue at scrape time, once the services below exist.
+  const metrics = createMetrics({ backlog: (now) => opened.services.queue.backlog(now) });
+  // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
+  const servedMetrics = config.metrics ? metrics : undefined;
+  const heartbeat = config.role !== "api" ? new Heartbeat() : undefined;
+  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat });
   const { store, keyring, keyFile, createdKey, services, wakeup } = opened;
   if (createdKey) {
     out(`Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
   }
-  const metrics = createMetrics({ backlog: (now) => services.queue.backlog(now) });
-  // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
-  const servedMetrics = config.metrics ? metrics : undefined;
 
   if (config.adminToken) {
     await services.tokens.ensure(config.adminToken, "admin (HOOKRELAY_ADMIN_TOKEN)");
@@ -120,7 +126,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   if (config.role === "worker" && config.workerPort !== undefined) {
     app = await buildWorkerApp({ services, metrics: servedMetrics, logger, config });
     url = await listen(app, config.host, config.workerPort);
-    out(`Worker health at ${url}/api/v1/health${servedMetrics ? `, metrics at ${url}/metrics` : ""}`);
+    out(`Worker health at ${url}/api/v1/health (report at ${url}/healthz)${servedMetrics ? `, metrics at ${url}/metrics` : ""}`);
   }
 
   let worker: DeliveryWorker | undefined;
@@ -128,12 +134,13 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   if (config.role !== "api") {
     worker = new DeliveryWorker({
       queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
-      sender: new DeliveryClient({ policy: createAddressPolicy(config.allowPrivateNetworks) }),
+      sender: new DeliveryClient({ policy: addressPolicy }),
       config,
       wakeup,
       keyring,
       logger,
       metrics: servedMetrics,
+      heartbeat,
     });
     worker.start();
     retention = new RetentionJob({ store, config, logger });
@@ -169,8 +176,9 @@ async function runFromCommandLine(overrides: ConfigInput = {}): Promise<void> {
   try {
     config = loadConfig(process.env, overrides);
   } catch (error) {
+    // Before the port opens and before anything is created or printed: one line per problem.
     process.stderr.write(`${(error as Error).message}\n`);
-    process.exit(2);
+    process.exit(1);
   }
   const running = await start(config);
   const stop = (signal: string): void => {

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { parseCidr } from "../lib/cidr.js";
+
 /** Comma-separated list of whole seconds, e.g. "5,300,1800". */
 const secondsList = z
   .string()
@@ -7,10 +9,18 @@ const secondsList = z
   .regex(/^\d+(\s*,\s*\d+)*$/, "expected comma-separated whole seconds, e.g. 5,300,1800")
   .transform((s) => s.split(",").map((v) => Number(v.trim())));
 
+/** Comma-separated addresses or CIDR ranges, each checked here so a typo stops the start, not the first delivery. */
 const cidrList = z
   .string()
   .trim()
-  .transform((s) => (s === "" ? [] : s.split(",").map((v) => v.trim())));
+  .transform((s) => (s === "" ? [] : s.split(",").map((v) => v.trim())))
+  .superRefine((list, ctx) => {
+    for (const entry of list) {
+      if (parseCidr(entry) === undefined) {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not an address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)` });
+      }
+    }
+  });
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -94,6 +104,30 @@ const schema = z.object({
   trustProxy: bool.default(false),
 });
 
+/** Settings that depend on each other, checked with the rest so a start fails before it creates anything. */
+const checked = schema.superRefine((c, ctx) => {
+  if (c.secretKey !== undefined && c.secretKeyFile !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["secretKeyFile"], message: "set HOOKRELAY_SECRET_KEY or HOOKRELAY_SECRET_KEY_FILE, not both" });
+  }
+  if (c.secretKey === undefined && c.secretKeyPrevious.length > 0) {
+    ctx.addIssue({ code: "custom", path: ["secretKeyPrevious"], message: "is set without HOOKRELAY_SECRET_KEY" });
+  }
+});
+
+/** Values never echoed in an error: they are secrets, or (a database URL) may carry one. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(["adminToken", "secretKey", "secretKeyPrevious", "databaseUrl"]);
+
+/**
+ * An invalid configuration: one line per problem, each naming the environment variable and,
+ * unless it is a secret, the value given.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.map((p) => `invalid configuration: ${p}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
 export type Config = Readonly<z.output<typeof schema>>;
 export type ConfigInput = z.input<typeof schema>;
 
@@ -106,7 +140,7 @@ export const configKeys = Object.keys(schema.shape) as (keyof z.input<typeof sch
 
 /**
  * Reads the config from the environment, overridden by `overrides` (used by tests and the CLI).
- * Throws a readable error naming the variable when a value is invalid.
+ * Throws a {@link ConfigError} naming the variable and the value for every invalid setting.
  *
  * @example loadConfig(process.env, { port: 0 })
  */
@@ -118,10 +152,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
   if (raw.port === undefined && env.PORT) raw.port = env.PORT;
   if (raw.databaseUrl === undefined && env.DATABASE_URL) raw.databaseUrl = env.DATABASE_URL;
-  const parsed = schema.safeParse({ ...raw, ...overrides });
+  const input: Record<string, unknown> = { ...raw, ...overrides };
+  const parsed = checked.safeParse(input);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${envName(String(i.path[0] ?? "?"))}: ${i.message}`);
-    throw new Error(`invalid configuration:\n  ${lines.join("\n  ")}`);
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? "?");
+        const given = input[key];
+        const shown = given === undefined || SECRET_KEYS.has(key) ? "" : `=${JSON.stringify(String(given))}`;
+        return `${envName(key)}${shown}: ${i.message}`;
+      }),
+    );
   }
   return Object.freeze(parsed.data);
 }

@@ -55,7 +55,12 @@ export const MessageListQuery = z.object({
   after: Timestamp.optional(),
   with_content: bool,
   event_types: commaList,
-  tag: z.string().optional(),
+  /** Messages carrying this tag; Svix's pattern for the parameter. */
+  tag: z
+    .string()
+    .max(128)
+    .regex(/^[a-zA-Z0-9\-_./\\#]+$/, "may contain only letters, digits and '-', '_', '.', '/', '\\', '#'")
+    .optional(),
 });
 export type MessageListQuery = z.output<typeof MessageListQuery>;
 

@@ -27,7 +27,8 @@ declare module "fastify" {
  * OpenAPI document and docs, and the dashboard's static files.
  */
 export const PUBLIC_ROUTES: readonly RegExp[] = [
-  /^\/api\/v1\/health(\/ping)?\/?$/,
+  /^\/api\/v1\/health(\/ping|\/report)?\/?$/,
+  /^\/healthz$/,
   /^\/webhooks\//,
   /^\/ingest\//,
   /^\/metrics$/,

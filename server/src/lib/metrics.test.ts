@@ -34,4 +34,11 @@ describe("createMetrics", () => {
     expect(value(text, "hookrelay_deliveries_due")).toBe(0);
     expect(value(text, "hookrelay_delivery_lag_seconds")).toBe(0);
   });
+
+  it("names the default process metrics with the hookrelay_ prefix once", async () => {
+    const text = await createMetrics().registry.metrics();
+    expect(text).toMatch(/^hookrelay_process_cpu_user_seconds_total /m);
+    expect(text).toMatch(/^hookrelay_nodejs_heap_size_used_bytes /m);
+    expect(text).not.toMatch(/hookrelay_process_process_|hookrelay_process_nodejs_/);
+  });
 });

@@ -42,7 +42,8 @@ export function createMetrics(sources: MetricsSources = {}) {
     registers: [registry],
     collect: () => readBacklog(deliveriesDue, deliveryLag),
   });
-  collectDefaultMetrics({ register: registry, prefix: "hookrelay_process_" });
+  // prom-client's names (process_cpu_seconds_total, nodejs_heap_size_used_bytes …) with our prefix once.
+  collectDefaultMetrics({ register: registry, prefix: "hookrelay_" });
   return {
     registry,
     httpRequests: new Histogram({
@@ -55,6 +56,12 @@ export function createMetrics(sources: MetricsSources = {}) {
     messagesCreated: new Counter({
       name: "hookrelay_messages_created_total",
       help: "Messages accepted (outbound API and inbound relays)",
+      registers: [registry],
+    }),
+    inboundRequests: new Counter({
+      name: "hookrelay_inbound_requests_total",
+      help: "Inbound webhook calls by provider and outcome (accepted, duplicate, or the rejection code)",
+      labelNames: ["provider", "outcome"] as const,
       registers: [registry],
     }),
     deliveryAttempts: new Counter({

@@ -180,6 +180,11 @@ export class AttemptService {
   ): Promise<void> {
     const msg = await this.messages.resolve(actor, appIdOrUid, msgId);
     const { endpoint } = await this.endpoints.resolve(actor, msg.app_id, endpointIdOrUid);
+    // The worker drops deliveries of a disabled endpoint unsent: queueing one would answer 202
+    // for an attempt that is never made.
+    if (endpoint.disabled === 1) {
+      throw ApiError.badRequest("The endpoint is disabled; enable it before resending.", "endpoint_disabled");
+    }
     if (msg.payload === null) {
       throw ApiError.badRequest(
         "Unable to resend message. Payload is missing (probably expired).",

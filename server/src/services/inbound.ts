@@ -6,6 +6,7 @@ import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
+import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { normalizeEvent } from "../providers/normalize.js";
 import type { InboundHeaders } from "../providers/provider.js";
@@ -60,6 +61,8 @@ export interface InboundServiceDeps {
   wakeup: Wakeup;
   /** Days a message and a logged request are kept. */
   retentionDays: number;
+  /** Counts each call by provider and outcome (`hookrelay_inbound_requests_total`); absent when not served. */
+  metrics?: Pick<Metrics, "inboundRequests"> | undefined;
 }
 
 /** Everything about one call that goes into its log row. */
@@ -87,6 +90,23 @@ export class InboundService {
   constructor(private readonly deps: InboundServiceDeps) {}
 
   async ingest(input: IngestInput): Promise<IngestOut> {
+    // The provider of a source that was found: never the path's text, which anyone can vary.
+    const seen: { provider?: string } = {};
+    try {
+      const out = await this.decide(input, seen);
+      this.count(seen.provider, out.status);
+      return out;
+    } catch (error) {
+      this.count(seen.provider, error instanceof ApiError ? error.code : "error");
+      throw error;
+    }
+  }
+
+  private count(provider: string | undefined, outcome: string): void {
+    this.deps.metrics?.inboundRequests.inc({ provider: provider ?? "unknown", outcome });
+  }
+
+  private async decide(input: IngestInput, seen: { provider?: string }): Promise<IngestOut> {
     const { sources, rateLimits, requests } = this.deps;
     const receivedAt = Date.now();
     const source =
@@ -94,6 +114,7 @@ export class InboundService {
         ? await sources.loadById(input.sourceId)
         : input.platform && (await sources.loadForPlatform(input.platform.provider, input.platform.app));
     if (!source) throw ApiError.notFound("Source");
+    seen.provider = source.row.provider;
     const received: Received = { source, input, receivedAt };
 
     if (!ipAllowed(source.ipAllowlist, input.ip)) {

@@ -1,7 +1,7 @@
-import { sql } from "kysely";
-
 import type { Config } from "../config/config.js";
+import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
+import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
 import { AttemptsRepository } from "../store/attempts-repository.js";
@@ -27,6 +27,7 @@ import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
+import { HealthService } from "./health.js";
 import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
 import { InboundLogService } from "./inbound-log.js";
@@ -45,7 +46,8 @@ export interface Services {
   appTokens: AppTokenService;
   /** Stored responses of POSTs that carried an Idempotency-Key (wired into http by registerIdempotency). */
   idempotency: IdempotencyService;
-  health: { check(): Promise<void> };
+  /** The store check behind `/api/v1/health` and the JSON report behind `/healthz`. */
+  health: HealthService;
   applications: ApplicationService;
   endpoints: EndpointService;
   eventTypes: EventTypeService;
@@ -64,11 +66,25 @@ export interface Services {
   drain(): Promise<void>;
 }
 
+/** What the composition root hands the services besides the store: counters, and the worker's heartbeat. */
+export interface ServiceExtras {
+  /** Counted only when served (HOOKRELAY_METRICS). */
+  metrics?: Metrics | undefined;
+  /** The heartbeat of the worker running in this process, for the health report. */
+  heartbeat?: Heartbeat | undefined;
+}
+
 /**
  * Wires repositories into services. The composition root (main.ts) and the tests call this;
  * nothing here listens on a socket or starts a worker.
  */
-export function createServices(store: Store, config: Config, wakeup: Wakeup, keyring: Keyring): Services {
+export function createServices(
+  store: Store,
+  config: Config,
+  wakeup: Wakeup,
+  keyring: Keyring,
+  extras: ServiceExtras = {},
+): Services {
   const { db } = store;
   const idempotencyRepo = new IdempotencyRepository(db, keyring);
   const idempotency = new IdempotencyService(idempotencyRepo, config.idempotencyTtlSeconds);
@@ -118,7 +134,9 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     log: inboundLog,
     wakeup,
     retentionDays: config.retentionDays,
+    metrics: extras.metrics,
   });
+  const queueView = new QueueViewRepository(db);
   const requestLog = new InboundLogService({ sources, requests: inboundRequests, applications });
   const attempts = new AttemptService(
     new AttemptsRepository(db),
@@ -133,18 +151,19 @@ export function createServices(store: Store, config: Config, wakeup: Wakeup, key
     tokens,
     appTokens: new AppTokenService(tokens, applications),
     idempotency,
-    health: {
-      check: async () => {
-        await sql`select 1`.execute(db);
-      },
-    },
+    health: new HealthService({
+      db,
+      backlog: (now) => queueView.backlog(now),
+      heartbeat: extras.heartbeat,
+      staleAfterMs: config.deliveryTimeoutMs + config.leaseMarginMs,
+    }),
     applications,
     endpoints,
     eventTypes,
     messages,
     attempts,
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),
-    queue: new QueueService(new QueueViewRepository(db), applications),
+    queue: new QueueService(queueView, applications),
     sources,
     inbound,
     inboundLog: requestLog,

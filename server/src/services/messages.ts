@@ -106,6 +106,7 @@ export class MessageService {
         appId: app.id,
         channel: query.channel,
         eventTypes: query.event_types,
+        tag: query.tag,
         before: query.before ? Date.parse(query.before) : undefined,
         after: query.after ? Date.parse(query.after) : undefined,
       },

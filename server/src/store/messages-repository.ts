@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 
+import { hasJsonElement } from "./json-array.js";
 import { type Page, type PageRequest, paginate } from "./paginate.js";
 import type { Database, MessageRow } from "./schema.js";
 
@@ -7,6 +8,8 @@ export interface MessageFilter {
   appId: string;
   channel?: string | undefined;
   eventTypes?: string[] | undefined;
+  /** Messages carrying this tag (one of `tags`). */
+  tag?: string | undefined;
   before?: number | undefined;
   after?: number | undefined;
 }
@@ -39,6 +42,7 @@ export class MessagesRepository {
       // quoted name cannot match anything but a whole element.
       q = q.where("channels", "like", `%"${filter.channel}"%`);
     }
+    if (filter.tag !== undefined) q = q.where(hasJsonElement("tags", filter.tag));
     return paginate(q, "id", page, "descending");
   }
 

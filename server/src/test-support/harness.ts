@@ -8,7 +8,7 @@ import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { buildApp } from "../http/app.js";
 import type { Keyring } from "../lib/keyring.js";
 import { Wakeup } from "../lib/wakeup.js";
-import { createServices, type Services } from "../services/index.js";
+import { createServices, type ServiceExtras, type Services } from "../services/index.js";
 import { CLI_ACTOR } from "../services/principal.js";
 import { openConfiguredStore } from "../store/configured-store.js";
 import type { Store } from "../store/database.js";
@@ -43,11 +43,15 @@ export interface TestApp {
 /**
  * A real app on a real store — SQLite in a fresh temporary directory, or a fresh schema on
  * PostgreSQL with `kind: "postgres"` — driven with `app.inject()`. No worker runs unless the test
- * starts one.
+ * starts one. `extras` hands the services (and the app) metrics or a worker heartbeat.
  *
  * @example const t = await startTestApp(); const r = await t.app.inject({ url: "/api/v1/app", headers: t.auth });
  */
-export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" | "postgres" = defaultKind()): Promise<TestApp> {
+export async function startTestApp(
+  overrides: ConfigInput = {},
+  kind: "sqlite" | "postgres" = defaultKind(),
+  extras: ServiceExtras = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-test-"));
   let pgSchema: PgSchema | undefined;
   if (kind === "postgres") {
@@ -68,9 +72,9 @@ export async function startTestApp(overrides: ConfigInput = {}, kind: "sqlite" |
   // Opened as the server opens it: private data directory, data key, migrations, key check.
   const { store, keyring } = await openConfiguredStore(config, () => undefined);
   const wakeup = new Wakeup();
-  const services = createServices(store, config, wakeup, keyring);
+  const services = createServices(store, config, wakeup, keyring, extras);
   const created = await services.tokens.create(CLI_ACTOR, { name: "test-admin" });
-  const app = await buildApp({ config, services, logger: false });
+  const app = await buildApp({ config, services, logger: false, metrics: extras.metrics });
   await app.ready();
   return {
     app,

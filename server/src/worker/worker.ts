@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 
 import type { Config } from "../config/config.js";
 import type { AttemptOutcome } from "../delivery/attempt.js";
+import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
@@ -29,6 +30,8 @@ export interface DeliveryWorkerOptions {
   /** Lease owner name; unique per worker. Defaults to host:pid:random. */
   owner?: string;
   metrics?: Pick<Metrics, "deliveryAttempts" | "deliveryDuration">;
+  /** Beaten after every claim round that answered, for the health report. */
+  heartbeat?: Heartbeat;
   /** Called for every decided delivery (before it is written), e.g. for tests or live views. */
   onResult?: (result: DeliveryResult, outcome: AttemptOutcome | undefined) => void;
 }
@@ -201,6 +204,7 @@ export class DeliveryWorker {
       }
       this.claimFailures.succeeded(this.options.logger);
       this.counters.claimRounds++;
+      this.options.heartbeat?.beat();
       this.counters.claimed += claimed.length;
       for (const c of claimed) this.dispatch(c);
       // A short batch means the queue has nothing more due right now.

@@ -99,6 +99,12 @@ describe("metrics", () => {
       await receiver.waitFor(before + 1);
 
       expect((await fetch(`${workerOnly.url}/api/v1/health`)).status).toBe(204);
+      // The health report shows the heartbeat of the worker that runs in the process answering.
+      const workerReport = (await (await fetch(`${workerOnly.url}/healthz`)).json()) as { worker: { lastClaimRoundAt: string } };
+      expect(workerReport).toMatchObject({ status: "ok", worker: { inProcess: true, stale: false } });
+      expect(Date.now() - Date.parse(workerReport.worker.lastClaimRoundAt)).toBeLessThan(5_000);
+      const apiReport = await (await fetch(`${apiOnly.url}/healthz`)).json();
+      expect(apiReport).toMatchObject({ status: "ok", worker: { inProcess: false, detail: "not in this process" } });
       expect((await fetch(`${workerOnly.url}/api/v1/app`)).status).toBe(404); // no API here
       const text = await scrapeUntil(workerOnly.url!, 'hookrelay_delivery_attempts_total{outcome="success"}', 1);
       expect(value(text, 'hookrelay_delivery_attempts_total{outcome="success"}')).toBe(1);

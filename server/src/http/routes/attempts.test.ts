@@ -13,7 +13,7 @@ let t: TestApp;
 type Body = Record<string, any>;
 
 async function request(
-  method: "GET" | "POST" | "DELETE",
+  method: "GET" | "POST" | "PATCH" | "DELETE",
   url: string,
   payload?: object,
   headers: Record<string, string> = {},
@@ -28,7 +28,7 @@ async function request(
 }
 
 async function ok(
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "PATCH",
   url: string,
   payload?: object,
   expected = method === "GET" ? 200 : 202,
@@ -520,6 +520,22 @@ describeEachStore("on %s", (kind) => {
       const res = await request("POST", `/api/v1/app/${w.a}/msg/${msg.id}/endpoint/${w.ep1}/resend`);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: "missing_payload" });
+    });
+
+    it("answers 400 endpoint_disabled for a disabled endpoint and leaves the delivery as it was", async () => {
+      const w = await world();
+      const msg = await send(w.a);
+      await attempt(msg.id, w.ep1, { status: DeliveryStatus.fail, response_status_code: 500 });
+      await ok("PATCH", `/api/v1/app/${w.a}/endpoint/${w.ep1}`, { disabled: true }, 200);
+      const before = await delivery(msg.id, w.ep1);
+      const res = await request("POST", `/api/v1/app/${w.a}/msg/${msg.id}/endpoint/${w.ep1}/resend`);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ code: "endpoint_disabled", detail: expect.stringContaining("disabled") });
+      expect(await delivery(msg.id, w.ep1)).toEqual(before);
+
+      await ok("PATCH", `/api/v1/app/${w.a}/endpoint/${w.ep1}`, { disabled: false }, 200);
+      await ok("POST", `/api/v1/app/${w.a}/msg/${msg.id}/endpoint/${w.ep1}/resend`);
+      expect(await delivery(msg.id, w.ep1)).toMatchObject({ status: DeliveryStatus.pending, next_trigger: 1 });
     });
 
     it("replays the stored answer for a repeated Idempotency-Key", async () => {

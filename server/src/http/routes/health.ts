@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 
+import { HealthReportOut } from "../../contract/health.js";
 import type { Services } from "../../services/index.js";
 import type { RouteModule } from "../app-deps.js";
 
 /**
- * `GET|HEAD /api/v1/health`: 204 while the store answers, 503 when it does not; `/api/v1/health/ping`: 204. Served by the
- * API and by a worker-only process's health port alike.
+ * `GET|HEAD /api/v1/health`: 204 while the store answers, 503 when it does not; `/api/v1/health/ping`: 204 (both as
+ * Svix has them); `GET /healthz` (= `/api/v1/health/report`): the JSON health report. Served by the API and by a
+ * worker-only process's health port alike.
  */
 export function registerHealth(app: FastifyInstance, health: Services["health"]): void {
   app.route({
@@ -24,6 +26,25 @@ export function registerHealth(app: FastifyInstance, health: Services["health"])
     schema: { tags: ["Health"], operationId: "v1.health.ping", security: [] },
     handler: async (_req, reply) => reply.code(204).send(),
   });
+  // For probes and operators: database, this process's worker, queue depth, as JSON. `/healthz`
+  // is where a Kubernetes user looks first; both answer 503 when the report is unhealthy.
+  for (const url of ["/api/v1/health/report", "/healthz"]) {
+    app.route({
+      method: "GET",
+      url,
+      schema: {
+        tags: ["Health"],
+        operationId: url === "/healthz" ? "hookrelay.healthz" : "hookrelay.health.report",
+        summary: "Health report: database reachable, worker heartbeat, queue depth and oldest due delivery",
+        security: [],
+        response: { 200: HealthReportOut, 503: HealthReportOut },
+      },
+      handler: async (_req, reply) => {
+        const report = await health.report();
+        return reply.code(report.status === "ok" ? 200 : 503).header("cache-control", "no-store").send(report);
+      },
+    });
+  }
 }
 
 export const healthRoutes: RouteModule = (app, { services }) => registerHealth(app, services.health);

@@ -1,0 +1,74 @@
+import { type Kysely, sql } from "kysely";
+
+import type { HealthReportOut } from "../contract/health.js";
+import type { Heartbeat } from "../lib/heartbeat.js";
+import type { Backlog } from "../store/queue-view-repository.js";
+import type { Database } from "../store/schema.js";
+
+export interface HealthDeps {
+  db: Kysely<Database>;
+  backlog: (now: number) => Promise<Backlog>;
+  /** This process's worker heartbeat; undefined when no worker runs here (HOOKRELAY_ROLE=api). */
+  heartbeat?: Heartbeat | undefined;
+  /** A worker with no claim round for longer than this is reported stale: the delivery lease. */
+  staleAfterMs: number;
+}
+
+/**
+ * The store check behind `/api/v1/health` and the JSON report behind `/healthz`. The report
+ * names only what this process can see cheaply: its own worker's heartbeat (other instances'
+ * workers are not tracked), and the queue read the way `/metrics` reads it.
+ *
+ * @example const r = await health.report(); r.status // "ok"
+ */
+export class HealthService {
+  constructor(private readonly deps: HealthDeps) {}
+
+  /** Resolves while the store answers; throws (a 503 through the error mapping) when it does not. */
+  async check(): Promise<void> {
+    await sql`select 1`.execute(this.deps.db);
+  }
+
+  async report(now: number = Date.now()): Promise<HealthReportOut> {
+    const problems: string[] = [];
+    const started = performance.now();
+    let queue: HealthReportOut["queue"] = null;
+    let latencyMs: number | null = null;
+    try {
+      await this.check();
+      latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+      const backlog = await this.deps.backlog(now);
+      queue = {
+        due: backlog.due,
+        oldestDueSeconds: backlog.oldestDueAt === null ? 0 : Math.max(0, (now - backlog.oldestDueAt) / 1000),
+      };
+    } catch {
+      // The cause stays out of a public answer (it can name hosts); the logs have it.
+      if (latencyMs === null) problems.push("database unreachable");
+      else problems.push("queue could not be read");
+    }
+    const worker = this.worker(now);
+    if (worker.inProcess && worker.stale) problems.push("worker has not claimed for longer than a delivery lease");
+    return {
+      status: problems.length === 0 ? "ok" : "unhealthy",
+      problems,
+      checkedAt: new Date(now).toISOString(),
+      database: { reachable: latencyMs !== null, latencyMs },
+      worker,
+      queue,
+    };
+  }
+
+  private worker(now: number): HealthReportOut["worker"] {
+    const heartbeat = this.deps.heartbeat;
+    if (!heartbeat) return { inProcess: false, detail: "not in this process" };
+    const last = heartbeat.lastAt;
+    const since = now - (last ?? heartbeat.since);
+    return {
+      inProcess: true,
+      lastClaimRoundAt: last === undefined ? null : new Date(last).toISOString(),
+      secondsSinceClaimRound: Math.max(0, since / 1000),
+      stale: since > this.deps.staleAfterMs,
+    };
+  }
+}
