@@ -2,7 +2,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import type { FastifyInstance } from "fastify";
-import type { Logger } from "pino";
+import type { DestinationStream, Logger } from "pino";
 
 import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
 import { createAddressPolicy } from "./delivery/address-policy.js";
@@ -26,6 +26,8 @@ export interface Running {
   /** The base URL this process serves: the API's, or a worker's health and metrics port. */
   url: string | undefined;
   config: Config;
+  /** The process logger (pino), for the caller's own lines (shutdown). */
+  logger: Logger;
   /** Graceful stop: stop accepting, finish or release in-flight deliveries, close the store. */
   close(): Promise<void>;
 }
@@ -86,9 +88,19 @@ export async function openServices(
 /**
  * Starts Hookrelay as configured: the API, the delivery worker, or both (HOOKRELAY_ROLE).
  * This is the composition root: the only module that wires every layer together.
+ *
+ * Every line goes through the pino logger (HOOKRELAY_LOG_FORMAT), with one exception: the admin
+ * token made on first start is written to `out` as a plain-text banner, shown once to a human
+ * and never logged. The start-up lines ("listening on http://…") are logged at info whatever
+ * HOOKRELAY_LOG_LEVEL says (unless silent), as they always were printed: scripts wait for them.
  */
-export async function start(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + "\n")): Promise<Running> {
-  const logger = createLogger(config.logLevel);
+export async function start(
+  config: Config,
+  out: (line: string) => void = (l) => process.stdout.write(l + "\n"),
+  logDestination?: DestinationStream,
+): Promise<Running> {
+  const logger = createLogger(config.logLevel, { format: config.logFormat, destination: logDestination });
+  const lifecycle = config.logLevel === "silent" ? logger : logger.child({}, { level: "info" });
   // Built before anything is created or printed, so a bad allow list stops the start here
   // (loadConfig already checks each entry; this is the policy the worker will use).
   const addressPolicy = createAddressPolicy(config.allowPrivateNetworks);
@@ -100,7 +112,7 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat });
   const { store, keyring, keyFile, createdKey, services, wakeup } = opened;
   if (createdKey) {
-    out(`Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
+    lifecycle.warn({ keyFile }, `Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
   }
 
   if (config.adminToken) {
@@ -108,7 +120,10 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   } else if (!(await services.tokens.hasAdminToken())) {
     // Made by the server on the operator's behalf: audited as the command line.
     const created = await services.tokens.create({ ...CLI_ACTOR, name: "server (first start)" }, { name: "admin (first start)" });
-    out(`Created an admin API token. It is shown only this once; store it now:\n\n    ${created.token}\n`);
+    // A secret: never logged. Shown once, as plain text set apart from the log lines.
+    const rule = "=".repeat(72);
+    out(`\n${rule}\nCreated an admin API token. It is shown only this once; store it now:\n\n    ${created.token}\n${rule}\n`);
+    lifecycle.warn("Created an admin API token (printed once above, not logged)");
   }
 
   // The canonical inbound event types (order.created …) with their schemas, so endpoints can
@@ -120,13 +135,13 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
   if (config.role !== "worker") {
     app = await buildApp({ config, services, logger, metrics });
     url = await listen(app, config.host, config.port);
-    out(`Hookrelay listening on ${url} (dashboard at ${url}/, API docs at ${url}/docs)`);
+    lifecycle.info({ url }, `Hookrelay listening on ${url} (dashboard at ${url}/, API docs at ${url}/docs)`);
   }
 
   if (config.role === "worker" && config.workerPort !== undefined) {
     app = await buildWorkerApp({ services, metrics: servedMetrics, logger, config });
     url = await listen(app, config.host, config.workerPort);
-    out(`Worker health at ${url}/api/v1/health (report at ${url}/healthz)${servedMetrics ? `, metrics at ${url}/metrics` : ""}`);
+    lifecycle.info({ url }, `Worker health at ${url}/api/v1/health (report at ${url}/healthz)${servedMetrics ? `, metrics at ${url}/metrics` : ""}`);
   }
 
   let worker: DeliveryWorker | undefined;
@@ -145,13 +160,14 @@ export async function start(config: Config, out: (line: string) => void = (l) =>
     worker.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();
-    out(`Delivery worker started (${store.dialect}, owner ${worker.owner})`);
+    lifecycle.info({ dialect: store.dialect, owner: worker.owner }, `Delivery worker started (${store.dialect}, owner ${worker.owner})`);
   }
 
   let closing: Promise<void> | undefined;
   return {
     url,
     config,
+    logger,
     close: () =>
       (closing ??= (async () => {
         // The API stops accepting (and finishes the requests it has) while the worker stops
@@ -182,11 +198,11 @@ async function runFromCommandLine(overrides: ConfigInput = {}): Promise<void> {
   }
   const running = await start(config);
   const stop = (signal: string): void => {
-    process.stdout.write(`${signal} received, shutting down\n`);
+    running.logger.info({ signal }, `${signal} received, shutting down`);
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        running.logger.error({ err: error }, "shutdown failed");
         process.exit(1);
       },
     );

@@ -48,6 +48,10 @@ const schema = z.object({
   adminToken: z.string().min(16).optional(),
   publicUrl: z.string().url().optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `json`: one pino JSON object a line (for collectors); `pretty`: readable lines for a terminal. */
+  logFormat: z.enum(["json", "pretty"]).default("json"),
+  /** Log every API request and its response (method, URL, status, time); authorization headers redacted. */
+  logRequests: bool.default(false),
   bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
   idempotencyTtlSeconds: z.coerce.number().int().min(1).default(12 * 3600),
   retrySchedule: secondsList.default([5, 300, 1800, 7200, 18000, 36000, 36000]),

@@ -24,8 +24,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (deps.logger || undefined) as FastifyBaseLogger | undefined,
     bodyLimit: deps.config.bodyLimitBytes,
-    // Per-request log lines would dominate the CPU at ingest rates; metrics cover requests.
-    logController: new LogController({ disableRequestLogging: true }),
+    // Per-request log lines would dominate the CPU at ingest rates, so they are opt-in
+    // (HOOKRELAY_LOG_REQUESTS); metrics cover requests either way.
+    logController: new LogController({ disableRequestLogging: !deps.config.logRequests }),
     // Client addresses feed inbound allowlists and rate limits, so X-Forwarded-For is only
     // believed when the operator says a proxy sets it.
     trustProxy: deps.config.trustProxy,

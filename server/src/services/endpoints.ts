@@ -25,6 +25,7 @@ import type { ApplicationService } from "./applications.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
 import { maskHeaders, mergeHeaders, openHeaders, sealHeaders } from "./endpoint-headers.js";
+import { createEndpointUrlCheck } from "./endpoint-url-check.js";
 import type { Actor, Principal } from "./principal.js";
 
 /** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
@@ -66,13 +67,18 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
  * @example const ep = await endpoints.create(principal, "acme", { url: "https://example.com/hook" })
  */
 export class EndpointService {
+  /** Throws a 422 for a URL the delivery guard would refuse (literal private address, localhost). */
+  private readonly checkUrl: (url: string) => void;
+
   constructor(
     private readonly repo: EndpointsRepository,
     private readonly applications: ApplicationService,
     private readonly keyring: Keyring,
     private readonly config: Config,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.checkUrl = createEndpointUrlCheck(config.allowPrivateNetworks);
+  }
 
   /**
    * The application and endpoint named by id or uid. A missing endpoint, one of another
@@ -226,6 +232,7 @@ export class EndpointService {
   }
 
   private async insert(actor: Actor, app: ApplicationRow, input: EndpointIn): Promise<EndpointRow> {
+    this.checkUrl(input.url);
     if (input.uid && (await this.repo.find(app.id, input.uid))) throw uidConflict();
     const now = Date.now();
     const row: EndpointRow = {
@@ -271,6 +278,7 @@ export class EndpointService {
     input: EndpointPatch,
     replace: boolean,
   ): Promise<EndpointOut> {
+    if (input.url !== undefined) this.checkUrl(input.url);
     const types = either(input.filterTypes, input.eventTypes);
     const rate = either(input.throttleRate, input.rateLimit);
     const change = (row: EndpointRow): Partial<EndpointRow> => {

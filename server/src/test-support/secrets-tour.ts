@@ -30,7 +30,7 @@ const random = (prefix: string): string => `${prefix}_${randomBytes(18).toString
  */
 export async function secretsTour(
   call: Call,
-  receiverUrl = "http://127.0.0.1:9/hook",
+  receiverUrl = "https://receiver.invalid/hook",
 ): Promise<TourSecret[]> {
   const secrets: TourSecret[] = [];
   const keep = (label: string, value: unknown): string => {
@@ -70,7 +70,7 @@ export async function secretsTour(
   const ep2 = await ok(
     "POST",
     `${base}/endpoint`,
-    { url: "http://127.0.0.1:9/other" },
+    { url: "https://receiver.invalid/other" },
     { "idempotency-key": random("idem") },
   );
   keep("endpoint secret (generated)", (await ok("GET", `${base}/endpoint/${ep2.id as string}/secret`)).key);

@@ -31,7 +31,8 @@ export interface DecideContext {
 /**
  * Decides what becomes of one claimed delivery: failed at once when its endpoint is disabled,
  * released when the endpoint's rate limit is reached, otherwise sent once and classified as
- * success, retry (with the delay of the retry policy) or fail. Rejects only on a bug.
+ * success, retry (with the delay of the retry policy) or fail (retries exhausted, a manual
+ * attempt, or an address the SSRF guard refuses). Rejects only on a bug.
  *
  * @example const { result, outcome } = await decide(claimed, { owner, config, keyring, sender, throttle });
  */
@@ -80,7 +81,10 @@ export async function decide(claimed: ClaimedDelivery, ctx: DecideContext): Prom
   const succeeded = outcome.kind === "success";
   const manual = delivery.next_trigger === 1;
   // A manual attempt (resend, recover) is a single shot: failing it leaves the delivery failed.
-  const delay = succeeded || manual ? null : nextAttemptDelayMs(delivery.attempt_count + 1, outcome, config);
+  // A refused address fails at once: no retry can succeed until HOOKRELAY_ALLOW_PRIVATE_NETWORKS
+  // changes, and then the failed delivery is recovered or resent like any other.
+  const final = succeeded || manual || outcome.kind === "ssrf_refused";
+  const delay = final ? null : nextAttemptDelayMs(delivery.attempt_count + 1, outcome, config);
   const result: DeliveryResult = {
     ...base,
     next: succeeded ? "success" : delay === null ? "fail" : "retry",

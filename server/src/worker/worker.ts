@@ -242,11 +242,33 @@ export class DeliveryWorker {
       this.options.metrics?.deliveryAttempts.inc({ outcome: outcome.kind });
       this.options.metrics?.deliveryDuration.observe(outcome.durationMs / 1000);
     }
+    if (outcome && outcome.kind !== "success") this.logFailure(result, outcome);
     if (result.next === "retry") c.retried++;
     else if (result.next === "fail") c.exhausted++;
     else if (result.next === "release") c.released++;
     this.options.onResult?.(result, outcome);
     this.results.add(result);
+  }
+
+  /**
+   * A failed attempt, at warn so it shows at the default level. Neither the URL (it may carry
+   * credentials) nor the receiver's response body (anything at all) is logged: the endpoint id,
+   * the status and our own reason are enough to find the attempt, which holds the rest.
+   */
+  private logFailure(result: DeliveryResult, outcome: AttemptOutcome): void {
+    const reason = outcome.kind === "http_error" ? `HTTP ${outcome.statusCode}` : outcome.response.slice(0, 300);
+    this.options.logger?.warn(
+      {
+        endpointId: result.endpointId,
+        deliveryId: result.deliveryId,
+        msgId: result.attempt?.msg_id,
+        status: outcome.statusCode,
+        outcome: outcome.kind,
+        reason,
+        next: result.next,
+      },
+      `delivery attempt failed (${outcome.kind}): ${reason}`,
+    );
   }
 
   private idle(ms: number): Promise<void> {

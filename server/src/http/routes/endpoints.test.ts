@@ -278,7 +278,7 @@ describe("endpoint validation", () => {
     const app = await createApp();
     const ep = await createEndpoint(app.id, {
       uid: "sdk",
-      url: "http://localhost:9000/hook",
+      url: "https://receiver.example/hook",
       description: "",
       disabled: false,
       filterTypes: ["x.y"],
