@@ -200,25 +200,49 @@ describeEachStore("outbound API through the official Svix SDK (%s)", (kind) => {
     expect([...seen].sort().reverse()).toEqual(seen); // newest first
   });
 
-  it("refuses to deliver to private addresses unless allowed, and the canary gets no connection", async () => {
-    const guarded = await startServer({ env: { HOOKRELAY_ALLOW_PRIVATE_NETWORKS: "", HOOKRELAY_RETRY_SCHEDULE: "1" } });
+  it("refuses private endpoint URLs with 422, and connections to ones saved while allowed, failing them at once", async () => {
+    // SQLite servers of their own: the suite's server allows loopback and would deliver.
+    const canary = await startReceiver();
+    const port = new URL(canary.url).port;
+    const urls = [canary.url, `http://127.1:${port}`, `http://0x7f000001:${port}`, `http://[::ffff:127.0.0.1]:${port}`, `http://localhost:${port}`];
+    const env = { HOOKRELAY_RETRY_SCHEDULE: "1,1", HOOKRELAY_RETRY_JITTER: "0" };
+    let guarded = await startServer({ env: { ...env, HOOKRELAY_ALLOW_PRIVATE_NETWORKS: "" } });
+    const { dataDir, token } = guarded;
     try {
-      const client = new Svix(guarded.token, { serverUrl: guarded.url });
-      const canary = await startReceiver();
+      let client = new Svix(token, { serverUrl: guarded.url });
       await client.application.create({ name: "SSRF", uid: "ssrf" });
-      const port = new URL(canary.url).port;
-      const urls = [canary.url, `http://127.1:${port}`, `http://0x7f000001:${port}`, `http://[::ffff:127.0.0.1]:${port}`, `http://localhost:${port}`];
-      const eps = [];
-      for (const url of urls) eps.push(await client.endpoint.create("ssrf", { url }));
+      for (const url of urls) {
+        const error = await client.endpoint.create("ssrf", { url }).then(() => undefined, (e: unknown) => e);
+        expect(error, url).toBeInstanceOf(ApiException);
+        expect((error as ApiException<{ code: string; detail: string }>).code, url).toBe(422);
+        expect((error as ApiException<{ code: string; detail: string }>).body.detail, url).toContain("HOOKRELAY_ALLOW_PRIVATE_NETWORKS");
+      }
+      await guarded.stop();
+
+      // Saved while the setting allowed them, then the setting is emptied: the guard refuses
+      // each connection when delivering, and each delivery fails at its first attempt.
+      const allowing = await startServer({ dataDir, token, env: { ...env, HOOKRELAY_ALLOW_PRIVATE_NETWORKS: "127.0.0.0/8,::1" } });
+      client = new Svix(token, { serverUrl: allowing.url });
+      for (const url of urls) await client.endpoint.create("ssrf", { url });
+      await allowing.stop();
+      guarded = await startServer({ dataDir, token, env: { ...env, HOOKRELAY_ALLOW_PRIVATE_NETWORKS: "" } });
+      client = new Svix(token, { serverUrl: guarded.url });
+
       const msg = await client.message.create("ssrf", { eventType: "x.y", payload: {} });
       await expect
         .poll(async () => (await client.messageAttempt.listByMsg("ssrf", msg.id)).data.length, { timeout: 15_000 })
         .toBeGreaterThanOrEqual(urls.length);
-      expect(canary.received).toHaveLength(0);
+      // Past the whole retry schedule: no endpoint got a second attempt.
+      await new Promise((r) => setTimeout(r, 2_500));
       const attempts = (await client.messageAttempt.listByMsg("ssrf", msg.id)).data;
-      for (const a of attempts) expect(a.responseStatusCode).toBe(0);
-      await canary.close();
+      expect(attempts).toHaveLength(urls.length);
+      for (const a of attempts) {
+        expect(a.responseStatusCode).toBe(0);
+        expect(a.response).toContain("HOOKRELAY_ALLOW_PRIVATE_NETWORKS");
+      }
+      expect(canary.received).toHaveLength(0);
     } finally {
+      await canary.close();
       await guarded.stop();
       guarded.cleanup();
     }
