@@ -60,7 +60,7 @@ describe("a Careem order reaches the application's endpoint", () => {
     expect(eventType.schemas).toBeTruthy();
     const endpoint = await svix.endpoint.create("shawarma-house", {
       url: receiver.url,
-      filterTypes: ["order.created"],
+      eventTypes: ["order.created"],
     });
     const { key: endpointSecret } = await svix.endpoint.getSecret("shawarma-house", endpoint.id);
 

@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { ApiException, Svix } from "svix";
+import { ApiException, Svix } from "svix1";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
@@ -9,6 +9,9 @@ import { type ServerProcess, startServer } from "../support/server-process.js";
 /**
  * The outbound core end to end: the real server process, the official Svix SDK, and real
  * loopback receivers. Every delivery is verified with the `standardwebhooks` package.
+ *
+ * This suite deliberately stays on svix 1.x (the `svix1` npm alias): deployed integrations still
+ * run it, and it proves the 1.x names (`filterTypes`) still filter. Every other suite uses 2.x.
  */
 describeEachStore("outbound API through the official Svix SDK (%s)", (kind) => {
   let server: ServerProcess;

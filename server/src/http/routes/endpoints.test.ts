@@ -553,8 +553,8 @@ describe("app-scoped tokens", () => {
   });
 });
 
-describe("official svix SDK", () => {
-  it("creates, lists, updates and rotates an endpoint", async () => {
+describe("official svix SDK (2.x)", () => {
+  it("creates, lists, upserts and rotates an endpoint", async () => {
     const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
     const svix = new Svix(t.token, { serverUrl: address });
 
@@ -562,15 +562,14 @@ describe("official svix SDK", () => {
     const ep = await svix.endpoint.create(app.id, {
       url: "https://example.com/sdk",
       uid: "sdk-endpoint",
-      filterTypes: ["invoice.paid", "invoice.failed"],
+      eventTypes: ["invoice.paid", "invoice.failed"],
       channels: ["eu"],
-      rateLimit: 20,
+      throttleRate: 20,
       metadata: { owner: "sdk" },
     });
     expect(ep.id).toMatch(/^ep_/);
-    expect(ep.filterTypes).toEqual(["invoice.paid", "invoice.failed"]);
-    expect(ep.rateLimit).toBe(20);
-    expect(ep.version).toBe(1);
+    expect(ep.eventTypes).toEqual(["invoice.paid", "invoice.failed"]);
+    expect(ep.throttleRate).toBe(20);
     expect(ep.createdAt).toBeInstanceOf(Date);
 
     const list = await svix.endpoint.list(app.id, { limit: 10 });
@@ -580,13 +579,14 @@ describe("official svix SDK", () => {
     const got = await svix.endpoint.get(app.uid!, "sdk-endpoint");
     expect(got.id).toBe(ep.id);
 
-    const updated = await svix.endpoint.update(app.id, ep.id, {
+    // 2.x calls PUT `upsert` (1.x: `update`); the route is the same.
+    const updated = await svix.endpoint.upsert(app.id, ep.id, {
       url: "https://example.com/v2",
-      filterTypes: ["invoice.paid"],
+      eventTypes: ["invoice.paid"],
     });
     expect(updated).toMatchObject({
       url: "https://example.com/v2",
-      filterTypes: ["invoice.paid"],
+      eventTypes: ["invoice.paid"],
       uid: "sdk-endpoint",
     });
     const patched = await svix.endpoint.patch(app.id, ep.id, { description: "patched" });
@@ -599,7 +599,7 @@ describe("official svix SDK", () => {
     expect(after.key).toMatch(/^whsec_/);
     expect(after.key).not.toBe(before.key);
 
-    await svix.endpoint.updateHeaders(app.id, ep.id, {
+    await svix.endpoint.setHeaders(app.id, ep.id, {
       headers: { "X-Tenant": "1", Authorization: "Bearer x" },
     });
     await svix.endpoint.patchHeaders(app.id, ep.id, { headers: { "X-Extra": "2" } });

@@ -228,7 +228,7 @@ describe("official svix SDK", () => {
     const list = await svix.eventType.list({ withContent: true, limit: 250 });
     expect(list.data.find((e) => e.name === name)?.schemas).toEqual(SCHEMAS);
 
-    const updated = await svix.eventType.update(name, { description: "updated", deprecated: true });
+    const updated = await svix.eventType.upsert(name, { description: "updated", deprecated: true });
     expect(updated).toMatchObject({ description: "updated", deprecated: true });
     const patched = await svix.eventType.patch(name, { description: "patched" });
     expect(patched.description).toBe("patched");

@@ -39,7 +39,7 @@ describeEachStore("portal sessions through the official Svix SDK (%s)", (kind) =
     expect((await portal.endpoint.list("acme")).data).toEqual([]);
     expect(await statusOf(portal.endpoint.create("acme", { url: "https://example.com/h" }))).toBe(403);
     expect(await statusOf(portal.message.create("acme", { eventType: "e", payload: {} }))).toBe(403);
-    expect(await statusOf(portal.application.update("acme", { name: "renamed", uid: "victim" }))).toBe(403);
+    expect(await statusOf(portal.application.upsert("acme", { name: "renamed", uid: "victim" }))).toBe(403);
     expect(await statusOf(portal.application.get("someone-else"))).toBe(404);
     expect((await svix.application.get("acme")).name).toBe("Acme");
   });
