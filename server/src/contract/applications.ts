@@ -3,10 +3,16 @@ import { z } from "zod";
 import { Metadata, Uid } from "./common.js";
 
 const fields = {
-  name: z.string().min(1).max(256),
+  name: z.string().min(1).max(256).meta({ example: "Acme Corp" }),
   uid: Uid.nullish(),
   metadata: Metadata.optional(),
-  throttleRate: z.number().int().min(1).max(65535).nullish(),
+  throttleRate: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .describe("Deliveries per second, at most, across the application.")
+    .nullish(),
   /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
   rateLimit: z.number().int().min(1).max(65535).nullish(),
 };
