@@ -11,10 +11,13 @@ const fields = {
     .int()
     .min(1)
     .max(65535)
-    .describe("Deliveries per second, at most, across the application.")
+    .meta({
+      description: "Stored and returned for SDK compatibility; deliveries are throttled per endpoint (its `throttleRate`).",
+      example: 100,
+    })
     .nullish(),
   /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
-  rateLimit: z.number().int().min(1).max(65535).nullish(),
+  rateLimit: z.number().int().min(1).max(65535).meta({ example: 100 }).nullish(),
 };
 
 export const ApplicationIn = z.strictObject(fields);

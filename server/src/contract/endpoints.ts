@@ -106,9 +106,9 @@ const fields = {
   url: EndpointUrl,
   uid: EndpointUid.nullish(),
   description: z.string().max(8192).meta({ example: "Billing service, production" }).optional(),
-  disabled: z.boolean().optional(),
+  disabled: z.boolean().meta({ example: false }).optional(),
   /** What the official SDKs send; the OpenAPI reference calls it `eventTypes`. Both are accepted. */
-  filterTypes: EventTypeList.nullish(),
+  filterTypes: EventTypeList.meta({ deprecated: true, description: "The older name of `eventTypes`." }).nullish(),
   eventTypes: EventTypeList.nullish(),
   channels: z
     .array(Channel)
@@ -117,11 +117,11 @@ const fields = {
     .meta({ example: ["project_1337"] })
     .nullish(),
   metadata: Metadata.optional(),
-  throttleRate: Rate.nullish(),
+  throttleRate: Rate.meta({ description: "Deliveries per second to this endpoint, at most.", example: 50 }).nullish(),
   /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
-  rateLimit: Rate.nullish(),
+  rateLimit: Rate.meta({ example: 50 }).nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
-  version: z.number().int().min(1).nullish(),
+  version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
 
 /**

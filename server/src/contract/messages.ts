@@ -20,8 +20,8 @@ export const MessageIn = z.strictObject({
   /** Creates the application on the fly when the path names one that does not exist. */
   application: ApplicationIn.nullish(),
   /** Days the payload is kept (Svix: 5–90). */
-  payloadRetentionPeriod: z.number().int().min(5).max(90).nullish(),
-  payloadRetentionHours: z.number().int().min(1).max(2160).nullish(),
+  payloadRetentionPeriod: z.number().int().min(5).max(90).meta({ example: 30 }).nullish(),
+  payloadRetentionHours: z.number().int().min(1).max(2160).meta({ example: 720 }).nullish(),
   /** Scheduled delivery: the first attempt is made at this time. */
   deliverAt: Timestamp.nullish(),
   tags: z
@@ -29,7 +29,7 @@ export const MessageIn = z.strictObject({
     .max(5)
     .nullish(),
   /** Accepted for SDK compatibility; Hookrelay runs no transformations. */
-  transformationsParams: z.record(z.string(), z.unknown()).nullish(),
+  transformationsParams: z.record(z.string(), z.unknown()).meta({ example: {} }).nullish(),
 });
 export type MessageIn = z.output<typeof MessageIn>;
 
