@@ -3,12 +3,21 @@ import { z } from "zod";
 import { Metadata, Uid } from "./common.js";
 
 const fields = {
-  name: z.string().min(1).max(256),
+  name: z.string().min(1).max(256).meta({ example: "Acme Corp" }),
   uid: Uid.nullish(),
   metadata: Metadata.optional(),
-  throttleRate: z.number().int().min(1).max(65535).nullish(),
+  throttleRate: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .meta({
+      description: "Stored and returned for SDK compatibility; deliveries are throttled per endpoint (its `throttleRate`).",
+      example: 100,
+    })
+    .nullish(),
   /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
-  rateLimit: z.number().int().min(1).max(65535).nullish(),
+  rateLimit: z.number().int().min(1).max(65535).meta({ example: 100 }).nullish(),
 };
 
 export const ApplicationIn = z.strictObject(fields);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { Channel, Name, Timestamp } from "./common.js";
+import { Channel, EventTypeName, Name, Timestamp } from "./common.js";
 import { DELIVERY_STATUS_CODES, DELIVERY_STATUS_NAMES } from "./delivery-status.js";
 import { MessageOut, MessageParams } from "./messages.js";
 
@@ -23,6 +23,7 @@ function intQuery<const T extends readonly [number, ...number[]]>(values: T) {
   return z
     .string()
     .regex(/^\d{1,4}$/, "expected an integer")
+    .meta({ example: String(values[0]) })
     .transform(Number)
     .pipe(z.literal(values));
 }
@@ -41,7 +42,8 @@ const bool = (fallback: boolean) =>
 export const EventTypesQuery = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(",")).filter((s) => s !== ""))
-  .pipe(z.array(Name).max(100));
+  .pipe(z.array(Name).max(100))
+  .meta({ example: "invoice.paid,invoice.voided" });
 
 /** Filters shared by both attempt listings, as Svix names them. */
 const attemptFilters = {
@@ -51,7 +53,7 @@ const attemptFilters = {
   /** 0 = no HTTP status (0–99), 100 … 500 = that class of status codes. */
   status_code_class: intQuery([0, 100, 200, 300, 400, 500]).optional(),
   channel: Channel.optional(),
-  tag: Name.max(128).optional(),
+  tag: Name.max(128).meta({ example: "billing" }).optional(),
   event_types: EventTypesQuery.optional(),
   before: Timestamp.optional(),
   after: Timestamp.optional(),
@@ -201,7 +203,7 @@ export type EndpointStats = z.output<typeof EndpointStats>;
  *
  * @example EventExampleIn.parse({ eventType: "invoice.paid" })
  */
-export const EventExampleIn = z.object({ eventType: Name });
+export const EventExampleIn = z.object({ eventType: EventTypeName });
 export type EventExampleIn = z.output<typeof EventExampleIn>;
 
 /** `{}`: the body of 202 answers that have nothing to say. */

@@ -11,6 +11,7 @@ export const AuditListQuery = ListQuery.omit({ order: true }).extend({
     .string()
     .max(128)
     .regex(/^[a-zA-Z0-9.-]+\*?$|^\*$/, "an action such as endpoint.update, or a prefix such as endpoint.*")
+    .meta({ example: "endpoint.*" })
     .optional(),
   resource_id: z.string().min(1).max(256).optional(),
   since: Timestamp.optional(),

@@ -1,13 +1,13 @@
 import { z } from "zod";
 
 import { SECRET_PATTERN } from "../lib/standard-webhooks.js";
-import { AppParams, Channel, Metadata, Name, Uid } from "./common.js";
-
+import { AppParams, Channel, EventTypeName, Metadata, Uid } from "./common.js";
 
 /** An endpoint signing secret: base64, optionally prefixed `whsec_` (stored with the prefix). */
 export const EndpointSecret = z
   .string()
-  .regex(SECRET_PATTERN, "must be 32–100 base64 characters, optionally prefixed with 'whsec_'");
+  .regex(SECRET_PATTERN, "must be 32–100 base64 characters, optionally prefixed with 'whsec_'")
+  .meta({ example: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD" });
 
 /**
  * True for an absolute http(s) URL with a host. Whitespace is refused outright because
@@ -30,7 +30,8 @@ export const EndpointUrl = z
   .string()
   .min(1)
   .max(65536)
-  .refine(isHttpUrl, "must be an absolute http or https URL with a host");
+  .refine(isHttpUrl, "must be an absolute http or https URL with a host")
+  .meta({ example: "https://hooks.example.com/webhooks" });
 
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -71,7 +72,11 @@ export function headerNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-const HeaderValue = z.string().max(8192).regex(HEADER_VALUE, "must be printable text without line breaks");
+const HeaderValue = z
+  .string()
+  .max(8192)
+  .regex(HEADER_VALUE, "must be printable text without line breaks")
+  .meta({ example: "Bearer 3f1c9a" });
 
 function headerMap<V extends z.ZodType>(value: V) {
   return z.record(z.string(), value).superRefine((headers, ctx) => {
@@ -83,30 +88,40 @@ function headerMap<V extends z.ZodType>(value: V) {
 }
 
 /** Custom headers sent with every delivery to an endpoint. */
-export const EndpointHeaders = headerMap(HeaderValue);
+export const EndpointHeaders = headerMap(HeaderValue).meta({ example: { "X-Api-Key": "k_live_example" } });
 export type EndpointHeaders = z.output<typeof EndpointHeaders>;
 
 /** Endpoint uids may not look like ids: `ep_…` in a path is always looked up as an id. */
-const EndpointUid = Uid.refine((v) => !v.startsWith("ep_"), "must not start with 'ep_'");
-const EventTypeList = z.array(Name).min(1);
+const EndpointUid = Uid.refine((v) => !v.startsWith("ep_"), "must not start with 'ep_'").meta({
+  example: "billing-primary",
+});
+const EventTypeList = z
+  .array(EventTypeName)
+  .min(1)
+  .meta({ example: ["invoice.paid", "invoice.voided"] });
 const Rate = z.number().int().min(1).max(65535);
 const PatchRate = z.number().int().min(0).max(65535);
 
 const fields = {
   url: EndpointUrl,
   uid: EndpointUid.nullish(),
-  description: z.string().max(8192).optional(),
-  disabled: z.boolean().optional(),
+  description: z.string().max(8192).meta({ example: "Billing service, production" }).optional(),
+  disabled: z.boolean().meta({ example: false }).optional(),
   /** What the official SDKs send; the OpenAPI reference calls it `eventTypes`. Both are accepted. */
-  filterTypes: EventTypeList.nullish(),
+  filterTypes: EventTypeList.meta({ deprecated: true, description: "The older name of `eventTypes`." }).nullish(),
   eventTypes: EventTypeList.nullish(),
-  channels: z.array(Channel).min(1).max(10).nullish(),
+  channels: z
+    .array(Channel)
+    .min(1)
+    .max(10)
+    .meta({ example: ["project_1337"] })
+    .nullish(),
   metadata: Metadata.optional(),
-  throttleRate: Rate.nullish(),
+  throttleRate: Rate.meta({ description: "Deliveries per second to this endpoint, at most.", example: 50 }).nullish(),
   /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
-  rateLimit: Rate.nullish(),
+  rateLimit: Rate.meta({ example: 50 }).nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
-  version: z.number().int().min(1).nullish(),
+  version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
 
 /**

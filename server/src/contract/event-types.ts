@@ -1,9 +1,17 @@
 import { z } from "zod";
 
-import { ListQuery, Name } from "./common.js";
+import { EventTypeName, ListQuery, Name } from "./common.js";
 
 /** JSON schemas of an event type, keyed by version (`{ "1": { type: "object", … } }`). */
-export const EventTypeSchemas = z.record(z.string(), z.unknown());
+export const EventTypeSchemas = z.record(z.string(), z.unknown()).meta({
+  example: {
+    "1": {
+      type: "object",
+      properties: { invoiceId: { type: "string" }, amount: { type: "integer" } },
+      required: ["invoiceId", "amount"],
+    },
+  },
+});
 export type EventTypeSchemas = z.output<typeof EventTypeSchemas>;
 
 const queryBool = (fallback: boolean) =>
@@ -13,17 +21,20 @@ const queryBool = (fallback: boolean) =>
     .transform((v) => (v === undefined ? fallback : v === "true"));
 
 const fields = {
-  description: z.string().max(8192),
+  description: z.string().max(8192).meta({ example: "An invoice was paid in full." }),
   archived: z.boolean().optional(),
   deprecated: z.boolean().optional(),
-  featureFlag: Name.nullish(),
+  featureFlag: Name.meta({ example: "beta-billing" }).nullish(),
   /**
    * Newer SDKs send a list of flags. Only one flag is stored, so a longer list is refused
    * rather than silently cut down.
    */
-  featureFlags: z.array(Name).max(1).nullish(),
+  featureFlags: z
+    .array(Name.meta({ example: "beta-billing" }))
+    .max(1)
+    .nullish(),
   /** Sent by newer SDKs; accepted for compatibility but not stored (always returned as null). */
-  groupName: Name.nullish(),
+  groupName: Name.meta({ example: "invoice" }).nullish(),
   schemas: EventTypeSchemas.nullish(),
 };
 
@@ -32,7 +43,7 @@ const fields = {
  *
  * @example EventTypeIn.parse({ name: "invoice.paid", description: "An invoice was paid" })
  */
-export const EventTypeIn = z.strictObject({ name: Name, ...fields });
+export const EventTypeIn = z.strictObject({ name: EventTypeName, ...fields });
 export type EventTypeIn = z.output<typeof EventTypeIn>;
 
 /** PUT body: every field of the event type except its name, which is in the path. */
@@ -65,7 +76,7 @@ export const EventTypeListQuery = ListQuery.extend({
 });
 export type EventTypeListQuery = z.output<typeof EventTypeListQuery>;
 
-export const EventTypeParams = z.object({ event_type_name: Name });
+export const EventTypeParams = z.object({ event_type_name: EventTypeName });
 
 /** `expunge=true` deletes the row; otherwise a delete only archives. */
 export const EventTypeDeleteQuery = z.object({ expunge: queryBool(false) });

@@ -40,12 +40,13 @@ const SourceConfig = z
     "The provider's settings (`secret`, `apiKey`, `token`, `clientId`, `toleranceSeconds` …, see the README) " +
       "plus `ipAllowlist` (CIDRs; empty = any address) and `rateLimits` ([{ points, durationSeconds }], " +
       "default: the provider's documented limits). Secrets are write-only and come back masked.",
-  );
+  )
+  .meta({ example: { secret: "whsec_your_stripe_signing_secret", ipAllowlist: [] } });
 
 const fields = {
   uid: Uid.nullish(),
-  name: z.string().min(1).max(256),
-  provider: ProviderName,
+  name: z.string().min(1).max(256).meta({ example: "Stripe (production)" }),
+  provider: ProviderName.meta({ example: "stripe" }),
   config: SourceConfig,
 };
 

@@ -68,13 +68,27 @@ export const AppPortalCapability = z.enum([
   "ManageEndpoint",
 ]);
 
-const SessionId = z.string().min(1).max(64).regex(/^[a-zA-Z0-9@_-]+$/, "may contain only letters, digits, '@', '_' and '-'");
+const SessionId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9@_-]+$/, "may contain only letters, digits, '@', '_' and '-'")
+  .meta({ example: "session_4f2a" });
 
 export const AppPortalAccessIn = z.strictObject({
   application: ApplicationIn.nullish(),
-  capabilities: z.array(AppPortalCapability).nullish(),
+  capabilities: z
+    .array(AppPortalCapability)
+    .meta({ example: ["ViewBase", "ManageEndpoint"] })
+    .nullish(),
   /** Token lifetime in seconds (default one hour, at most seven days). */
-  expiry: z.number().int().min(60).max(7 * 86400).nullish(),
+  expiry: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86400)
+    .meta({ example: 3600 })
+    .nullish(),
   featureFlags: z.array(z.string().max(256)).nullish(),
   /** A read-only session: every write is refused with 403 `read_only`. */
   readOnly: z.boolean().nullish(),

@@ -1,11 +1,10 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 
 import { ApiError } from "../lib/errors.js";
 import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
+import { registerApiDocs } from "./api-docs.js";
 import type { AppDeps } from "./app-deps.js";
 import { registerAuth } from "./auth.js";
 import { registerDashboard } from "./dashboard.js";
@@ -54,20 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "Hookrelay API",
-        version: "1.1.1",
-        description: "Svix-compatible webhook API with inbound sources, served by Hookrelay.",
-      },
-      components: { securitySchemes: { HTTPBearer: { type: "http", scheme: "bearer" } } },
-      security: [{ HTTPBearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  await registerApiDocs(app);
 
   if (deps.metrics && deps.config.metrics) registerMetrics(app, deps.metrics);
   await registerDashboard(app);

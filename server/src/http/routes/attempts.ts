@@ -40,6 +40,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.message-attempt.list-by-endpoint",
+        summary: "List attempts to an endpoint",
+        description: "Lists delivery attempts made to one endpoint, filtered by status, status class, event types, channel, tag and time range.",
         params: EndpointParams,
         querystring: AttemptListQuery,
         response: { 200: listResponse(MessageAttemptOut) },
@@ -56,6 +58,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.message-attempt.list-by-msg",
+        summary: "List attempts of a message",
+        description: "Lists the delivery attempts made for one message, with the same filters as the endpoint listing.",
         params: MessageParams,
         querystring: AttemptByMsgListQuery,
         response: { 200: listResponse(MessageAttemptOut) },
@@ -71,6 +75,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.message-attempt.get",
+        summary: "Get an attempt",
+        description: "Returns one attempt with the receiver's status code and response body, or the reason the delivery failed.",
         params: AttemptParams,
         response: { 200: MessageAttemptOut },
       },
@@ -86,6 +92,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.message-attempt.expunge-content",
+        summary: "Delete an attempt's response body",
+        description: "Removes the stored response body of one attempt.",
         params: AttemptParams,
         response: { 204: NoContent },
       },
@@ -108,6 +116,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.message-attempt.list-attempted-destinations",
+        summary: "List a message's destinations",
+        description: "Lists the endpoints a message was sent to, with the delivery state for each.",
         params: MessageParams,
         querystring: DestinationListQuery,
         response: { 200: listResponse(MessageEndpointOut) },
@@ -124,6 +134,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.message-attempt.list-attempted-messages",
+        summary: "List messages sent to an endpoint",
+        description: "Lists the messages delivered (or being delivered) to one endpoint, with their delivery state there.",
         params: EndpointParams,
         querystring: AttemptedMessageListQuery,
         response: { 200: listResponse(EndpointMessageOut) },
@@ -140,6 +152,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.message-attempt.resend",
+        summary: "Resend a message to an endpoint",
+        description: "Queues a new attempt of the message to this endpoint, whatever its earlier result. Answers 202.",
         params: MessageEndpointParams,
         response: { 202: EmptyResponse },
       },
@@ -157,6 +171,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.recover",
+        summary: "Recover failed messages",
+        description: "Sends again every message that failed to reach this endpoint in `[since, until)`. Answers 202; the worker makes the attempts.",
         params: EndpointParams,
         body: RecoverIn,
         response: { 202: RecoverOut },
@@ -180,6 +196,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.get-stats",
+        summary: "Get the endpoint's delivery counts",
+        description: "Counts the endpoint's messages by delivery state (success, pending, sending, fail, canceled) over an optional time range. These count messages, not attempts.",
         params: EndpointParams,
         querystring: EndpointStatsQuery,
         response: { 200: EndpointStats },
@@ -195,6 +213,8 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags: endpointTags,
         operationId: "v1.endpoint.send-example",
+        summary: "Send an example message",
+        description: "Sends an example message of `eventType` to this endpoint only, as a real signed delivery. Answers 202 with the message.",
         params: EndpointParams,
         body: EventExampleIn,
         response: { 200: MessageOut },

@@ -20,6 +20,8 @@ export const auditRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "hookrelay.audit-log.list",
+        summary: "List audit log entries",
+        description: "Lists who changed what, filtered by application, actor, action (or an `endpoint.*` prefix), resource and time range.",
         querystring: AuditListQuery,
         response: { 200: listResponse(AuditLogOut) },
       },
@@ -31,7 +33,13 @@ export const auditRoutes: RouteModule = (app, { services }) => {
     "/api/v1/audit-log/verify",
     {
       config: { scope: "audit:read" },
-      schema: { tags, operationId: "hookrelay.audit-log.verify", response: { 200: AuditVerifyOut } },
+      schema: {
+        tags,
+        operationId: "hookrelay.audit-log.verify",
+        summary: "Verify the audit log chain",
+        description: "Recomputes the audit log's hash chain and reports the first entry that does not match, if any (`firstBroken`).",
+        response: { 200: AuditVerifyOut },
+      },
     },
     async (req) => audit.verify(principalOf(req)),
   );

@@ -32,6 +32,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.list",
+        summary: "List endpoints",
+        description: "Lists the application's endpoints.",
         params: AppParams,
         querystring: ListQuery,
         response: { 200: listResponse(EndpointOut) },
@@ -47,6 +49,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.create",
+        summary: "Create an endpoint",
+        description: "Adds a destination URL for the application's messages. `eventTypes` (or the older `filterTypes`) limits it to those event types, `channels` to those channels; without them it receives everything. A signing secret is generated unless `secret` is given. 422 when the URL is not an absolute http(s) URL.",
         params: AppParams,
         body: EndpointIn,
         response: { 201: EndpointOut },
@@ -63,6 +67,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.get",
+        summary: "Get an endpoint",
+        description: "Returns one endpoint by id (`ep_…`) or uid.",
         params: EndpointParams,
         response: { 200: EndpointOut },
       },
@@ -77,6 +83,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.update",
+        summary: "Create or replace an endpoint",
+        description: "Replaces the endpoint's fields (not its secret or headers, which have their own operations); creates it when it does not exist (201).",
         params: EndpointParams,
         body: EndpointUpdate,
         response: { 200: EndpointOut, 201: EndpointOut },
@@ -96,6 +104,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.patch",
+        summary: "Update an endpoint",
+        description: "Changes only the fields sent; `null` clears. A `throttleRate` of 0 removes the limit; a `secret` rotates the signing secret.",
         params: EndpointParams,
         body: EndpointPatch,
         response: { 200: EndpointOut },
@@ -111,6 +121,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.delete",
+        summary: "Delete an endpoint",
+        description: "Deletes the endpoint; it receives no further deliveries.",
         params: EndpointParams,
         response: { 204: NoContent },
       },
@@ -130,6 +142,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.get-secret",
+        summary: "Get the endpoint's signing secret",
+        description: "Returns the `whsec_…` secret the endpoint's deliveries are signed with, so the receiver can verify them. Needs write access because the secret is sensitive.",
         params: EndpointParams,
         response: { 200: EndpointSecretOut },
       },
@@ -144,6 +158,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.rotate-secret",
+        summary: "Rotate the endpoint's signing secret",
+        description: "Sets a new secret (generated unless `key` is given). The previous one keeps signing alongside it for `gracePeriodSeconds`, so receivers can switch without dropping deliveries.",
         params: EndpointParams,
         // The SDK posts `{}`; curl users often post nothing, which Fastify presents as null.
         body: EndpointSecretRotateIn.nullish(),
@@ -168,6 +184,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.get-headers",
+        summary: "Get the endpoint's custom headers",
+        description: "Returns the headers sent with every delivery; values of sensitive ones (listed in `sensitive`) are masked.",
         params: EndpointParams,
         response: { 200: EndpointHeadersOut },
       },
@@ -182,6 +200,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.update-headers",
+        summary: "Replace the endpoint's custom headers",
+        description: "Replaces every custom header. Signature, framing and `webhook-*`/`svix-*` headers are refused with 422.",
         params: EndpointParams,
         body: EndpointHeadersIn,
         response: { 204: NoContent },
@@ -200,6 +220,8 @@ export const endpointRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.endpoint.patch-headers",
+        summary: "Update the endpoint's custom headers",
+        description: "Adds or changes the headers sent; a `null` value or a name in `deleteHeaders` removes one.",
         params: EndpointParams,
         body: EndpointHeadersPatchIn,
         response: { 204: NoContent },

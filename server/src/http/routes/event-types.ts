@@ -25,6 +25,8 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.event-type.list",
+        summary: "List event types",
+        description: "Lists the event type catalog by name. `include_archived=true` adds archived ones; `with_content=true` adds their JSON schemas.",
         querystring: EventTypeListQuery,
         response: { 200: listResponse(EventTypeOut) },
       },
@@ -39,6 +41,8 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.event-type.create",
+        summary: "Create an event type",
+        description: "Adds an event type to the catalog. Names are dotted by convention (`invoice.paid`). 409 `conflict` when the name exists.",
         body: EventTypeIn,
         response: { 201: EventTypeOut },
       },
@@ -53,6 +57,8 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.event-type.get",
+        summary: "Get an event type",
+        description: "Returns one event type with its schemas. 404 `not_found` when the name is unknown.",
         params: EventTypeParams,
         response: { 200: EventTypeOut },
       },
@@ -67,6 +73,8 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.event-type.update",
+        summary: "Create or replace an event type",
+        description: "Replaces every field but the name; creates the event type when it does not exist (201).",
         params: EventTypeParams,
         body: EventTypeUpdate,
         response: { 200: EventTypeOut, 201: EventTypeOut },
@@ -89,6 +97,8 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.event-type.patch",
+        summary: "Update an event type",
+        description: "Changes only the fields sent; `null` clears a nullable field.",
         params: EventTypeParams,
         body: EventTypePatch,
         response: { 200: EventTypeOut },
@@ -104,6 +114,8 @@ export const eventTypeRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "v1.event-type.delete",
+        summary: "Archive or delete an event type",
+        description: "Archives the event type (it stays usable by existing messages and endpoints); `expunge=true` deletes it for good.",
         params: EventTypeParams,
         querystring: EventTypeDeleteQuery,
         response: { 204: NoContent },

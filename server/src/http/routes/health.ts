@@ -13,7 +13,13 @@ export function registerHealth(app: FastifyInstance, health: Services["health"])
   app.route({
     method: ["GET", "HEAD"],
     url: "/api/v1/health",
-    schema: { tags: ["Health"], operationId: "v1.health.get", security: [] },
+    schema: {
+      tags: ["Health"],
+      operationId: "v1.health.get",
+      summary: "Health check",
+      description: "Answers 204 when the server and its database answer. Public: no token needed.",
+      security: [],
+    },
     handler: async (_req, reply) => {
       await health.check();
       return reply.code(204).send();
@@ -23,7 +29,13 @@ export function registerHealth(app: FastifyInstance, health: Services["health"])
   app.route({
     method: ["GET", "HEAD"],
     url: "/api/v1/health/ping",
-    schema: { tags: ["Health"], operationId: "v1.health.ping", security: [] },
+    schema: {
+      tags: ["Health"],
+      operationId: "v1.health.ping",
+      summary: "Ping",
+      description: "Answers 204 while the process serves requests, without asking the database. Public: no token needed.",
+      security: [],
+    },
     handler: async (_req, reply) => reply.code(204).send(),
   });
   // For probes and operators: database, this process's worker, queue depth, as JSON. `/healthz`
@@ -35,7 +47,11 @@ export function registerHealth(app: FastifyInstance, health: Services["health"])
       schema: {
         tags: ["Health"],
         operationId: url === "/healthz" ? "hookrelay.healthz" : "hookrelay.health.report",
-        summary: "Health report: database reachable, worker heartbeat, queue depth and oldest due delivery",
+        summary: url === "/healthz" ? "Health report (probe path)" : "Health report",
+        description:
+          "Database reachability, this process's worker heartbeat, queue depth and the oldest due delivery, as JSON; " +
+          "503 when unhealthy. Public: no token needed." +
+          (url === "/healthz" ? " The same report as /api/v1/health/report, at the path probes expect." : ""),
         security: [],
         response: { 200: HealthReportOut, 503: HealthReportOut },
       },

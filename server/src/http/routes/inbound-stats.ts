@@ -11,6 +11,8 @@ export const inboundStatsRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags: ["Statistics"],
         operationId: "hookrelay.stats.inbound",
+        summary: "Inbound overview",
+        description: "Inbound requests over a period: accepted, rejected (by reason) and duplicate, with processing-time percentiles.",
         querystring: InboundStatsQuery,
         response: { 200: InboundStatsOut },
       },

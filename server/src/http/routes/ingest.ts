@@ -47,7 +47,8 @@ export const ingestRoutes: RouteModule = (app, { services, metrics }) => {
       schema: {
         tags,
         operationId: "hookrelay.ingest.platform",
-        summary: "Receive a delivery platform's webhook for an application",
+        summary: "Receive a platform webhook",
+        description: "Where a delivery platform sends its webhooks for one application. The request is verified with the source's secret and turned into a message; 401 for a bad signature, 403 for an address outside the allowlist, 429 over the rate limit. Public: providers sign instead of using a token.",
         security: [],
         params: PlatformIngestParams,
         response: { 200: IngestOut },
@@ -71,7 +72,8 @@ export const ingestRoutes: RouteModule = (app, { services, metrics }) => {
       schema: {
         tags,
         operationId: "hookrelay.ingest.source",
-        summary: "Receive a webhook for one source",
+        summary: "Receive a source webhook",
+        description: "Where a provider sends its webhooks for one source. The request is verified with the source's secret and turned into a message; 401 for a bad signature, 403 for an address outside the allowlist, 429 over the rate limit. Public: providers sign instead of using a token.",
         security: [],
         params: SourceIngestParams,
         response: { 200: IngestOut },

@@ -18,6 +18,7 @@ import { idempotencyKeyOf } from "../idempotency.js";
 import { publicBaseUrl } from "../public-url.js";
 
 const tags = ["Source"];
+const inboundTags = ["Inbound"];
 
 /** Inbound sources of an application, their request log, and re-process of a logged request. */
 export const sourceRoutes: RouteModule = (app, { services, config }) => {
@@ -32,6 +33,8 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "hookrelay.source.list",
+        summary: "List inbound sources",
+        description: "Lists the application's inbound sources (Stripe, GitHub, delivery platforms …). Secrets in `config` come back masked.",
         params: AppParams,
         querystring: ListQuery,
         response: { 200: listResponse(SourceOut) },
@@ -47,6 +50,8 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "hookrelay.source.create",
+        summary: "Create an inbound source",
+        description: "Registers a provider whose webhooks Hookrelay verifies and turns into messages. The answer's `ingestUrl` is the URL to give the provider. 422 when the provider's required settings are missing.",
         params: AppParams,
         body: SourceIn,
         response: { 201: SourceOut },
@@ -70,6 +75,8 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "hookrelay.source.get",
+        summary: "Get an inbound source",
+        description: "Returns one source with its ingest URLs; secrets masked.",
         params: SourceParams,
         response: { 200: SourceOut },
       },
@@ -85,6 +92,8 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "hookrelay.source.update",
+        summary: "Create or replace an inbound source",
+        description: "Replaces the source's settings; creates it when it does not exist (201).",
         params: SourceParams,
         body: SourceIn,
         response: { 200: SourceOut, 201: SourceOut },
@@ -109,6 +118,8 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "hookrelay.source.patch",
+        summary: "Update an inbound source",
+        description: "Changes only the fields sent; `config` is merged key by key (replaced when the provider changes).",
         params: SourceParams,
         body: SourcePatch,
         response: { 200: SourceOut },
@@ -131,6 +142,8 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "hookrelay.source.delete",
+        summary: "Delete an inbound source",
+        description: "Deletes the source; its ingest URL then answers 404.",
         params: SourceParams,
         response: { 204: NoContent },
       },
@@ -146,8 +159,10 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     {
       config: { scope: "inbound:manage" },
       schema: {
-        tags,
+        tags: inboundTags,
         operationId: "hookrelay.inbound-request.list",
+        summary: "List inbound requests",
+        description: "Lists the requests a source received, with the outcome of verification and the message each produced.",
         params: SourceParams,
         querystring: InboundRequestListQuery,
         response: { 200: listResponse(InboundRequestOut) },
@@ -161,8 +176,10 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     {
       config: { scope: "inbound:manage" },
       schema: {
-        tags,
+        tags: inboundTags,
         operationId: "hookrelay.inbound-request.get",
+        summary: "Get an inbound request",
+        description: "Returns one received request: its headers, body and outcome.",
         params: InboundRequestParams,
         response: { 200: InboundRequestDetailOut },
       },
@@ -176,8 +193,9 @@ export const sourceRoutes: RouteModule = (app, { services, config }) => {
     {
       config: { scope: "inbound:manage" },
       schema: {
-        tags,
+        tags: inboundTags,
         operationId: "hookrelay.inbound-request.retry",
+        summary: "Re-process an inbound request",
         description:
           "Processes a logged request again into a new message, recorded as a link of its own. " +
           'A rejected request needs `{"force": true}` and an unscoped token. ' +

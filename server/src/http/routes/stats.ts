@@ -12,7 +12,17 @@ const tags = ["Statistics"];
 export const statsRoutes: RouteModule = (app, { services }) => {
   app.get(
     "/api/v1/stats/overview",
-    { config: { scope: "app:read" }, schema: { tags, operationId: "hookrelay.stats.overview", querystring: OverviewQuery, response: { 200: OverviewOut } } },
+    {
+      config: { scope: "app:read" },
+      schema: {
+        tags,
+        operationId: "hookrelay.stats.overview",
+        summary: "Delivery overview",
+        description: "Messages, attempt successes and failures (`successRate` counts attempts), latency percentiles, failing endpoints, queue depth and inbound counts over the last hour, day or week; `app_id` narrows it to one application.",
+        querystring: OverviewQuery,
+        response: { 200: OverviewOut },
+      },
+    },
     async (req) => services.stats.overview(principalOf(req), req.query.period, req.query.app_id),
   );
 
@@ -23,6 +33,8 @@ export const statsRoutes: RouteModule = (app, { services }) => {
       schema: {
         tags,
         operationId: "hookrelay.endpoint.latency",
+        summary: "Endpoint latency",
+        description: "The endpoint's attempt successes and failures, success rate and response-time percentiles (p50/p95/p99) over a period, with a time series.",
         params: AppParams.extend({ endpoint_id: z.string().min(1).max(256) }),
         querystring: z.object({ period: Period.default("day") }),
         response: { 200: EndpointLatencyOut },
@@ -35,7 +47,15 @@ export const statsRoutes: RouteModule = (app, { services }) => {
     "/api/v1/app/:app_id/queue",
     {
       config: { scope: "app:read" },
-      schema: { tags, operationId: "hookrelay.queue.list", params: AppParams, querystring: QueueQuery, response: { 200: listResponse(QueueItemOut) } },
+      schema: {
+        tags,
+        operationId: "hookrelay.queue.list",
+        summary: "List queued deliveries",
+        description: "Lists the application's queued deliveries (waiting for, or in, their next attempt).",
+        params: AppParams,
+        querystring: QueueQuery,
+        response: { 200: listResponse(QueueItemOut) },
+      },
     },
     async (req) => services.queue.list(principalOf(req), req.params.app_id, req.query),
   );

@@ -20,6 +20,7 @@ import { principalOf } from "../auth.js";
 import { publicBaseUrl } from "../public-url.js";
 
 const tags = ["Authentication"];
+const keyTags = ["API keys"];
 const TokenParams = z.object({ token_id: z.string().min(1).max(256) });
 
 /** API keys (admin only), Svix's consumer-portal sessions, and the caller's own token. */
@@ -29,7 +30,17 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
 
   app.get(
     "/api/v1/token",
-    { config: admin, schema: { tags, operationId: "hookrelay.token.list", querystring: ListQuery, response: { 200: listResponse(TokenOut) } } },
+    {
+      config: admin,
+      schema: {
+        tags: keyTags,
+        operationId: "hookrelay.token.list",
+        summary: "List API keys",
+        description: "Lists the API keys with their scopes, allowed addresses, expiry and last use. Key secrets are never returned.",
+        querystring: ListQuery,
+        response: { 200: listResponse(TokenOut) },
+      },
+    },
     async (req) => {
       const page = await tokens.list(req.query.limit, req.query.iterator);
       return { ...page, data: page.data.map(toTokenOut) };
@@ -38,7 +49,17 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
 
   app.post(
     "/api/v1/token",
-    { config: admin, schema: { tags, operationId: "hookrelay.token.create", body: TokenIn, response: { 201: TokenCreatedOut } } },
+    {
+      config: admin,
+      schema: {
+        tags: keyTags,
+        operationId: "hookrelay.token.create",
+        summary: "Create an API key",
+        description: "Creates a key, optionally bound to one application, limited to scopes, source addresses and a lifetime. The secret is in this response only and is never stored in plaintext.",
+        body: TokenIn,
+        response: { 201: TokenCreatedOut },
+      },
+    },
     async (req, reply) => {
       const created = await appTokens.createKey(actorOf(req), req.body);
       return reply.code(201).send({ ...toTokenOut(created), token: created.token });
@@ -47,13 +68,34 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
 
   app.get(
     "/api/v1/token/:token_id",
-    { config: admin, schema: { tags, operationId: "hookrelay.token.get", params: TokenParams, response: { 200: TokenOut } } },
+    {
+      config: admin,
+      schema: {
+        tags: keyTags,
+        operationId: "hookrelay.token.get",
+        summary: "Get an API key",
+        description: "Returns one key's settings and usage, without its secret.",
+        params: TokenParams,
+        response: { 200: TokenOut },
+      },
+    },
     async (req) => toTokenOut(await tokens.get(req.params.token_id)),
   );
 
   app.patch(
     "/api/v1/token/:token_id",
-    { config: admin, schema: { tags, operationId: "hookrelay.token.update", params: TokenParams, body: TokenPatch, response: { 200: TokenOut } } },
+    {
+      config: admin,
+      schema: {
+        tags: keyTags,
+        operationId: "hookrelay.token.update",
+        summary: "Update an API key",
+        description: "Changes a key's name, scopes, allowed addresses or expiry.",
+        params: TokenParams,
+        body: TokenPatch,
+        response: { 200: TokenOut },
+      },
+    },
     async (req) => {
       const { expiresAt, ...rest } = req.body;
       const patch = { ...rest, expiresAt: expiresAt === undefined ? undefined : expiresAt === null ? null : Date.parse(expiresAt) };
@@ -65,7 +107,15 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
     "/api/v1/token/:token_id/rotate",
     {
       config: admin,
-      schema: { tags, operationId: "hookrelay.token.rotate", params: TokenParams, body: TokenRotateIn.nullish(), response: { 201: TokenCreatedOut } },
+      schema: {
+        tags: keyTags,
+        operationId: "hookrelay.token.rotate",
+        summary: "Rotate an API key",
+        description: "Issues a new secret for the key (in this response only). The old one keeps working for the grace period, then stops.",
+        params: TokenParams,
+        body: TokenRotateIn.nullish(),
+        response: { 201: TokenCreatedOut },
+      },
     },
     async (req, reply) => {
       const grace = req.body?.graceSeconds ?? config.keyRotationGraceSeconds;
@@ -76,7 +126,17 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
 
   app.delete(
     "/api/v1/token/:token_id",
-    { config: admin, schema: { tags, operationId: "hookrelay.token.revoke", params: TokenParams, response: { 204: NoContent } } },
+    {
+      config: admin,
+      schema: {
+        tags: keyTags,
+        operationId: "hookrelay.token.revoke",
+        summary: "Revoke an API key",
+        description: "Revokes the key at once; requests with it then get 401.",
+        params: TokenParams,
+        response: { 204: NoContent },
+      },
+    },
     async (req, reply) => {
       await tokens.revoke(actorOf(req), req.params.token_id);
       return reply.code(204).send();
@@ -90,6 +150,8 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "v1.authentication.app-portal-access",
+        summary: "Open a consumer portal session",
+        description: "Returns a short-lived token and a URL into the consumer portal, limited to this application; give them to your customer so they can manage their own endpoints. `readOnly: true` or a capability set without Manage…/Create… opens a read-only session.",
         params: AppParams,
         body: AppPortalAccessIn.nullish(),
         response: { 200: AppPortalAccessOut },
@@ -108,6 +170,8 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
       schema: {
         tags,
         operationId: "v1.authentication.expire-all",
+        summary: "End portal sessions",
+        description: "Ends the application's portal sessions, now or after `expiry` seconds, optionally only those with the given `sessionIds`.",
         params: AppParams,
         body: ApplicationTokenExpireIn.nullish(),
         response: { 204: NoContent },
@@ -121,7 +185,16 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
 
   app.post(
     "/api/v1/auth/logout",
-    { config: { scope: "token" }, schema: { tags, operationId: "v1.authentication.logout", response: { 204: NoContent } } },
+    {
+      config: { scope: "token" },
+      schema: {
+        tags,
+        operationId: "v1.authentication.logout",
+        summary: "Log out",
+        description: "Ends the calling portal session. Any valid token may call it.",
+        response: { 204: NoContent },
+      },
+    },
     async (req, reply) => {
       const actor = actorOf(req);
       // As Svix: only a portal session ends itself this way; API keys are revoked by id.
@@ -135,7 +208,16 @@ export const tokenRoutes: RouteModule = (app, { services, config }) => {
 
   app.get(
     "/api/v1/auth/whoami",
-    { config: { scope: "token" }, schema: { tags, operationId: "v1.authentication.whoami", response: { 200: WhoamiOut } } },
+    {
+      config: { scope: "token" },
+      schema: {
+        tags,
+        operationId: "v1.authentication.whoami",
+        summary: "Describe the calling token",
+        description: "Returns the calling token's kind, application, scopes and expiry. Any valid token may call it.",
+        response: { 200: WhoamiOut },
+      },
+    },
     async (req) => toWhoamiOut(principalOf(req)),
   );
 };
