@@ -3,6 +3,7 @@ import { Fragment, useState } from "react";
 
 import type { MessageAttemptOut } from "../../api/types";
 import { Button } from "../../components/Button";
+import { FailureReason } from "../../components/FailureReason";
 import { HttpCode, StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
 import { formatDate, formatMs } from "../../lib/format";
@@ -24,7 +25,7 @@ export function AttemptsTable({
       <thead>
         <tr>
           <Th>Status</Th>
-          <Th>Code</Th>
+          <Th>Result</Th>
           <Th>{showMessage ? "Message" : "Endpoint"}</Th>
           <Th className="text-right">Duration</Th>
           <Th>Time</Th>
@@ -41,8 +42,9 @@ export function AttemptsTable({
               <Td>
                 <StatusBadge status={a.status} />
               </Td>
-              <Td>
-                <HttpCode code={a.responseStatusCode} />
+              <Td className="max-w-[18rem]">
+                {a.responseStatusCode !== 0 && <HttpCode code={a.responseStatusCode} />}
+                {a.status !== 0 && <FailureReason code={a.responseStatusCode} response={a.response} />}
               </Td>
               <Td className="max-w-sm truncate">
                 {showMessage ? (
