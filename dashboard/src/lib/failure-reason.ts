@@ -21,7 +21,10 @@ const CODES: Record<string, string> = {
  *
  * @example failureReason(0, "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9") // "connection refused"
  */
-export function failureReason(code: number | null | undefined, response: string | null | undefined): string | null {
+export function failureReason(
+  code: number | null | undefined,
+  response: string | null | undefined,
+): string | null {
   const text = (response ?? "").replace(/\s+/g, " ").trim();
   if (code && code >= 200 && code < 300) return null;
   if (!code) {

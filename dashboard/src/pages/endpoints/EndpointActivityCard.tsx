@@ -67,14 +67,23 @@ export function EndpointActivityCard({ appId, endpointId, period, onPeriodChange
             tone={l.fail ? "bad" : "default"}
             hint={`${formatCount(l.fail)} failed`}
           />
-          <StatCard label="Messages delivered" value={formatCount(s.success)} tone="good" hint="of messages" />
+          <StatCard
+            label="Messages delivered"
+            value={formatCount(s.success)}
+            tone="good"
+            hint="of messages"
+          />
           <StatCard
             label="Messages failed"
             value={formatCount(s.fail)}
             tone={s.fail ? "bad" : "default"}
             hint="retries exhausted"
           />
-          <StatCard label="Messages in flight" value={formatCount(s.pending + s.sending)} hint="pending or sending" />
+          <StatCard
+            label="Messages in flight"
+            value={formatCount(s.pending + s.sending)}
+            hint="pending or sending"
+          />
         </dl>
       )}
       {latency.isError && <ErrorState error={latency.error} what="the latency chart" compact />}
