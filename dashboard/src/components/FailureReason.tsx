@@ -16,7 +16,7 @@ export function FailureReason({
     <span
       data-failure-reason
       title={response || reason}
-      className={`block max-w-[16rem] truncate text-xs text-red-700 ${className}`}
+      className={`block truncate text-xs text-red-700 ${className || "max-w-[14rem]"}`}
     >
       {reason}
     </span>

@@ -47,7 +47,7 @@ export function EndpointActivityCard({ appId, endpointId, period, onPeriodChange
   return (
     <Card
       title="Activity"
-      description="Attempts count every HTTP request; messages count each message once, by its current state. Updates every 5 s."
+      description="Rates count attempts; messages count once each. Updates every 5 s."
       actions={<PeriodPicker value={period} options={PERIODS} onChange={onPeriodChange} />}
     >
       {(stats.isPending || latency.isPending) && <Loading />}
