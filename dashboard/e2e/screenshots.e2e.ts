@@ -45,7 +45,8 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
       properties: { invoiceId: { type: "string" }, total: { type: "number" }, currency: { type: "string" } },
       required: ["invoiceId", "total"],
     };
-    // The server seeds the canonical inbound types (order.created …); add some of our own.
+    // A fresh install has no event types (the food-delivery catalog comes with a delivery-platform
+    // source); add some of our own.
     await api("POST", "/api/v1/event-type", {
       name: "invoice.created",
       description: "An invoice was issued",
@@ -54,6 +55,10 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await api("POST", "/api/v1/event-type", {
       name: "invoice.paid",
       description: "Payment for an invoice was captured",
+    });
+    await api("POST", "/api/v1/event-type", {
+      name: "invoice.voided",
+      description: "An invoice was cancelled before payment",
     });
 
     const app = await api<{ id: string }>("POST", "/api/v1/app", { name: "Acme Store", uid: "acme" });
@@ -74,7 +79,7 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await api("PUT", `/api/v1/app/${app.id}/endpoint/${ep1.id}/headers`, { headers: { "X-Tenant": "acme" } });
     await api("POST", `/api/v1/app/${other.id}/endpoint`, { url: healthy.url });
 
-    const types = ["invoice.created", "invoice.paid", "order.created"];
+    const types = ["invoice.created", "invoice.paid", "invoice.voided"];
     for (let i = 0; i < 12; i++) {
       const msg = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/msg`, {
         eventType: types[i % 3],
