@@ -34,7 +34,7 @@ export function RateLimitEditor({ mode, rows, onChange }: Props) {
           )}
           {rows.map((row, i) => (
             <div key={row.key} className="flex flex-wrap items-center gap-2 text-sm text-slate-600">
-              <div className="w-28">
+              <div className="w-20">
                 <input
                   aria-label={`Rate limit ${i + 1} requests`}
                   className={`${inputClass} tabular-nums`}
@@ -45,7 +45,7 @@ export function RateLimitEditor({ mode, rows, onChange }: Props) {
                 />
               </div>
               <span>requests per</span>
-              <div className="w-24">
+              <div className="w-20">
                 <input
                   aria-label={`Rate limit ${i + 1} seconds`}
                   className={`${inputClass} tabular-nums`}
