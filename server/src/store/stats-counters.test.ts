@@ -65,7 +65,8 @@ describeEachStore("hourly stats counters on %s", (kind) => {
     const [claimed] = await claimAll(1);
     const failed = result(claimed!, Date.now() - 1_000, false, 5);
     const reason = "ESSRF: refusing to connect to 127.0.0.1: loopback address";
-    await repo.recordResults([{ ...failed, attempt: { ...failed.attempt, response_status_code: 0, response: reason } }]);
+    failed.attempt = { ...failed.attempt!, response_status_code: 0, response: reason };
+    await repo.recordResults([failed]);
     const r = await t.app.inject({ url: "/api/v1/stats/overview?period=hour", headers: t.auth });
     const [failing] = r.json<OverviewOut>().failingEndpoints;
     const app = await t.store.db.selectFrom("applications").select("name").where("id", "=", appId).executeTakeFirstOrThrow();
