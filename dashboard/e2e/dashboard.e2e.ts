@@ -304,6 +304,13 @@ describe.skipIf(!chromiumAvailable)("dashboard end to end", () => {
 
   test("manages an endpoint: edit, headers, secret, test event, disable", async () => {
     page.on("dialog", (d) => void d.accept());
+    // The order.* event types are registered with the first delivery-platform source, as a
+    // food-delivery install would have; a fresh install has none.
+    await api("POST", `/api/v1/app/${appId}/source`, {
+      name: "Careem",
+      provider: "careem",
+      config: { secret: "careem_secret" },
+    });
     await page.goto(`${server.url}/apps/${appId}/endpoints/${healthyEp}`);
     await page.getByRole("heading", { name: healthy.url }).waitFor();
 

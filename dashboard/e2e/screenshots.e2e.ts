@@ -17,8 +17,8 @@ const OUT = process.env.UPDATE_SCREENSHOTS
   : mkdtempSync(join(tmpdir(), "hookrelay-screenshots-"));
 
 /**
- * Seeds realistic data through the API, then visits every page at 1440×900 and saves a
- * screenshot to docs/screenshots/. Doubles as a smoke test: each page must render its heading
+ * Seeds realistic data through the API, then visits every page at 1440×900 (and the main ones
+ * at 390×844) and saves a screenshot to docs/screenshots/. Doubles as a smoke test: each page must render its heading
  * without an uncaught error.
  */
 describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
@@ -45,7 +45,8 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
       properties: { invoiceId: { type: "string" }, total: { type: "number" }, currency: { type: "string" } },
       required: ["invoiceId", "total"],
     };
-    // The server seeds the canonical inbound types (order.created …); add some of our own.
+    // A fresh install has no event types (the food-delivery catalog comes with a delivery-platform
+    // source); add some of our own.
     await api("POST", "/api/v1/event-type", {
       name: "invoice.created",
       description: "An invoice was issued",
@@ -54,6 +55,10 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await api("POST", "/api/v1/event-type", {
       name: "invoice.paid",
       description: "Payment for an invoice was captured",
+    });
+    await api("POST", "/api/v1/event-type", {
+      name: "invoice.voided",
+      description: "An invoice was cancelled before payment",
     });
 
     const app = await api<{ id: string }>("POST", "/api/v1/app", { name: "Acme Store", uid: "acme" });
@@ -74,7 +79,7 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await api("PUT", `/api/v1/app/${app.id}/endpoint/${ep1.id}/headers`, { headers: { "X-Tenant": "acme" } });
     await api("POST", `/api/v1/app/${other.id}/endpoint`, { url: healthy.url });
 
-    const types = ["invoice.created", "invoice.paid", "order.created"];
+    const types = ["invoice.created", "invoice.paid", "invoice.voided"];
     for (let i = 0; i < 12; i++) {
       const msg = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/msg`, {
         eventType: types[i % 3],
@@ -174,6 +179,18 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(OUT, "10-retry-queue.png") });
     await shot("11-inbound-sources", `/apps/${ids.app}/sources`, "Acme Store");
+    await page.getByRole("button", { name: "Add source" }).first().click();
+    await page.getByRole("dialog").getByRole("button", { name: "Add range" }).click();
+    await page.getByRole("dialog").getByLabel("Allowed range 1", { exact: true }).fill("203.0.113.0/24");
+    await page
+      .getByRole("dialog")
+      .getByRole("checkbox", { name: /Set my own limits/ })
+      .check();
+    await page.getByRole("dialog").getByRole("button", { name: "Add window" }).click();
+    await page.getByRole("dialog").getByLabel("Rate limit 1 requests").fill("100");
+    await page.getByRole("dialog").getByLabel("Rate limit 1 seconds").fill("60");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, "11b-source-form.png") });
     await shot("12-inbound", "/inbound", "Inbound");
     await page.goto(`${server.url}/apps/${ids.app}/sources/${ids.source}`);
     await page.locator('tr[data-request-status="rejected"]').first().waitFor();
@@ -197,6 +214,22 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(OUT, "14c-audit-log-filtered.png") });
 
+    // The same pages on a phone (390×844), in the same tab: the session lives in sessionStorage.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot("20-phone-overview", "/", "Overview");
+    await shot("21-phone-endpoint", `/apps/${ids.app}/endpoints/${ids.failingEp}`, failing.url);
+    await shot("22-phone-messages", `/apps/${ids.app}/messages`, "Acme Store");
+    await page.goto(`${server.url}/apps/${ids.app}/sources`);
+    await page.getByRole("button", { name: "Add source" }).first().click();
+    await page
+      .getByRole("dialog")
+      .getByRole("checkbox", { name: /Set my own limits/ })
+      .check();
+    await page.getByRole("dialog").getByRole("button", { name: "Add window" }).click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, "23-phone-source-form.png") });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
     await page.goto(`${server.url}/apps/${ids.app}`);
     await page.getByRole("button", { name: "Consumer portal" }).click();
     const portalUrl = await page.getByLabel("Portal URL").inputValue();
@@ -209,6 +242,9 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await portal.locator("tr[data-msg-id]").first().waitFor();
     await portal.waitForTimeout(400);
     await portal.screenshot({ path: join(OUT, "16-portal-messages.png") });
+    await portal.setViewportSize({ width: 390, height: 844 });
+    await portal.waitForTimeout(400);
+    await portal.screenshot({ path: join(OUT, "24-phone-portal-messages.png") });
     await portal.close();
 
     expect(pageErrors).toEqual([]);

@@ -13,7 +13,6 @@ import { Heartbeat } from "./lib/heartbeat.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { Wakeup } from "./lib/wakeup.js";
-import { canonicalEventTypes } from "./providers/normalize.js";
 import { createServices, type ServiceExtras, type Services } from "./services/index.js";
 import { CLI_ACTOR } from "./services/principal.js";
 import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
@@ -126,9 +125,8 @@ export async function start(
     lifecycle.warn("Created an admin API token (printed once above, not logged)");
   }
 
-  // The canonical inbound event types (order.created …) with their schemas, so endpoints can
-  // subscribe to them and the dashboard documents them. An operator's edits are kept.
-  for (const t of canonicalEventTypes) await services.eventTypes.ensure(t.name, t.description, t.schema);
+  // The food-delivery event catalog (order.* …) is registered by the source service when a
+  // delivery-platform source is created, not here: most installs never receive those events.
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;

@@ -11,7 +11,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
  * test summary counts them as skipped (`.ci/run` installs it).
  */
 export const chromiumAvailable = existsSync(CHROMIUM);
-if (!chromiumAvailable) console.warn(`Browser tests SKIPPED: no chromium at ${CHROMIUM} (apt-get install chromium)`);
+if (!chromiumAvailable)
+  console.warn(`Browser tests SKIPPED: no chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 export interface Browser {
   context: BrowserContext;

@@ -30,7 +30,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-e2e-"));
   const compiled = join(REPO_ROOT, "server/dist/main.js");
   const useCompiled = process.env.HOOKRELAY_E2E_FROM_DIST === "1";
-  if (useCompiled && !existsSync(compiled)) throw new Error("server/dist is missing: run `npm run build -w server`");
+  if (useCompiled && !existsSync(compiled))
+    throw new Error("server/dist is missing: run `npm run build -w server`");
   const args = useCompiled ? [compiled] : ["--import", "tsx", join(REPO_ROOT, "server/src/main.ts")];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
@@ -45,7 +46,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       HOOKRELAY_RETRY_JITTER: "0",
       HOOKRELAY_LOG_LEVEL: "warn",
       // On PostgreSQL (CI exports DATABASE_URL) the server refuses to start without a data key.
-      ...(isPostgres() && !process.env.HOOKRELAY_SECRET_KEY ? { HOOKRELAY_SECRET_KEY: "e2e-data-key-not-a-secret-0123456789" } : {}),
+      ...(isPostgres() && !process.env.HOOKRELAY_SECRET_KEY
+        ? { HOOKRELAY_SECRET_KEY: "e2e-data-key-not-a-secret-0123456789" }
+        : {}),
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -96,5 +99,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 }
 
 function isPostgres(): boolean {
-  return [process.env.DATABASE_URL, process.env.HOOKRELAY_DATABASE_URL].some((u) => u?.startsWith("postgres"));
+  return [process.env.DATABASE_URL, process.env.HOOKRELAY_DATABASE_URL].some((u) =>
+    u?.startsWith("postgres"),
+  );
 }

@@ -2,7 +2,9 @@ import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
 
 export function Table({ children, label }: { children: ReactNode; label: string }) {
   return (
-    <div className="overflow-x-auto">
+    // `relative` keeps absolutely positioned cell content (sr-only labels) inside the scroll box;
+    // without it a wide table's last header widens the whole page on a phone.
+    <div className="relative overflow-x-auto">
       <table aria-label={label} className="min-w-full divide-y divide-slate-100 text-sm">
         {children}
       </table>

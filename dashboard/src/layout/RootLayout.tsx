@@ -43,7 +43,11 @@ export function RootLayout() {
         )}
       </header>
       {navOpen && (
-        <div className="fixed inset-0 z-30 bg-slate-900/40 md:hidden" aria-hidden="true" onClick={() => setNavOpen(false)} />
+        <div
+          className="fixed inset-0 z-30 bg-slate-900/40 md:hidden"
+          aria-hidden="true"
+          onClick={() => setNavOpen(false)}
+        />
       )}
       <Sidebar portalAppId={session.portalAppId} open={navOpen} />
       <main id="main" className="min-w-0 flex-1 px-4 py-4 md:px-8 md:py-6">

@@ -30,11 +30,18 @@ export const OverviewOut = z.object({
   failingEndpoints: z.array(
     z.object({
       appId: z.string(),
+      /** The application's name, so the overview need not show bare ids. */
+      appName: z.string(),
       endpointId: z.string(),
       url: z.string(),
       disabled: z.boolean(),
       failures: z.number(),
       lastStatusCode: z.number().nullable(),
+      /**
+       * Why the last failed attempt failed: the refusal or network error ("timed out after …",
+       * "ESSRF: …") when no response came, else the start of the response body.
+       */
+      lastError: z.string().nullable(),
       since: z.string(),
     }),
   ),

@@ -3,6 +3,7 @@ import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
+import { canonicalEventTypes } from "../providers/normalize.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
 import { AttemptsRepository } from "../store/attempts-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
@@ -125,7 +126,12 @@ export function createServices(
     },
     (rows) => inboundRequests.insertBatch(rows),
   );
-  const sources = new SourceService(new SourcesRepository(db), applications, keyring, auditLog);
+  // The canonical food-delivery types (order.created …) with their schemas, registered once a
+  // delivery-platform source exists so its endpoints can subscribe to them. Edits are kept.
+  const registerPlatformEventTypes = async () => {
+    for (const t of canonicalEventTypes) await eventTypes.ensure(t.name, t.description, t.schema);
+  };
+  const sources = new SourceService(new SourcesRepository(db), applications, keyring, auditLog, registerPlatformEventTypes);
   const inbound = new InboundService({
     sources,
     requests: inboundRequests,

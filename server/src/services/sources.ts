@@ -52,6 +52,11 @@ export class SourceService {
     private readonly applications: ApplicationService,
     private readonly keyring: Keyring,
     private readonly audit: AuditLog,
+    /**
+     * Registers the delivery-platform event catalog (order.*, menu.updated). Called when a
+     * delivery-platform source is written, so installs that never use one are not given it.
+     */
+    private readonly registerPlatformEventTypes: () => Promise<void> = async () => {},
   ) {}
 
   /** The application and source named by id or uid; one of another application is a 404. */
@@ -241,6 +246,7 @@ export class SourceService {
       throw error;
     }
     this.lookups.clear();
+    if (row.platform) await this.registerPlatformEventTypes();
     return row;
   }
 
@@ -270,6 +276,7 @@ export class SourceService {
       throw error;
     }
     this.lookups.clear();
+    if (next.platform) await this.registerPlatformEventTypes();
     return next;
   }
 

@@ -16,6 +16,11 @@ const PERIODS: Record<Period, { span: number; bucket: number }> = {
   week: { span: 7 * 24 * HOUR, bucket: 6 * HOUR },
 };
 
+/** How much of the last failed attempt's response the overview shows. */
+const LAST_ERROR_CHARS = 200;
+
+type FailingRow = Awaited<ReturnType<StatsRepository["failingEndpoints"]>>[number];
+
 /** Counts of inbound requests by outcome; provided by the inbound module once it exists. */
 export type InboundCounter = (range: Range) => Promise<{ accepted: number; rejected: number; duplicate: number }>;
 
@@ -50,10 +55,22 @@ export class StatsService {
       attempts: totals,
       successRate: rate(totals),
       latencyMs: latency(attempts.latency),
-      failingEndpoints: failing.map((f) => ({ ...f, since: Iso(f.since) })),
+      failingEndpoints: await Promise.all(failing.map((f) => this.failingOut(principal, f))),
       queue,
       series: series(range, bucket, messages, attempts),
       inbound,
+    };
+  }
+
+  private async failingOut(principal: Principal, f: FailingRow): Promise<OverviewOut["failingEndpoints"][number]> {
+    const { lastResponse, ...rest } = f;
+    // The application is the principal's own or one it may see (the list is filtered by app).
+    const app = await this.applications.resolve(principal, f.appId).catch(() => undefined);
+    return {
+      ...rest,
+      appName: app?.name ?? f.appId,
+      lastError: lastResponse ? lastResponse.slice(0, LAST_ERROR_CHARS) : null,
+      since: Iso(f.since),
     };
   }
 

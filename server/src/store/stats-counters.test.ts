@@ -59,6 +59,20 @@ describeEachStore("hourly stats counters on %s", (kind) => {
   const counters = async (): Promise<StatsHourlyRow[]> =>
     t.store.db.selectFrom("stats_hourly").selectAll().orderBy("endpoint_id").orderBy("hour").execute();
 
+  it("lists a failing endpoint with its application's name and the last failure's reason", async () => {
+    const ep = await seed.endpoint(appId);
+    await seed.delivery(appId, ep);
+    const [claimed] = await claimAll(1);
+    const failed = result(claimed!, Date.now() - 1_000, false, 5);
+    const reason = "ESSRF: refusing to connect to 127.0.0.1: loopback address";
+    failed.attempt = { ...failed.attempt!, response_status_code: 0, response: reason };
+    await repo.recordResults([failed]);
+    const r = await t.app.inject({ url: "/api/v1/stats/overview?period=hour", headers: t.auth });
+    const [failing] = r.json<OverviewOut>().failingEndpoints;
+    const app = await t.store.db.selectFrom("applications").select("name").where("id", "=", appId).executeTakeFirstOrThrow();
+    expect(failing).toMatchObject({ appId, appName: app.name, endpointId: ep, lastStatusCode: 0, lastError: reason });
+  });
+
   it("folds a batch into one row per endpoint and hour and adds later batches to it", async () => {
     const [a, b] = [await seed.endpoint(appId), await seed.endpoint(appId)].sort();
     for (let i = 0; i < 5; i++) await seed.delivery(appId, a!);

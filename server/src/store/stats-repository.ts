@@ -177,7 +177,7 @@ export class StatsRepository {
           .where("created_at", ">=", ep.first_failure_at!)
           .executeTakeFirst();
         const last = r?.last
-          ? await this.db.selectFrom("attempts").select("response_status_code").where("id", "=", String(r.last)).executeTakeFirst()
+          ? await this.db.selectFrom("attempts").select(["response_status_code", "response"]).where("id", "=", String(r.last)).executeTakeFirst()
           : undefined;
         return {
           appId: ep.app_id,
@@ -186,6 +186,7 @@ export class StatsRepository {
           disabled: ep.disabled === 1,
           failures: Number(r?.n ?? 0),
           lastStatusCode: last?.response_status_code ?? null,
+          lastResponse: last?.response ?? null,
           since: ep.first_failure_at!,
         };
       }),

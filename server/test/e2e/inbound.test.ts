@@ -55,21 +55,23 @@ describe("a Careem order reaches the application's endpoint", () => {
 
   it("as a signed order.created delivery in the canonical shape, once", async () => {
     await svix.application.create({ name: "Shawarma House", uid: "shawarma-house" });
-    // The canonical event types are registered at start, so endpoints can filter on them.
-    const eventType = await svix.eventType.get("order.created");
-    expect(eventType.schemas).toBeTruthy();
-    const endpoint = await svix.endpoint.create("shawarma-house", {
-      url: receiver.url,
-      eventTypes: ["order.created"],
-    });
-    const { key: endpointSecret } = await svix.endpoint.getSecret("shawarma-house", endpoint.id);
-
+    // The food-delivery catalog is not seeded at start: an install without a delivery-platform
+    // source has no order.* types. Creating the Careem source registers them, with schemas.
+    expect((await api("GET", "/api/v1/event-type/order.created")).status).toBe(404);
     const source = await api("POST", "/api/v1/app/shawarma-house/source", {
       name: "Careem Now",
       provider: "careem",
       config: { secret: CAREEM_SECRET, clientId: "client_123" },
     });
     expect(source.status).toBe(201);
+    const eventType = await svix.eventType.get("order.created");
+    expect(eventType.schemas).toBeTruthy();
+    expect((await api("GET", "/api/v1/event-type/menu.updated")).status).toBe(200);
+    const endpoint = await svix.endpoint.create("shawarma-house", {
+      url: receiver.url,
+      eventTypes: ["order.created"],
+    });
+    const { key: endpointSecret } = await svix.endpoint.getSecret("shawarma-house", endpoint.id);
     const ingestUrl = source.body.ingestUrl as string;
     expect(ingestUrl).toBe(`${server.url}/webhooks/careem/shawarma-house`);
 

@@ -14,7 +14,6 @@ import { formatCount, formatPercent } from "../../lib/format";
 
 const WINDOW_MS: Record<Period, number> = { hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
 
-/** Delivery counts (Svix `/stats`) and the success / latency chart (Hookrelay `/latency`). */
 const PERIODS = ["hour", "day", "week"] as const;
 
 interface Props {
@@ -24,6 +23,11 @@ interface Props {
   onPeriodChange: (p: Period) => void;
 }
 
+/**
+ * Attempt figures and charts (Hookrelay `/latency`, the counters behind the overview) beside
+ * message states (Svix `/stats`). The success rate is of attempts on both pages, so a message
+ * delivered on its seventh try counts one delivered message and six failed attempts.
+ */
 export function EndpointActivityCard({ appId, endpointId, period, onPeriodChange }: Props) {
   const stats = useQuery({
     queryKey: ["endpoint-stats", appId, endpointId, period],
@@ -37,28 +41,49 @@ export function EndpointActivityCard({ appId, endpointId, period, onPeriodChange
     refetchInterval: 5_000,
   });
   const s = stats.data;
-  const done = s ? s.success + s.fail : 0;
-  const series = latency.data?.series ?? [];
+  const l = latency.data;
+  const series = l?.series ?? [];
 
   return (
     <Card
       title="Activity"
-      description="Deliveries to this endpoint; updates every 5 s"
+      description="Rates count attempts; messages count once each. Updates every 5 s."
       actions={<PeriodPicker value={period} options={PERIODS} onChange={onPeriodChange} />}
     >
-      {stats.isPending && <Loading />}
+      {(stats.isPending || latency.isPending) && <Loading />}
       {stats.isError && <ErrorState error={stats.error} what="endpoint statistics" compact />}
-      {s && (
-        <dl className="mb-5 grid grid-cols-2 gap-3 md:grid-cols-5">
+      {s && l && (
+        <dl className="mb-5 grid grid-cols-2 gap-3 md:grid-cols-5" aria-label="Endpoint figures">
+          {/* The same figure, from the same counters, as the overview's success rate. */}
           <StatCard
             label="Success rate"
-            value={formatPercent(done ? s.success / done : null)}
-            tone={done && s.fail / done > 0.1 ? "bad" : "default"}
+            value={formatPercent(l.successRate)}
+            tone={l.successRate !== null && l.successRate < 0.9 ? "bad" : "default"}
+            hint="of attempts"
           />
-          <StatCard label="Succeeded" value={formatCount(s.success)} tone="good" />
-          <StatCard label="Failed" value={formatCount(s.fail)} tone={s.fail ? "bad" : "default"} />
-          <StatCard label="Pending" value={formatCount(s.pending)} />
-          <StatCard label="Sending" value={formatCount(s.sending)} />
+          <StatCard
+            label="Attempts"
+            value={formatCount(l.success + l.fail)}
+            tone={l.fail ? "bad" : "default"}
+            hint={`${formatCount(l.fail)} failed`}
+          />
+          <StatCard
+            label="Messages delivered"
+            value={formatCount(s.success)}
+            tone="good"
+            hint="of messages"
+          />
+          <StatCard
+            label="Messages failed"
+            value={formatCount(s.fail)}
+            tone={s.fail ? "bad" : "default"}
+            hint="retries exhausted"
+          />
+          <StatCard
+            label="Messages in flight"
+            value={formatCount(s.pending + s.sending)}
+            hint="pending or sending"
+          />
         </dl>
       )}
       {latency.isError && <ErrorState error={latency.error} what="the latency chart" compact />}

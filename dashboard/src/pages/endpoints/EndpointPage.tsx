@@ -30,16 +30,15 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
     <div className="space-y-6">
       <EndpointHeader appId={appId} endpoint={ep.data} />
       <div className="grid grid-cols-1 gap-6 xl:grid-cols-3">
-        <div className="space-y-6 xl:col-span-2">
+        <div className="min-w-0 space-y-6 xl:col-span-2">
           <EndpointActivityCard
             appId={appId}
             endpointId={ep.data.id}
             period={period}
             onPeriodChange={setPeriod}
           />
-          <EndpointAttempts appId={appId} endpointId={ep.data.id} />
         </div>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <EndpointDetailsCard endpoint={ep.data} />
           <Writable>
             <SendExampleCard appId={appId} endpoint={ep.data} />
@@ -49,6 +48,8 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
           </Writable>
         </div>
       </div>
+      {/* Full width: the attempts table (result, reason, message, time) does not fit in two thirds. */}
+      <EndpointAttempts appId={appId} endpointId={ep.data.id} />
     </div>
   );
 }

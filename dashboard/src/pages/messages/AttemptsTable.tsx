@@ -3,6 +3,7 @@ import { Fragment, useState } from "react";
 
 import type { MessageAttemptOut } from "../../api/types";
 import { Button } from "../../components/Button";
+import { FailureReason } from "../../components/FailureReason";
 import { HttpCode, StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
 import { formatDate, formatMs } from "../../lib/format";
@@ -24,11 +25,10 @@ export function AttemptsTable({
       <thead>
         <tr>
           <Th>Status</Th>
-          <Th>Code</Th>
+          <Th>Result</Th>
           <Th>{showMessage ? "Message" : "Endpoint"}</Th>
           <Th className="text-right">Duration</Th>
           <Th>Time</Th>
-          <Th>Trigger</Th>
           <Th className="text-right">
             <span className="sr-only">Details</span>
           </Th>
@@ -41,10 +41,17 @@ export function AttemptsTable({
               <Td>
                 <StatusBadge status={a.status} />
               </Td>
-              <Td>
-                <HttpCode code={a.responseStatusCode} />
+              <Td className="max-w-[12rem]">
+                {a.responseStatusCode !== 0 && <HttpCode code={a.responseStatusCode} />}
+                {a.status !== 0 && (
+                  <FailureReason
+                    code={a.responseStatusCode}
+                    response={a.response}
+                    className="max-w-[11rem]"
+                  />
+                )}
               </Td>
-              <Td className="max-w-sm truncate">
+              <Td className="max-w-[8rem] truncate" title={showMessage ? a.msgId : a.url}>
                 {showMessage ? (
                   <Link
                     to="/apps/$appId/messages/$msgId"
@@ -58,8 +65,13 @@ export function AttemptsTable({
                 )}
               </Td>
               <Td className="text-right tabular-nums">{formatMs(a.responseDurationMs)}</Td>
-              <Td className="whitespace-nowrap">{formatDate(a.timestamp)}</Td>
-              <Td className="text-xs">{a.triggerType === 1 ? "Manual" : "Scheduled"}</Td>
+              <Td className="whitespace-nowrap">
+                {formatDate(a.timestamp)}
+                {/* The trigger under the time rather than in a column of its own: one column less to fit. */}
+                <span className="block text-xs text-slate-500">
+                  {a.triggerType === 1 ? "Manual" : "Scheduled"}
+                </span>
+              </Td>
               <Td className="text-right">
                 <Button
                   size="sm"
@@ -73,7 +85,7 @@ export function AttemptsTable({
             </tr>
             {open === a.id && (
               <tr>
-                <td colSpan={7} className="bg-slate-50 px-4 py-3">
+                <td colSpan={6} className="bg-slate-50 px-4 py-3">
                   <AttemptDetails attempt={a} />
                 </td>
               </tr>

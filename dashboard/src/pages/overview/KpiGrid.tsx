@@ -14,7 +14,7 @@ export function KpiGrid({ stats }: { stats: OverviewStats }) {
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-8">
       <StatCard label="Messages in" value={formatCount(stats.messages)} hint="accepted for delivery" />
       <StatCard
-        label="Deliveries out"
+        label="Attempts out"
         value={formatCount(attempts.success + attempts.fail)}
         hint={`${formatCount(attempts.fail)} failed`}
       />
