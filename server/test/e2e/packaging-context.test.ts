@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
  */
 const ROOT = resolve(import.meta.dirname, "../../..");
 const rules = readFileSync(join(ROOT, ".dockerignore"), "utf8");
-const ig = dockerignore().add(rules);
+// A CommonJS module typed as an ES default export: `.default` is the factory under both views.
+const ig = dockerignore.default().add(rules);
 
 // What a working clone accumulates next to the sources: none of it may reach the image.
 const SENSITIVE = [
