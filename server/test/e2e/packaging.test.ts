@@ -193,9 +193,10 @@ describe.concurrent("packaging", () => {
     expect(majors(modules.get("cookie"))).toEqual(["1"]);
 
     const bin = join(prefix, "bin/hookrelay");
-    const env = cleanEnv({ HOOKRELAY_HOST: "127.0.0.1", HOOKRELAY_PORT: "0", HOOKRELAY_DATA_DIR: join(work, "global-data") });
-    delete env.DATABASE_URL;
-    delete env.HOOKRELAY_DATABASE_URL;
+    // The suite's own settings (DATABASE_URL, HOOKRELAY_*) stay out: a fresh install on SQLite.
+    const env = cleanEnv();
+    for (const k of Object.keys(env)) if (/^(HOOKRELAY_|DATABASE_URL$|PG)/.test(k)) delete env[k];
+    Object.assign(env, { HOOKRELAY_HOST: "127.0.0.1", HOOKRELAY_PORT: "0", HOOKRELAY_DATA_DIR: join(work, "global-data") });
     const server = await start(bin, ["start"], work, env);
     try {
       const health = await fetch(`${server.url}/healthz`);
