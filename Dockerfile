@@ -23,9 +23,9 @@ RUN tar -xzf /tmp/hookrelay-*.tgz --strip-components=1 \
  && npm install --package-lock-only --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
+# The port is the default 8071, or HOOKRELAY_PORT / PORT (as platforms that assign one set it).
 ENV NODE_ENV=production \
     HOOKRELAY_HOST=0.0.0.0 \
-    HOOKRELAY_PORT=8071 \
     HOOKRELAY_DATA_DIR=/data
 WORKDIR /app
 # The app stays owned by root: the server process (user node) can read it but not change it.
@@ -33,11 +33,12 @@ COPY --from=build /app ./
 RUN npm ci --omit=dev \
  && npm cache clean --force \
  && mkdir -p /data && chown node:node /data && chmod 700 /data
-# SQLite database, its data key (secret.key) and the first admin token live here.
+# On SQLite the database and its data key (secret.key) live here: back them up together.
 VOLUME ["/data"]
 USER node
 EXPOSE 8071
-# /healthz answers 200 when the store is reachable and 503 when it is not.
+# /healthz answers 200 when the store is reachable and 503 when it is not; asked on the port the
+# server chose by the same rule as config.ts (HOOKRELAY_PORT, then PORT, then 8071).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HOOKRELAY_PORT || 8071) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HOOKRELAY_PORT || process.env.PORT || 8071) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "server/dist/main.js"]
