@@ -94,3 +94,14 @@ describe(".dockerignore", () => {
     expect(leaks).toEqual([]);
   });
 });
+
+describe("the published package.json", () => {
+  const read = (p: string) => JSON.parse(readFileSync(join(ROOT, p), "utf8")) as Record<string, Record<string, string> | undefined>;
+
+  it("declares every runtime dependency of the server with the same range (it is what npm installs)", () => {
+    const root = read("package.json").dependencies ?? {};
+    const server = read("server/package.json").dependencies ?? {};
+    const differing = Object.entries(server).filter(([name, range]) => root[name] !== range);
+    expect(differing).toEqual([]);
+  });
+});
