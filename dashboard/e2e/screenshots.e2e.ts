@@ -219,6 +219,14 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
     await shot("20-phone-overview", "/", "Overview");
     await shot("21-phone-endpoint", `/apps/${ids.app}/endpoints/${ids.failingEp}`, failing.url);
     await shot("22-phone-messages", `/apps/${ids.app}/messages`, "Acme Store");
+    await shot("25-phone-applications", "/apps", "Applications");
+    await shot("26-phone-endpoints", `/apps/${ids.app}`, "Acme Store");
+    await shot("27-phone-message-detail", `/apps/${ids.app}/messages/${ids.msg}`, "Acme Store");
+    await shot("28-phone-retry-queue", `/apps/${ids.app}/queue`, "Acme Store");
+    await shot("29-phone-inbound", "/inbound", "Inbound");
+    await shot("30-phone-event-types", "/event-types", "Event types");
+    await shot("31-phone-api-tokens", "/tokens", "API tokens");
+    await shot("32-phone-audit-log", "/audit", "Audit log");
     await page.goto(`${server.url}/apps/${ids.app}/sources`);
     await page.getByRole("button", { name: "Add source" }).first().click();
     await page
