@@ -25,8 +25,10 @@ export interface Running {
   /** The base URL this process serves: the API's, or a worker's health and metrics port. */
   url: string | undefined;
   config: Config;
-  /** The process logger (pino), for the caller's own lines (shutdown). */
+  /** The process logger (pino). */
   logger: Logger;
+  /** Start-up and shutdown lines: logged at info whatever HOOKRELAY_LOG_LEVEL is (but silent). */
+  lifecycle: Logger;
   /** Graceful stop: stop accepting, finish or release in-flight deliveries, close the store. */
   close(): Promise<void>;
 }
@@ -166,6 +168,7 @@ export async function start(
     url,
     config,
     logger,
+    lifecycle,
     close: () =>
       (closing ??= (async () => {
         // The API stops accepting (and finishes the requests it has) while the worker stops
@@ -196,7 +199,7 @@ async function runFromCommandLine(overrides: ConfigInput = {}): Promise<void> {
   }
   const running = await start(config);
   const stop = (signal: string): void => {
-    running.logger.info({ signal }, `${signal} received, shutting down`);
+    running.lifecycle.info({ signal }, `${signal} received, shutting down`);
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
