@@ -8,6 +8,12 @@ import { fileURLToPath } from "node:url";
  */
 export default function buildDashboard(): void {
   const cwd = fileURLToPath(new URL("..", import.meta.url));
-  const result = spawnSync("npx", ["vite", "build", "--logLevel", "error"], { cwd, stdio: "inherit" });
+  // vitest sets NODE_ENV=test, which would make the React plugin emit a development bundle
+  // (jsxDEV, source paths); the suites test the production build users get.
+  const result = spawnSync("npx", ["vite", "build", "--logLevel", "error"], {
+    cwd,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
 }
