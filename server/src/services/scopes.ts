@@ -1,9 +1,6 @@
-import { type Scope, SCOPES } from "../contract/scopes.js";
+import { APP_KEY_SCOPES, type Scope, SCOPES } from "../contract/scopes.js";
 
-export { type Scope, SCOPES };
-
-/** What a token limited to one application could do before scopes existed (migration 0004), and the default for such keys. */
-export const APP_KEY_SCOPES: readonly Scope[] = ["app:read", "app:write", "message:create", "inbound:manage"];
+export { APP_KEY_SCOPES, type Scope, SCOPES };
 
 /** A read-only consumer-portal session. */
 export const READ_ONLY_PORTAL_SCOPES: readonly Scope[] = ["app:read"];

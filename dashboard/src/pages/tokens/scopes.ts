@@ -1,3 +1,4 @@
+import { APP_KEY_SCOPES } from "../../../../server/src/contract/scopes";
 import type { Scope } from "../../api/types";
 
 /** The scopes a key can hold, with what each allows (the server's list, in the same order). */
@@ -10,8 +11,8 @@ export const SCOPE_CHOICES: { scope: Scope; label: string }[] = [
   { scope: "audit:read", label: "Read the audit log" },
 ];
 
-/** What a key limited to one application gets unless told otherwise (as the server). */
-export const APP_KEY_DEFAULT: Scope[] = ["app:read", "app:write", "message:create", "inbound:manage"];
+/** What a key limited to one application gets unless told otherwise: the server's own list. */
+export const APP_KEY_DEFAULT: Scope[] = [...APP_KEY_SCOPES];
 
 /** `10.0.0.0/8, 203.0.113.7` → ["10.0.0.0/8", "203.0.113.7"]. */
 export function parseAllowlist(text: string): string[] {
