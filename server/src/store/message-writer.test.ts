@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "../lib/ids.js";
 import { generateKey, Keyring } from "../lib/keyring.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
+import { inboundRequestRow } from "../test-support/inbound-request-row.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { IdempotencyRepository } from "./idempotency-repository.js";
 import { InboundRequestsRepository } from "./inbound-requests-repository.js";
@@ -66,30 +67,9 @@ describeEachStore("MessageWriter on %s", (kind) => {
   }
 
   function request(sourceId: string, overrides: Partial<InboundRequestRow> = {}): InboundRequestRow {
-    return {
-      id: newId("req"),
-      source_id: sourceId,
-      app_id: appId,
-      provider: "stripe",
-      status: "accepted",
-      reason: null,
-      provider_event_type: "invoice.paid",
-      event_id: null,
-      dedupe_key: null,
-      dedupe_until: null,
-      msg_id: null,
-      source_ip: "127.0.0.1",
-      headers: JSON.stringify({ "content-type": "application/json" }),
-      body: '{"émoji":"🧾"}',
-      body_encoding: "utf8",
-      body_truncated: 0,
-      size: 14,
-      processing_ms: 1.25,
-      received_at: Date.now(),
-      retried_at: null,
-      ...overrides,
-    };
+    return inboundRequestRow(appId, sourceId, overrides);
   }
+
 
   describe("write: inbound de-duplication", () => {
 
