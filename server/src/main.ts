@@ -18,6 +18,8 @@ import { CLI_ACTOR } from "./services/principal.js";
 import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
 import { DeliveriesRepository } from "./store/deliveries-repository.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
+import { WorkerHeartbeatsRepository } from "./store/worker-heartbeats-repository.js";
+import { HeartbeatPublisher } from "./worker/heartbeat-publisher.js";
 import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
 
@@ -146,6 +148,7 @@ export async function start(
 
   let worker: DeliveryWorker | undefined;
   let retention: RetentionJob | undefined;
+  let presence: HeartbeatPublisher | undefined;
   if (config.role !== "api") {
     worker = new DeliveryWorker({
       queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
@@ -158,6 +161,15 @@ export async function start(
       heartbeat,
     });
     worker.start();
+    presence = new HeartbeatPublisher({
+      repository: new WorkerHeartbeatsRepository(store.db),
+      heartbeat: heartbeat ?? new Heartbeat(),
+      owner: worker.owner,
+      // Four reports per lease: a live worker's row is never older than a quarter of the stale mark.
+      intervalMs: Math.min(5_000, (config.deliveryTimeoutMs + config.leaseMarginMs) / 4),
+      logger,
+    });
+    presence.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();
     lifecycle.info({ dialect: store.dialect, owner: worker.owner }, `Delivery worker started (${store.dialect}, owner ${worker.owner})`);
@@ -174,7 +186,7 @@ export async function start(
         // The API stops accepting (and finishes the requests it has) while the worker stops
         // claiming, waits up to shutdownGraceMs for its sends, records them and hands back the
         // rows still in flight; then the rest, and the pool last.
-        await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop()]);
+        await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop(), presence?.stop()]);
         await opened.close();
       })()),
   };

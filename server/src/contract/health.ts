@@ -14,6 +14,24 @@ export const WorkerHealthOut = z.discriminatedUnion("inProcess", [
   z.object({ inProcess: z.literal(false), detail: z.literal("not in this process") }),
 ]);
 
+/** One delivery worker as it last reported itself in the shared table (any instance's). */
+export const WorkerInstanceOut = z.object({
+  /** Its lease owner name (host:pid:random), as leased rows carry it. */
+  owner: z.string(),
+  host: z.string(),
+  pid: z.number(),
+  startedAt: z.string(),
+  lastClaimRoundAt: z.string().nullable(),
+  secondsSinceClaimRound: z.number(),
+  /** True when it has not finished a claim round for longer than a delivery lease. */
+  stale: z.boolean(),
+});
+
+/** Every worker that reports to the database, on every instance; null while it cannot be read. */
+export const WorkersHealthOut = z
+  .object({ fresh: z.number(), stale: z.number(), instances: z.array(WorkerInstanceOut) })
+  .nullable();
+
 /**
  * `GET /healthz` and `GET /api/v1/health/report`: what a probe or an operator needs to know at
  * a glance. 200 with `status: "ok"`, 503 with `status: "unhealthy"` and the reasons in `problems`.
@@ -24,6 +42,8 @@ export const HealthReportOut = z.object({
   checkedAt: z.string(),
   database: z.object({ reachable: z.boolean(), latencyMs: z.number().nullable() }),
   worker: WorkerHealthOut,
+  /** Workers of all instances (from their heartbeats in the database), this one's included. */
+  workers: WorkersHealthOut,
   /** Deliveries due now that no worker holds; null while the database cannot be read. */
   queue: z.object({ due: z.number(), oldestDueSeconds: z.number() }).nullable(),
 });

@@ -3,21 +3,24 @@ import { type Kysely, sql } from "kysely";
 import type { HealthReportOut } from "../contract/health.js";
 import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Backlog } from "../store/queue-view-repository.js";
-import type { Database } from "../store/schema.js";
+import type { Database, WorkerHeartbeatRow } from "../store/schema.js";
 
 export interface HealthDeps {
   db: Kysely<Database>;
   backlog: (now: number) => Promise<Backlog>;
   /** This process's worker heartbeat; undefined when no worker runs here (HOOKRELAY_ROLE=api). */
   heartbeat?: Heartbeat | undefined;
+  /** Every worker's last report (the shared `worker_heartbeats` table). */
+  workers: () => Promise<WorkerHeartbeatRow[]>;
   /** A worker with no claim round for longer than this is reported stale: the delivery lease. */
   staleAfterMs: number;
 }
 
 /**
  * The store check behind `/api/v1/health` and the JSON report behind `/healthz`. The report
- * names only what this process can see cheaply: its own worker's heartbeat (other instances'
- * workers are not tracked), and the queue read the way `/metrics` reads it.
+ * names what an operator needs at a glance: the database, the queue read the way `/metrics` reads
+ * it, this process's own worker, and every instance's workers as they reported themselves in the
+ * database (so an API-only instance can tell whether anything is draining its queue).
  *
  * @example const r = await health.report(); r.status // "ok"
  */
@@ -49,14 +52,43 @@ export class HealthService {
     }
     const worker = this.worker(now);
     if (worker.inProcess && worker.stale) problems.push("worker has not claimed for longer than a delivery lease");
+    const workers = latencyMs === null ? null : await this.workers(now);
+    // Only when workers have reported: a deployment whose workers never reached this database
+    // (or a test without one) is not judged by rows that were never written.
+    if (workers && workers.instances.length > 0 && workers.fresh === 0)
+      problems.push("no worker instance has claimed within a delivery lease");
     return {
       status: problems.length === 0 ? "ok" : "unhealthy",
       problems,
       checkedAt: new Date(now).toISOString(),
       database: { reachable: latencyMs !== null, latencyMs },
       worker,
+      workers,
       queue,
     };
+  }
+
+  private async workers(now: number): Promise<HealthReportOut["workers"]> {
+    let rows: WorkerHeartbeatRow[];
+    try {
+      rows = await this.deps.workers();
+    } catch {
+      return null;
+    }
+    const instances = rows.map((r) => {
+      const since = now - (r.last_claim_at ?? r.started_at);
+      return {
+        owner: r.owner,
+        host: r.host,
+        pid: r.pid,
+        startedAt: new Date(r.started_at).toISOString(),
+        lastClaimRoundAt: r.last_claim_at === null ? null : new Date(r.last_claim_at).toISOString(),
+        secondsSinceClaimRound: Math.max(0, since / 1000),
+        stale: since > this.deps.staleAfterMs,
+      };
+    });
+    const fresh = instances.filter((i) => !i.stale).length;
+    return { fresh, stale: instances.length - fresh, instances };
   }
 
   private worker(now: number): HealthReportOut["worker"] {

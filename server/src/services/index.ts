@@ -21,6 +21,7 @@ import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
+import { WorkerHeartbeatsRepository } from "../store/worker-heartbeats-repository.js";
 import { AppTokenService } from "./app-tokens.js";
 import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
@@ -105,6 +106,7 @@ export function createServices(
   const auditRepo = new AuditRepository(db);
   const auditLog = new AuditLog(db, auditRepo);
   const tokensRepo = new TokensRepository(db);
+  const workerHeartbeats = new WorkerHeartbeatsRepository(db);
   const tokens = new TokenService(tokensRepo, new TokenUsage(tokensRepo, config.tokenUsageFlushMs), auditLog);
   const applications = new ApplicationService(new ApplicationsRepository(db, store.fanoutCache), auditLog);
   const eventTypes = new EventTypeService(new EventTypesRepository(db), auditLog);
@@ -161,6 +163,7 @@ export function createServices(
       db,
       backlog: (now) => queueView.backlog(now),
       heartbeat: extras.heartbeat,
+      workers: () => workerHeartbeats.list(),
       staleAfterMs: config.deliveryTimeoutMs + config.leaseMarginMs,
     }),
     applications,

@@ -23,6 +23,7 @@ export interface Database {
   audit_log: AuditRow;
   audit_chain: AuditChainRow;
   audit_checkpoints: AuditCheckpointRow;
+  worker_heartbeats: WorkerHeartbeatRow;
 }
 
 export interface ApplicationRow {
@@ -316,4 +317,15 @@ export interface AuditCheckpointRow {
   seq: number;
   hash: string;
   created_at: number;
+}
+
+/** A running delivery worker's latest report of itself (migration 0013). */
+export interface WorkerHeartbeatRow {
+  owner: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  /** When its last claim round answered; null before the first. */
+  last_claim_at: number | null;
+  reported_at: number;
 }

@@ -105,6 +105,8 @@ describe("metrics", () => {
       expect(Date.now() - Date.parse(workerReport.worker.lastClaimRoundAt)).toBeLessThan(5_000);
       const apiReport = await (await fetch(`${apiOnly.url}/healthz`)).json();
       expect(apiReport).toMatchObject({ status: "ok", worker: { inProcess: false, detail: "not in this process" } });
+      // …and, from the shared database, the worker of the other process.
+      expect(apiReport).toMatchObject({ workers: { fresh: 1, stale: 0, instances: [{ pid: process.pid, stale: false }] } });
       expect((await fetch(`${workerOnly.url}/api/v1/app`)).status).toBe(404); // no API here
       const text = await scrapeUntil(workerOnly.url!, 'hookrelay_delivery_attempts_total{outcome="success"}', 1);
       expect(value(text, 'hookrelay_delivery_attempts_total{outcome="success"}')).toBe(1);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import type { HealthReportOut } from "../../contract/health.js";
 import { Heartbeat } from "../../lib/heartbeat.js";
+import { WorkerHeartbeatsRepository } from "../../store/worker-heartbeats-repository.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { describeEachStore } from "../../test-support/postgres.js";
 import { registerDashboard } from "../dashboard.js";
@@ -35,6 +36,7 @@ describeEachStore("health report on %s", (kind) => {
       problems: [],
       database: { reachable: true },
       worker: { inProcess: false, detail: "not in this process" },
+      workers: { fresh: 0, stale: 0, instances: [] },
       queue: { due: 0, oldestDueSeconds: 0 },
     });
     expect(r.body.database.latencyMs).toBeGreaterThanOrEqual(0);
@@ -72,12 +74,52 @@ describeEachStore("health report on %s", (kind) => {
     expect(r.body.problems).toEqual(["worker has not claimed for longer than a delivery lease"]);
   });
 
+  it("lists every instance's workers from their heartbeats, and 503 once all of them are stale", async () => {
+    t = await startTestApp({ deliveryTimeoutMs: 1_000, leaseMarginMs: 1_000 }, kind);
+    const repo = new WorkerHeartbeatsRepository(t.store.db);
+    const now = Date.now();
+    const row = (owner: string, lastClaimAt: number | null) => ({
+      owner,
+      host: "h",
+      pid: 7,
+      started_at: now - 60_000,
+      last_claim_at: lastClaimAt,
+      reported_at: now,
+    });
+    await repo.report(row("w-old", now - 10_000));
+    await repo.report(row("w-live", now - 100));
+    let r = await report(t);
+    expect(r.status).toBe(200);
+    expect(r.body.workers).toMatchObject({
+      fresh: 1,
+      stale: 1,
+      instances: [
+        { owner: "w-live", host: "h", pid: 7, stale: false, lastClaimRoundAt: new Date(now - 100).toISOString() },
+        { owner: "w-old", stale: true },
+      ],
+    });
+
+    // The live one stops claiming: nothing drains the queue any more.
+    await repo.report({ ...row("w-live", now - 5_000), reported_at: now + 1 });
+    r = await report(t);
+    expect(r.status).toBe(503);
+    expect(r.body.problems).toEqual(["no worker instance has claimed within a delivery lease"]);
+    expect(r.body.workers).toMatchObject({ fresh: 0, stale: 2 });
+
+    // A cleanly stopped worker removes its row; an hour-old report is pruned.
+    await repo.remove("w-live");
+    expect(await repo.prune(now + 10)).toBe(1);
+    r = await report(t);
+    expect(r.status).toBe(200);
+    expect(r.body.workers).toEqual({ fresh: 0, stale: 0, instances: [] });
+  });
+
   it("answers 503 with the database unreachable, naming no host", async () => {
     t = await startTestApp({}, kind);
     await t.store.close();
     const r = await report(t);
     expect(r.status).toBe(503);
-    expect(r.body).toMatchObject({ status: "unhealthy", problems: ["database unreachable"], database: { reachable: false, latencyMs: null }, queue: null });
+    expect(r.body).toMatchObject({ status: "unhealthy", problems: ["database unreachable"], database: { reachable: false, latencyMs: null }, workers: null, queue: null });
   });
 });
 
