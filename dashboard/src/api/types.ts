@@ -103,6 +103,13 @@ export const PROVIDERS = [
   "stripe",
   "github",
   "shopify",
+  "slack",
+  "clerk",
+  "resend",
+  "zoom",
+  "segment",
+  "hubspot",
+  "twilio",
   "hmac",
 ] as const;
 export type Provider = (typeof PROVIDERS)[number];

@@ -18,6 +18,13 @@ export const PROVIDER_NAMES = [
   "stripe",
   "github",
   "shopify",
+  "slack",
+  "clerk",
+  "resend",
+  "zoom",
+  "segment",
+  "hubspot",
+  "twilio",
   "hmac",
 ] as const;
 
@@ -152,11 +159,17 @@ export type InboundRequestDetailOut = z.output<typeof InboundRequestDetailOut>;
 
 /** The answer to a provider's webhook call. */
 export const IngestOut = z.object({
-  status: z.enum(["accepted", "duplicate"]),
+  /** `handshake`: a provider's URL check (Slack, Zoom), answered and logged, not relayed. */
+  status: z.enum(["accepted", "duplicate", "handshake"]),
   /** The logged request, `req_…`. */
   id: z.string(),
-  /** The message the event became (for a duplicate: the first copy's). */
+  /** The message the event became (for a duplicate: the first copy's; none for a handshake). */
   msgId: z.string().nullable(),
+  /** Slack's `url_verification`: the challenge echoed back. */
+  challenge: z.string().optional(),
+  /** Zoom's `endpoint.url_validation`: the plain token and its HMAC with the secret token. */
+  plainToken: z.string().optional(),
+  encryptedToken: z.string().optional(),
 });
 export type IngestOut = z.output<typeof IngestOut>;
 

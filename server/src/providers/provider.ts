@@ -131,6 +131,24 @@ export interface Provider<Config = unknown> {
   normalize?(providerType: string, body: unknown): NormalizedEvent | undefined;
   /** Limits the provider documents for its own sending; a starting point for source limits. */
   readonly defaultRateLimits?: readonly RateLimit[];
+  /**
+   * The answer to a verified handshake the provider sends to prove the URL (Slack's
+   * `url_verification`, Zoom's `endpoint.url_validation`), as the JSON fields it expects back;
+   * undefined for an ordinary event. A handshake is answered and logged, never relayed.
+   */
+  challenge?(body: unknown, config: Config): ChallengeAnswer | undefined;
+}
+
+/**
+ * The fields a provider's URL handshake expects in the 200 answer: Slack's `challenge`, Zoom's
+ * `plainToken` and `encryptedToken`.
+ *
+ * @example const answer: ChallengeAnswer = { challenge: "3eZbrw1a" };
+ */
+export interface ChallengeAnswer {
+  readonly challenge?: string;
+  readonly plainToken?: string;
+  readonly encryptedToken?: string;
 }
 
 /** The event type reported when a body carries none the provider can recognise. */
@@ -171,7 +189,7 @@ export const ACCEPT: Verdict = Object.freeze({ ok: true });
  * export const github = defineProvider({ name: "github", configSchema, verify, eventType, eventId, dedupeKey });
  */
 export function defineProvider<Config>(provider: Provider<Config>): Provider<Config> {
-  const { normalize } = provider;
+  const { normalize, challenge } = provider;
   return Object.freeze({
     ...provider,
     verify(req: InboundRequest, config: Config, now: Date): Verdict {
@@ -219,6 +237,16 @@ export function defineProvider<Config>(provider: Provider<Config>): Provider<Con
         try {
           return normalize.call(provider, providerType, body);
         } catch {
+          return undefined;
+        }
+      }),
+    challenge:
+      challenge &&
+      ((body: unknown, config: Config): ChallengeAnswer | undefined => {
+        try {
+          return challenge.call(provider, body, config);
+        } catch {
+          // A handshake that cannot be answered is treated as an event: logged, never a 500.
           return undefined;
         }
       }),

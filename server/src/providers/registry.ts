@@ -2,12 +2,18 @@ import { careem } from "./careem.js";
 import { deliveroo } from "./deliveroo.js";
 import { github } from "./github.js";
 import { hmac } from "./hmac.js";
+import { hubspot } from "./hubspot.js";
 import { jahez } from "./jahez.js";
 import type { Provider } from "./provider.js";
+import { segment } from "./segment.js";
 import { shopify } from "./shopify.js";
+import { slack } from "./slack.js";
 import { standardWebhooks } from "./standard-webhooks.js";
 import { stripe } from "./stripe.js";
+import { clerk, resend } from "./svix-signed.js";
 import { talabat } from "./talabat.js";
+import { twilio } from "./twilio.js";
+import { zoom } from "./zoom.js";
 
 // Adding a provider: one file exporting a `defineProvider(...)`, one line here.
 const providers: readonly Provider[] = [
@@ -19,6 +25,13 @@ const providers: readonly Provider[] = [
   stripe,
   github,
   shopify,
+  slack,
+  clerk,
+  resend,
+  zoom,
+  segment,
+  hubspot,
+  twilio,
   hmac,
 ];
 

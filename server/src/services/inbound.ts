@@ -9,7 +9,7 @@ import { newId } from "../lib/ids.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { normalizeEvent } from "../providers/normalize.js";
-import type { InboundHeaders } from "../providers/provider.js";
+import type { ChallengeAnswer, InboundHeaders } from "../providers/provider.js";
 import type { GroupCommit } from "../store/group-commit.js";
 import { type InboundRequestsRepository, isMissingSource } from "../store/inbound-requests-repository.js";
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
@@ -142,6 +142,8 @@ export class InboundService {
     const body = parseBody(input.rawBody);
     const providerType = provider.eventType(body, input.headers, config);
     const eventId = provider.eventId(body, input.headers, config);
+    const handshake = provider.challenge?.(body, config);
+    if (handshake) return this.logHandshake(received, providerType, eventId, handshake);
     // Only signed material decides whether a call is new (see docs/inbound-integrity.md).
     const dedupeKey = dedupeKeyOf(
       provider.dedupeKey({ rawBody: input.rawBody, headers: input.headers, body }, config),
@@ -226,6 +228,25 @@ export class InboundService {
     });
     await this.writeLog(row);
     return { status: "duplicate", id: row.id, msgId };
+  }
+
+  /** A verified URL check: logged as accepted without a message, and answered as asked. */
+  private async logHandshake(
+    received: Received,
+    providerType: string,
+    eventId: string | undefined,
+    answer: ChallengeAnswer,
+  ): Promise<IngestOut> {
+    const row = this.requestRow(received, {
+      status: "accepted",
+      reason: "handshake",
+      providerType,
+      eventId,
+      dedupeKey: null,
+      msgId: null,
+    });
+    await this.writeLog(row);
+    return { status: "handshake", id: row.id, msgId: null, ...answer };
   }
 
   private async writeLog(row: InboundRequestRow): Promise<void> {

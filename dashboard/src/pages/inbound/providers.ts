@@ -36,6 +36,29 @@ export const PROVIDER_INFO: Record<
     template: { secret: "" },
     help: "The app's client secret (or the webhook signing secret).",
   },
+  slack: {
+    label: "Slack",
+    template: { secret: "" },
+    help: "The app's Signing Secret (Basic Information → App Credentials). URL verification is answered for you.",
+  },
+  clerk: { label: "Clerk", template: { secret: "whsec_" }, help: "The endpoint's Signing Secret from the Clerk dashboard." },
+  resend: { label: "Resend", template: { secret: "whsec_" }, help: "The webhook's signing secret from the Resend dashboard." },
+  zoom: {
+    label: "Zoom",
+    template: { secret: "" },
+    help: "The app's Secret Token. Zoom's endpoint URL validation is answered for you.",
+  },
+  segment: { label: "Segment", template: { secret: "" }, help: "The Webhooks destination's Shared Secret." },
+  hubspot: {
+    label: "HubSpot",
+    template: { secret: "", url: "https://" },
+    help: "The app's client secret, and the target URL exactly as entered in HubSpot (it is signed).",
+  },
+  twilio: {
+    label: "Twilio",
+    template: { secret: "", url: "https://" },
+    help: "The Auth Token, and the webhook URL exactly as configured in Twilio, query string included (it is signed).",
+  },
   hmac: {
     label: "Generic HMAC",
     template: {
