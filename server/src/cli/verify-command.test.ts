@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,25 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config.js";
 import { openServices } from "../main.js";
 import { CLI_ACTOR } from "../services/principal.js";
+import { hookrelay } from "../test-support/cli.js";
 import { parseHeader } from "./verify-command.js";
 
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, "../../..");
-const CLI = join(ROOT, "server/src/cli/hookrelay.ts");
-const BODY = '{"type":"invoice.paid"}';
 
-async function hookrelay(dataDir: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", HOOKRELAY_DATA_DIR: dataDir },
-    });
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
+const BODY = '{"type":"invoice.paid"}';
 
 const signed = (secret: string, body = BODY) => {
   const now = new Date();
