@@ -1,31 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { AuditRepository } from "../store/audit-repository.js";
 import { openStore } from "../store/database.js";
+import { hookrelay } from "../test-support/cli.js";
 
-const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, "../../..");
-const CLI = join(ROOT, "server/src/cli/hookrelay.ts");
-
-/** `hookrelay …` from source, on a SQLite data directory; resolves with exit code and output. */
-async function hookrelay(dataDir: string, ...args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", CLI, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", HOOKRELAY_DATA_DIR: dataDir },
-    });
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
-}
 
 describe("hookrelay token and audit commands", () => {
   let dataDir: string;

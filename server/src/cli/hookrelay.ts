@@ -6,9 +6,10 @@ import { runFromCommandLine } from "../main.js";
 import { CLI_ACTOR } from "../services/principal.js";
 import { registerSecretsCommands } from "./secrets.js";
 import { registerTokenCommands } from "./token-commands.js";
+import { registerVerifyCommand } from "./verify-command.js";
 import { withServices } from "./with-services.js";
 
-/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log. */
+/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log, check signatures. */
 const program = new Command()
   .name("hookrelay")
   .description("Self-hostable, Svix-compatible webhook gateway")
@@ -37,6 +38,8 @@ program
 registerTokenCommands(program);
 
 registerSecretsCommands(program);
+
+registerVerifyCommand(program);
 
 const audit = program.command("audit").description("the audit log");
 

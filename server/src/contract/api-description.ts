@@ -68,6 +68,7 @@ export const API_TAGS = [
   { name: "Inbound", description: "Where providers send webhooks, and the log of what they sent." },
   { name: "Statistics", description: "Delivery and inbound counts, success rates, latency and the queue." },
   { name: "Audit log", description: "A tamper-evident record of every change: who, what, when." },
+  { name: "Verification", description: "Help for receivers: check a received webhook's signature and see why it fails." },
   { name: "Health", description: "Liveness and readiness for probes and operators." },
 ];
 

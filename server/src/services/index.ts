@@ -37,6 +37,7 @@ import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
 import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
+import { SignatureVerifyService } from "./signature-verify.js";
 import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
 import { TokenUsage } from "./token-usage.js";
@@ -64,6 +65,8 @@ export interface Services {
   inboundLog: InboundLogService;
   inboundReprocess: InboundReprocessService;
   audit: AuditService;
+  /** `POST /api/v1/verify`: explains whether a received webhook verifies. */
+  signatureVerify: SignatureVerifyService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -186,6 +189,7 @@ export function createServices(
       idempotency,
     }),
     audit: new AuditService(auditRepo, applications),
+    signatureVerify: new SignatureVerifyService(endpoints, keyring),
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);
     },

@@ -11,6 +11,7 @@ import { messageRoutes } from "./messages.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
 import { tokenRoutes } from "./tokens.js";
+import { verifyRoutes } from "./verify.js";
 
 /** Every route module, registered in this order by buildApp. */
 export const routes: RouteModule[] = [
@@ -26,4 +27,5 @@ export const routes: RouteModule[] = [
   inboundStatsRoutes,
   ingestRoutes,
   auditRoutes,
+  verifyRoutes,
 ];
