@@ -27,6 +27,7 @@ import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
 import { EndpointService } from "./endpoints.js";
+import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
 import { HealthService } from "./health.js";
 import { IdempotencyService } from "./idempotency.js";
@@ -63,6 +64,8 @@ export interface Services {
   inboundLog: InboundLogService;
   inboundReprocess: InboundReprocessService;
   audit: AuditService;
+  /** The event catalog as OpenAPI: import (Svix's) and export. */
+  eventTypeOpenApi: EventTypeOpenApiService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -183,6 +186,7 @@ export function createServices(
       idempotency,
     }),
     audit: new AuditService(auditRepo, applications),
+    eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);
     },
