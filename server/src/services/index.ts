@@ -28,6 +28,7 @@ import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
 import { EndpointService } from "./endpoints.js";
+import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
 import { HealthService } from "./health.js";
 import { IdempotencyService } from "./idempotency.js";
@@ -67,6 +68,8 @@ export interface Services {
   audit: AuditService;
   /** `POST /api/v1/verify`: explains whether a received webhook verifies. */
   signatureVerify: SignatureVerifyService;
+  /** The event catalog as OpenAPI: import (Svix's) and export. */
+  eventTypeOpenApi: EventTypeOpenApiService;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -190,6 +193,7 @@ export function createServices(
     }),
     audit: new AuditService(auditRepo, applications),
     signatureVerify: new SignatureVerifyService(endpoints, keyring),
+    eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);
     },

@@ -3,6 +3,7 @@ import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
 import { endpointRoutes } from "./endpoints.js";
+import { eventTypeOpenApiRoutes } from "./event-type-openapi.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
@@ -18,6 +19,7 @@ export const routes: RouteModule[] = [
   healthRoutes,
   applicationRoutes,
   eventTypeRoutes,
+  eventTypeOpenApiRoutes,
   endpointRoutes,
   messageRoutes,
   attemptRoutes,
