@@ -1,6 +1,9 @@
+import type { FastifyRequest } from "fastify";
 
 import { AppParams, listResponse, NoContent } from "../../contract/common.js";
 import { MessageIn, MessageListQuery, MessageOut, MessageParams, WithContentQuery } from "../../contract/messages.js";
+import { ApiError } from "../../lib/errors.js";
+import { memberValueText } from "../../lib/json-member.js";
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
@@ -8,8 +11,41 @@ import { idempotencyKeyOf } from "../idempotency.js";
 
 const tags = ["Message"];
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The JSON body as text, on the message routes (their parser keeps it for the payload). */
+    jsonText: string | null;
+  }
+}
+
+/**
+ * The payload exactly as the producer wrote it: its text in the body, which the message stores,
+ * signs and delivers (ADR 13). The envelope itself is parsed and validated as usual.
+ */
+function payloadTextOf(req: FastifyRequest): string {
+  try {
+    const text = req.jsonText === null ? undefined : memberValueText(req.jsonText, "payload");
+    // Validation has already required an object payload, so the member is there.
+    if (text !== undefined) return text;
+  } catch {
+    // JSON.parse accepted what the strict scanner refused: never seen, refused rather than guessed.
+  }
+  throw ApiError.badRequest("The body is not JSON this server can carry exactly", "invalid_json");
+}
+
 export const messageRoutes: RouteModule = (app, { services, metrics }) => {
   const messages = services.messages;
+
+  // This plugin's JSON parser is Fastify's own (same limits, same __proto__ refusal) and also
+  // keeps the text, so a payload is carried as written rather than re-serialized from a parse.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.decorateRequest("jsonText", null);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    const text = body as string;
+    req.jsonText = text;
+    parseJson(req, text, done);
+  });
 
   app.post(
     "/api/v1/app/:app_id/msg",
@@ -28,6 +64,7 @@ export const messageRoutes: RouteModule = (app, { services, metrics }) => {
     },
     async (req, reply) => {
       const out = await messages.create(actorOf(req), req.params.app_id, req.body, {
+        payloadText: payloadTextOf(req),
         withContent: req.query.with_content,
         idempotency: idempotencyKeyOf(req, 202),
       });
