@@ -12,12 +12,16 @@ describe("rawJson", () => {
   });
 
   it("handles several markers, and text with `$` patterns", () => {
-    const out = stringifyWithRawJson({ data: [{ payload: rawJson('{"a":"$1$&"}') }, { payload: rawJson("[2]") }] });
+    const out = stringifyWithRawJson({
+      data: [{ payload: rawJson('{"a":"$1$&"}') }, { payload: rawJson("[2]") }],
+    });
     expect(out).toBe('{"data":[{"payload":{"a":"$1$&"}},{"payload":[2]}]}');
   });
 
   it("survives a zod record encode, as the response serializer does", () => {
-    const encoded = z.encode(z.object({ payload: z.record(z.string(), z.unknown()) }), { payload: rawJson('{"z":1,"1":2}') });
+    const encoded = z.encode(z.object({ payload: z.record(z.string(), z.unknown()) }), {
+      payload: rawJson('{"z":1,"1":2}'),
+    });
     expect(stringifyWithRawJson(encoded)).toBe('{"payload":{"z":1,"1":2}}');
   });
 

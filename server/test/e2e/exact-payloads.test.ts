@@ -2,7 +2,12 @@ import { Webhook } from "standardwebhooks";
 import { Svix } from "svix";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
+import {
+  createPgSchema,
+  describeEachStore,
+  type PgSchema,
+  TEST_POSTGRES_URL,
+} from "../../src/test-support/postgres.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
@@ -19,7 +24,10 @@ const TRICKY: [name: string, payload: string][] = [
   ["numbers outside double range", '{"huge":1e400,"tiny":1e-400,"negative":-1E+999}'],
   ["negative zero", '{"z":-0,"zf":-0.0}'],
   ["decimals and exponents as written", '{"price":12.30,"hundred":1E+2,"small":1.0e-7,"int":100}'],
-  ["unicode, emoji and escapes", '{"t":"héllo 😀 ✓","esc":"\\u2028\\u2029\\/\\"\\\\\\n","pair":"\\ud83d\\ude00","lone":"\\ud800"}'],
+  [
+    "unicode, emoji and escapes",
+    '{"t":"héllo 😀 ✓","esc":"\\u2028\\u2029\\/\\"\\\\\\n","pair":"\\ud83d\\ude00","lone":"\\ud800","nul":"\\u0000","e":"\\u00e9"}',
+  ],
   ["key order with integer-like keys", '{"b":1,"2":0,"a":{"10":1,"9":2,"z":[{"1":1,"0":0}]},"1":"one"}'],
   ["whitespace inside the payload", '{\n  "a" : [ 1 ,\t2 ],\r\n  "b" : { }\n}'],
   ["deep nesting within the limit", nested(120)],
@@ -67,7 +75,9 @@ describeEachStore("payloads are delivered exactly as sent (%s)", (kind) => {
     for (let waited = 0; waited < 20_000; waited += 50) {
       const got = receiver.received.find((r) => r.headers["webhook-id"] === id);
       if (got) {
-        expect(() => new Webhook(secret).verify(got.body, got.headers as Record<string, string>)).not.toThrow();
+        expect(() =>
+          new Webhook(secret).verify(got.body, got.headers as Record<string, string>),
+        ).not.toThrow();
         return got.body;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -84,7 +94,9 @@ describeEachStore("payloads are delivered exactly as sent (%s)", (kind) => {
     const { id } = JSON.parse(text) as { id: string };
     expect(await deliveryOf(id)).toBe(payload);
     expect(await getText(`/api/v1/app/${appId}/msg/${id}`)).toContain(`"payload":${payload},`);
-    expect(await getText(`/api/v1/app/${appId}/msg?limit=250`)).toContain(`"id":"${id}","eventType":"exact.test","eventId":null,"payload":${payload},`);
+    expect(await getText(`/api/v1/app/${appId}/msg?limit=250`)).toContain(
+      `"id":"${id}","eventType":"exact.test","eventId":null,"payload":${payload},`,
+    );
   });
 
   it("takes the payload's own text, not the envelope's whitespace around it, from anywhere in the envelope", async () => {
@@ -127,7 +139,11 @@ describeEachStore("payloads are delivered exactly as sent (%s)", (kind) => {
     // 2.x asks for no content by default (with_content=false): the payload is left out.
     const msg = await svix.message.create(appId, { eventType: "exact.test", payload });
     expect(msg.payload).toEqual({});
-    const keyed = await svix.message.create(appId, { eventType: "exact.test", payload }, { withContent: true, idempotencyKey: `sdk-${kind}` });
+    const keyed = await svix.message.create(
+      appId,
+      { eventType: "exact.test", payload },
+      { withContent: true, idempotencyKey: `sdk-${kind}` },
+    );
     expect(keyed.payload).toEqual(payload);
     expect((await svix.message.get(appId, keyed.id, { withContent: true })).payload).toEqual(payload);
     expect((await svix.message.get(appId, keyed.id)).payload).toEqual({});

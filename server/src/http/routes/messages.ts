@@ -55,7 +55,7 @@ export const messageRoutes: RouteModule = (app, { services, metrics }) => {
         tags,
         operationId: "v1.message.create",
         summary: "Send a message",
-        description: "Creates a message and queues one delivery per subscribed endpoint (answers 202). An `Idempotency-Key` header makes a retried request return the first response instead of sending twice; a repeated `eventId` in the same application is refused with 409 `conflict`. With `application` in the body, a missing application is created on the fly. 422 for a malformed body, 413 for one over the size limit.",
+        description: "Creates a message and queues one delivery per subscribed endpoint (answers 202). The payload is stored, signed and delivered exactly as written in the body (big integers, decimals, key order, whitespace and escapes unchanged). An `Idempotency-Key` header makes a retried request return the first response instead of sending twice; a repeated `eventId` in the same application is refused with 409 `conflict`. With `application` in the body, a missing application is created on the fly. 400 `invalid_json` for a body that is not JSON, 422 for a malformed one, 413 for one over the size limit.",
         params: AppParams,
         querystring: WithContentQuery,
         body: MessageIn,
