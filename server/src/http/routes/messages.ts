@@ -13,8 +13,8 @@ const tags = ["Message"];
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** The JSON body as text, on the message routes (their parser keeps it for the payload). */
-    jsonText: string | null;
+    /** The JSON body as text; only the message routes' parser keeps it (for the payload). */
+    jsonText?: string | null;
   }
 }
 
@@ -24,7 +24,7 @@ declare module "fastify" {
  */
 function payloadTextOf(req: FastifyRequest): string {
   try {
-    const text = req.jsonText === null ? undefined : memberValueText(req.jsonText, "payload");
+    const text = req.jsonText == null ? undefined : memberValueText(req.jsonText, "payload");
     // Validation has already required an object payload, so the member is there.
     if (text !== undefined) return text;
   } catch {
