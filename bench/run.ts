@@ -15,7 +15,9 @@
  * two-instance delivery run (`--multi-messages`, default 20,000 messages × 5 endpoints).
  *
  * Last comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
- * that one (a few seconds, nothing appended to RESULTS.md).
+ * that one (a few seconds, nothing appended to RESULTS.md). `--phase ingest` runs only the
+ * yardstick and message create (`POST /api/v1/app/{app}/msg`, no Idempotency-Key), for a quick
+ * before/after of a change on that path (about 2 × --seconds, nothing appended).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -284,6 +286,12 @@ async function main(): Promise<void> {
     results.p50Ms = ingestRun.latency.p50;
     results.p99Ms = ingestRun.latency.p99;
     results.ingestNon2xx = rejected;
+    if (args.phase === "ingest") {
+      process.stdout.write(`${JSON.stringify(results)}\n`);
+      await stop(hr.child);
+      await stop(receiver.child);
+      return;
+    }
     // The same with a fresh Idempotency-Key on every request, as the official SDKs send them.
     let key = 0;
     const keyedRun = await autocannon({

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { validatorCompiler } from "fastify-type-provider-zod";
 
 import { ApiError } from "../lib/errors.js";
 import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
@@ -12,6 +12,7 @@ import { handleError } from "./errors.js";
 import { registerIdempotency } from "./idempotency.js";
 import { registerMetrics } from "./metrics.js";
 import { routes } from "./routes/index.js";
+import { serializerCompiler } from "./serializer.js";
 import { socketLimits } from "./socket-limits.js";
 
 /**

@@ -1,4 +1,5 @@
 import { sha256Hex } from "../lib/hash.js";
+import { stringifyWithRawJson } from "../lib/raw-json.js";
 import type { IdempotencyRepository } from "../store/idempotency-repository.js";
 import type { IdempotencyRow } from "../store/schema.js";
 import type { Principal } from "./principal.js";
@@ -62,7 +63,8 @@ export class IdempotencyService {
    * @example await writer.submit({ message, idempotency: idempotency.record(options.idempotency, out) });
    */
   record(key: IdempotencyKey | undefined, body: unknown): IdempotencyRow | undefined {
-    return key ? this.row(key, JSON.stringify(body)) : undefined;
+    // As the API's serializer writes it (payloads verbatim), so a replay is byte for byte.
+    return key ? this.row(key, stringifyWithRawJson(body)) : undefined;
   }
 
   private row(key: IdempotencyKey, body: string): IdempotencyRow {

@@ -4,7 +4,8 @@ import { Iso } from "../contract/common.js";
 import type { InboundReprocessOut, InboundRequestDetailOut, InboundRequestOut } from "../contract/sources.js";
 import { newId } from "../lib/ids.js";
 import { jsonDepthWithin, MAX_JSON_DEPTH } from "../lib/json-depth.js";
-import { parseJsonBody } from "../providers/body.js";
+import { rawJson, stringifyWithRawJson } from "../lib/raw-json.js";
+import { isRecord, parseJsonBody } from "../providers/body.js";
 import { type InboundHeaders, UNKNOWN_EVENT_TYPE } from "../providers/provider.js";
 import type { InboundRequestSummary } from "../store/inbound-requests-repository.js";
 import type { InboundReprocessRow, InboundRequestRow, MessageRow } from "../store/schema.js";
@@ -26,25 +27,27 @@ const SECRET_HEADER = /authorization|cookie|signature|hmac|secret|token|api-?key
 
 /**
  * The message an inbound event becomes: published under its (cleaned) event type on the
- * provider's channel, kept as long as the request log.
+ * provider's channel, kept as long as the request log. `body` is the value the event was
+ * normalized from ({@link parseBody} of `rawBody`).
  *
- * @example newInboundMessage({ appId, provider: "careem", event, rawBody, now: Date.now(), retentionDays: 30 })
+ * @example newInboundMessage({ appId, provider: "careem", event, body, rawBody, now: Date.now(), retentionDays: 30 })
  */
 export function newInboundMessage(input: {
   appId: string;
   provider: string;
   event: { eventType: string; payload: unknown };
+  body: unknown;
   rawBody: Buffer;
   now: number;
   retentionDays: number;
 }): MessageRow {
-  const { appId, provider, event, rawBody, now } = input;
+  const { appId, provider, event, body, rawBody, now } = input;
   return {
     id: newId("msg"),
     app_id: appId,
     event_type: messageEventType(event.eventType),
     event_id: null,
-    payload: serializePayload(event.payload, provider, rawBody),
+    payload: serializePayload(event.payload, provider, rawBody, body),
     // The provider's name as channel lets an endpoint subscribe to one sender's events.
     channels: JSON.stringify([provider]),
     tags: null,
@@ -60,12 +63,24 @@ export function storedRawBody(row: Pick<InboundRequestRow, "body" | "body_encodi
 }
 
 /**
- * The message payload as JSON text. A body JSON.parse accepts can still be nested too deeply for
- * JSON.stringify (a stack overflow); such an event is relayed with its body as text instead of
- * failing the provider's call with a 500.
+ * The message payload as JSON text. The normalized envelope is a new document, but the
+ * provider's own payload it carries under `original` is the JSON body exactly as received
+ * (ADR 13): its text is written in, not a re-serialization of its parse, which would round big
+ * integers, drop `12.30`'s zero and reorder integer-like keys. (A body that is JSON but not an
+ * object or array, or not JSON at all, is carried as its value.)
+ *
+ * A body JSON.parse accepts can still be nested too deeply for JSON.stringify (a stack
+ * overflow); such an event is relayed with its body as text instead of failing the provider's
+ * call with a 500.
+ *
+ * @example serializePayload({ provider: "talabat", providerEventType: "x", original: body }, "talabat", rawBody, body)
  */
-export function serializePayload(payload: unknown, provider: string, rawBody: Buffer): string {
+export function serializePayload(payload: unknown, provider: string, rawBody: Buffer, body?: unknown): string {
   try {
+    if (isRecord(payload) && typeof body === "object" && body !== null && payload.original === body) {
+      // Only JSON.parse makes objects of a body (parseBody), so the trimmed text is that JSON.
+      return stringifyWithRawJson({ ...payload, original: rawJson(rawBody.toString("utf8").trim()) });
+    }
     return JSON.stringify(payload);
   } catch {
     return JSON.stringify({

@@ -104,6 +104,7 @@ export class InboundReprocessService {
       appId: source.row.app_id,
       provider: source.row.provider,
       event: normalizeEvent(source.provider, providerType, body),
+      body,
       rawBody,
       now,
       retentionDays: this.deps.retentionDays,

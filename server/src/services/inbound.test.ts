@@ -100,6 +100,28 @@ describeEachStore("inbound ingest on %s", (kind) => {
   }
   const order = (id: string) => JSON.stringify({ event_type: "order.cancelled", data: { order: { id } } });
 
+  it("carries the provider's JSON exactly as sent under `original`, in canonical and kept events", async () => {
+    const canonical =
+      ' {"event_type":"order.cancelled","total":12.30,"data":{"order":{"id":"o-exact","big":9007199254740993,"2":0,"b":1}}}\n';
+    const kept = '{"event_type":"driver.assigned", "n":1e400,"s":"\\u2028","k":{"b":1,"1":0}}';
+    for (const [body, eventType] of [
+      [canonical, "order.cancelled"],
+      [kept, "careem.driver.assigned"],
+    ] as const) {
+      const res = await send(body);
+      expect(res.statusCode).toBe(200);
+      const message = await t.store.db
+        .selectFrom("messages")
+        .selectAll()
+        .where("id", "=", res.json().msgId)
+        .executeTakeFirstOrThrow();
+      expect(message.event_type).toBe(eventType);
+      // The envelope around it is Hookrelay's own document; `original` is the body's own text.
+      expect(message.payload).toContain(`"original":${body.trim()}}`);
+      expect(JSON.parse(message.payload!)).toMatchObject({ provider: "careem", providerEventType: eventType.replace("careem.", "") });
+    }
+  });
+
   it("commits the message, its delivery and the logged request together", async () => {
     const res = await send(order("o-1"));
     expect(res.statusCode).toBe(200);

@@ -157,6 +157,7 @@ export class InboundService {
       appId: source.row.app_id,
       provider: source.row.provider,
       event,
+      body,
       rawBody: input.rawBody,
       now: receivedAt,
       retentionDays: this.deps.retentionDays,

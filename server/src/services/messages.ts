@@ -4,6 +4,7 @@ import type { MessageIn, MessageListQuery, MessageOut } from "../contract/messag
 import { ApiError, IdempotentReplay } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
+import { rawJson } from "../lib/raw-json.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { GroupCommit } from "../store/group-commit.js";
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
@@ -17,13 +18,16 @@ import type { Actor, Principal } from "./principal.js";
 
 const DAY_MS = 86_400_000;
 
-/** `payload`: the row's payload already parsed, when the caller has it (spares a JSON.parse). */
-export function toMessageOut(row: MessageRow, withContent = true, payload?: Record<string, unknown>): MessageOut {
+/**
+ * The API shape of a message. The payload is its stored text, written verbatim into the response
+ * (ADR 13): never parsed here, so the API shows the values the receiver gets.
+ */
+export function toMessageOut(row: MessageRow, withContent = true): MessageOut {
   return {
     id: row.id,
     eventType: row.event_type,
     eventId: row.event_id,
-    payload: withContent ? (payload ?? parseJson<Record<string, unknown>>(row.payload, {})) : {},
+    payload: withContent && row.payload !== null ? rawJson(row.payload) : {},
     channels: parseJson<string[] | null>(row.channels, null),
     tags: parseJson<string[] | null>(row.tags, null),
     deliverAt: row.deliver_at !== null ? Iso(row.deliver_at) : null,
@@ -32,6 +36,11 @@ export function toMessageOut(row: MessageRow, withContent = true, payload?: Reco
 }
 
 export interface CreateOptions {
+  /**
+   * The payload's JSON text as the producer sent it (the API passes the body's own text):
+   * stored, signed and delivered as is. Without it the payload is serialized from `input`.
+   */
+  payloadText?: string;
   withContent?: boolean;
   /** The request's Idempotency-Key: its record commits with the message. */
   idempotency?: IdempotencyKey | undefined;
@@ -66,14 +75,14 @@ export class MessageService {
       app_id: app.id,
       event_type: input.eventType,
       event_id: input.eventId ?? null,
-      payload: JSON.stringify(input.payload),
+      payload: options.payloadText ?? JSON.stringify(input.payload),
       channels: input.channels && input.channels.length > 0 ? JSON.stringify(input.channels) : null,
       tags: input.tags && input.tags.length > 0 ? JSON.stringify(input.tags) : null,
       deliver_at: deliverAt !== null && deliverAt > now ? deliverAt : null,
       created_at: now,
       expires_at: now + retentionMs,
     };
-    const out = toMessageOut(row, options.withContent ?? true, input.payload);
+    const out = toMessageOut(row, options.withContent ?? true);
     const result = await this.writer.submit({
       message: row,
       onlyEndpointId: options.onlyEndpointId,

@@ -1,6 +1,9 @@
+import type { FastifyRequest } from "fastify";
 
 import { AppParams, listResponse, NoContent } from "../../contract/common.js";
 import { MessageIn, MessageListQuery, MessageOut, MessageParams, WithContentQuery } from "../../contract/messages.js";
+import { ApiError } from "../../lib/errors.js";
+import { memberValueText } from "../../lib/json-member.js";
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
@@ -8,8 +11,41 @@ import { idempotencyKeyOf } from "../idempotency.js";
 
 const tags = ["Message"];
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The JSON body as text; only the message routes' parser keeps it (for the payload). */
+    jsonText?: string | null;
+  }
+}
+
+/**
+ * The payload exactly as the producer wrote it: its text in the body, which the message stores,
+ * signs and delivers (ADR 13). The envelope itself is parsed and validated as usual.
+ */
+function payloadTextOf(req: FastifyRequest): string {
+  try {
+    const text = req.jsonText == null ? undefined : memberValueText(req.jsonText, "payload");
+    // Validation has already required an object payload, so the member is there.
+    if (text !== undefined) return text;
+  } catch {
+    // JSON.parse accepted what the strict scanner refused: never seen, refused rather than guessed.
+  }
+  throw ApiError.badRequest("The body is not JSON this server can carry exactly", "invalid_json");
+}
+
 export const messageRoutes: RouteModule = (app, { services, metrics }) => {
   const messages = services.messages;
+
+  // This plugin's JSON parser is Fastify's own (same limits, same __proto__ refusal) and also
+  // keeps the text, so a payload is carried as written rather than re-serialized from a parse.
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.decorateRequest("jsonText", null);
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    const text = body as string;
+    req.jsonText = text;
+    parseJson(req, text, done);
+  });
 
   app.post(
     "/api/v1/app/:app_id/msg",
@@ -19,7 +55,7 @@ export const messageRoutes: RouteModule = (app, { services, metrics }) => {
         tags,
         operationId: "v1.message.create",
         summary: "Send a message",
-        description: "Creates a message and queues one delivery per subscribed endpoint (answers 202). An `Idempotency-Key` header makes a retried request return the first response instead of sending twice; a repeated `eventId` in the same application is refused with 409 `conflict`. With `application` in the body, a missing application is created on the fly. 422 for a malformed body, 413 for one over the size limit.",
+        description: "Creates a message and queues one delivery per subscribed endpoint (answers 202). The payload is stored, signed and delivered exactly as written in the body (big integers, decimals, key order, whitespace and escapes unchanged). An `Idempotency-Key` header makes a retried request return the first response instead of sending twice; a repeated `eventId` in the same application is refused with 409 `conflict`. With `application` in the body, a missing application is created on the fly. 400 `invalid_json` for a body that is not JSON, 422 for a malformed one, 413 for one over the size limit.",
         params: AppParams,
         querystring: WithContentQuery,
         body: MessageIn,
@@ -28,6 +64,7 @@ export const messageRoutes: RouteModule = (app, { services, metrics }) => {
     },
     async (req, reply) => {
       const out = await messages.create(actorOf(req), req.params.app_id, req.body, {
+        payloadText: payloadTextOf(req),
         withContent: req.query.with_content,
         idempotency: idempotencyKeyOf(req, 202),
       });
