@@ -87,6 +87,7 @@ export class ApplicationService {
       name: input.name,
       metadata: JSON.stringify(input.metadata ?? {}),
       throttle_rate: input.throttleRate ?? input.rateLimit ?? null,
+      retry_schedule: null,
       created_at: now,
       updated_at: now,
     };

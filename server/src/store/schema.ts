@@ -23,6 +23,7 @@ export interface Database {
   audit_log: AuditRow;
   audit_chain: AuditChainRow;
   audit_checkpoints: AuditCheckpointRow;
+  throttle_slots: ThrottleSlotRow;
 }
 
 export interface ApplicationRow {
@@ -31,6 +32,8 @@ export interface ApplicationRow {
   name: string;
   metadata: string;
   throttle_rate: number | null;
+  /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
+  retry_schedule: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -42,6 +45,8 @@ export interface EventTypeRow {
   deprecated: number;
   feature_flag: string | null;
   schemas: string | null;
+  /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
+  retry_schedule: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -66,6 +71,8 @@ export interface EndpointRow {
   headers: string;
   /** Start of the current run of failures; null while the endpoint is healthy. */
   first_failure_at: number | null;
+  /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
+  retry_schedule: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -316,4 +323,16 @@ export interface AuditCheckpointRow {
   seq: number;
   hash: string;
   created_at: number;
+}
+
+/**
+ * The shared throttle of one endpoint (`ep:<id>`) or application (`app:<id>`) on PostgreSQL:
+ * `tat` is the next free send slot (ms, fractional), `start_at` the first slot of the latest
+ * reservation (migration 0011, `store/throttle-slots.ts`).
+ */
+export interface ThrottleSlotRow {
+  key: string;
+  tat: number;
+  start_at: number;
+  updated_at: number;
 }
