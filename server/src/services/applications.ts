@@ -54,6 +54,11 @@ export class ApplicationService {
     return row;
   }
 
+  /** Drops every cached lookup: after a change made outside this service (its retry schedule). */
+  forget(): void {
+    this.cache.clear();
+  }
+
   async list(principal: Principal, page: PageRequest): Promise<Page<ApplicationOut>> {
     if (principal.appId !== null) {
       const row = await this.apps.find(principal.appId);

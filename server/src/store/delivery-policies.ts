@@ -77,7 +77,8 @@ export class DeliveryPolicyCache {
     }
     // A type that is not registered is cached as "no schedule" too, so it is not looked up again.
     const found = new Map(typeRows.map((row) => [row.name, parseSchedule(row.retry_schedule)]));
-    for (const name of missingTypes) result.eventTypes.set(name, this.eventTypes.set(name, found.get(name) ?? null));
+    for (const name of missingTypes)
+      result.eventTypes.set(name, this.eventTypes.set(name, found.get(name) ?? null));
     return result;
   }
 }

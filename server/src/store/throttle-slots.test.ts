@@ -17,7 +17,9 @@ describe.skipIf(!TEST_POSTGRES_URL)("SharedThrottleSlots on postgres", () => {
 
       // Twenty reservations of two slots at once, from separate connections of the pool.
       const many = await Promise.all(
-        Array.from({ length: 20 }, () => slots.reserve([{ key: "ep:b", perSecond: 20, count: 2 }], now, 1000)),
+        Array.from({ length: 20 }, () =>
+          slots.reserve([{ key: "ep:b", perSecond: 20, count: 2 }], now, 1000),
+        ),
       );
       const starts = many.flatMap((m) => {
         const g = m.get("ep:b")!;

@@ -18,7 +18,11 @@ import type { Database } from "./schema.js";
 export class SharedThrottleSlots {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async reserve(requests: readonly SlotRequest[], now: number, horizonMs: number): Promise<Map<string, SlotGrant>> {
+  async reserve(
+    requests: readonly SlotRequest[],
+    now: number,
+    horizonMs: number,
+  ): Promise<Map<string, SlotGrant>> {
     const answers = await Promise.all(requests.map((r) => this.reserveOne(r, now, horizonMs)));
     return new Map(answers.map((grant, i) => [requests[i]!.key, grant]));
   }
@@ -41,6 +45,11 @@ export class SharedThrottleSlots {
     const row = rows[0]!;
     const tat = Number(row.tat);
     const startAt = Number(row.start_at);
-    return { startAt, granted: Math.round((tat - startAt) / interval), intervalMs: interval, nextFreeAt: tat };
+    return {
+      startAt,
+      granted: Math.round((tat - startAt) / interval),
+      intervalMs: interval,
+      nextFreeAt: tat,
+    };
   }
 }

@@ -50,7 +50,11 @@ export async function admitBatch(
 
   const plan = new Map<string, Admission>();
   if (groups.size === 0) return plan;
-  const requests: SlotRequest[] = [...groups].map(([key, g]) => ({ key, perSecond: g.perSecond, count: g.members.length }));
+  const requests: SlotRequest[] = [...groups].map(([key, g]) => ({
+    key,
+    perSecond: g.perSecond,
+    count: g.members.length,
+  }));
   const grants = await slots.reserve(requests, now, SLOT_HORIZON_MS);
 
   const positions = new Map<string, Map<string, number>>();

@@ -7,7 +7,11 @@ import { openStore, type Store } from "../store/database.js";
 import { DeliveriesRepository } from "../store/deliveries-repository.js";
 import { DeliveryPolicyCache } from "../store/delivery-policies.js";
 import { SharedThrottleSlots } from "../store/throttle-slots.js";
-import { type ArrivalReceiver, busiestWindow, startArrivalReceiver } from "../test-support/arrival-receiver.js";
+import {
+  type ArrivalReceiver,
+  busiestWindow,
+  startArrivalReceiver,
+} from "../test-support/arrival-receiver.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { LocalThrottleSlots } from "./local-throttle-slots.js";
@@ -29,9 +33,14 @@ describeEachStore("throttles across workers (%s)", (kind) => {
   const workers: DeliveryWorker[] = [];
 
   beforeEach(async () => {
-    t = await startTestApp({ allowPrivateNetworks: "127.0.0.0/8", workerPollMs: 50, workerBatchSize: 20 }, kind);
+    t = await startTestApp(
+      { allowPrivateNetworks: "127.0.0.0/8", workerPollMs: 50, workerBatchSize: 20 },
+      kind,
+    );
     await t.app.listen({ host: "127.0.0.1", port: 0 });
-    svix = new Svix(t.token, { serverUrl: `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}` });
+    svix = new Svix(t.token, {
+      serverUrl: `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`,
+    });
     receiver = await startArrivalReceiver();
   });
   afterEach(async () => {
@@ -65,12 +74,18 @@ describeEachStore("throttles across workers (%s)", (kind) => {
     expect((await svix.application.get(b.id)).throttleRate).toBe(10);
 
     const sends: Promise<unknown>[] = [];
-    for (let i = 0; i < 60; i++) sends.push(svix.message.create(a.id, { eventType: "burst", payload: { i } }));
-    for (let i = 0; i < 30; i++) sends.push(svix.message.create(b.id, { eventType: "burst", payload: { i } }));
+    for (let i = 0; i < 60; i++)
+      sends.push(svix.message.create(a.id, { eventType: "burst", payload: { i } }));
+    for (let i = 0; i < 30; i++)
+      sends.push(svix.message.create(b.id, { eventType: "burst", payload: { i } }));
     await Promise.all(sends);
 
     if (kind === "postgres") {
-      const second = await openStore({ databaseUrl: t.config.databaseUrl, dataDir: t.config.dataDir, keyring: t.keyring });
+      const second = await openStore({
+        databaseUrl: t.config.databaseUrl,
+        dataDir: t.config.dataDir,
+        keyring: t.keyring,
+      });
       extraStores.push(second);
       startWorker(t.store, new SharedThrottleSlots(t.store.db));
       startWorker(second, new SharedThrottleSlots(second.db));
@@ -79,8 +94,10 @@ describeEachStore("throttles across workers (%s)", (kind) => {
     }
 
     const deadline = Date.now() + 20_000;
-    while (receiver.arrivals.length < 120 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const times = (paths: string[]) => receiver.arrivals.filter((x) => paths.includes(x.path)).map((x) => x.at);
+    while (receiver.arrivals.length < 120 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    const times = (paths: string[]) =>
+      receiver.arrivals.filter((x) => paths.includes(x.path)).map((x) => x.at);
     const endpointTimes = times(["/ep"]);
     const appTimes = times(["/app1", "/app2"]);
     expect(endpointTimes).toHaveLength(60);

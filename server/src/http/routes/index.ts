@@ -8,6 +8,7 @@ import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
 import { messageRoutes } from "./messages.js";
+import { retryScheduleRoutes } from "./retry-schedules.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
 import { tokenRoutes } from "./tokens.js";
@@ -18,6 +19,7 @@ export const routes: RouteModule[] = [
   applicationRoutes,
   eventTypeRoutes,
   endpointRoutes,
+  retryScheduleRoutes,
   messageRoutes,
   attemptRoutes,
   tokenRoutes,
