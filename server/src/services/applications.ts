@@ -163,7 +163,8 @@ export class ApplicationService {
       // A PUT that leaves uid out keeps it: clearing it would make the path just used unreachable.
       uid: input.uid !== undefined ? input.uid : existing.uid,
       metadata: input.metadata !== undefined ? JSON.stringify(input.metadata) : existing.metadata,
-      throttle_rate: rate !== undefined ? rate : replace ? null : existing.throttle_rate,
+      // 0 (allowed by PATCH) means "no limit", like null.
+      throttle_rate: rate !== undefined ? rate || null : replace ? null : existing.throttle_rate,
       updated_at: Date.now(),
     };
     this.cache.clear();
