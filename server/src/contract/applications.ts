@@ -17,8 +17,14 @@ const fields = {
       example: 100,
     })
     .nullish(),
-  /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
-  rateLimit: z.number().int().min(1).max(65535).meta({ example: 100 }).nullish(),
+  /** The older, deprecated name of `throttleRate` (svix 1.x SDKs); both are accepted and returned. */
+  rateLimit: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .meta({ deprecated: true, description: "The older name of `throttleRate`.", example: 100 })
+    .nullish(),
 };
 
 export const ApplicationIn = z.strictObject(fields);
@@ -29,7 +35,13 @@ export const ApplicationPatch = z.strictObject({
   ...fields,
   name: fields.name.optional(),
   throttleRate: z.number().int().min(0).max(65535).meta({ example: 100 }).nullish(),
-  rateLimit: z.number().int().min(0).max(65535).meta({ example: 100 }).nullish(),
+  rateLimit: z
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .meta({ deprecated: true, description: "The older name of `throttleRate`.", example: 100 })
+    .nullish(),
 });
 export type ApplicationPatch = z.output<typeof ApplicationPatch>;
 
