@@ -63,7 +63,7 @@ export interface WorkerCounters {
   retried: number;
   /** Deliveries given up: retries exhausted, 410, failed manual attempt, disabled endpoint. */
   exhausted: number;
-  /** Deliveries handed back untried, almost always because their endpoint's rate limit was reached. */
+  /** Deliveries handed back untried, almost always because their endpoint's or application's throttle had no slot. */
   released: number;
   /** Results that could not be written (their leases expire and they are sent again). */
   writeErrors: number;
@@ -78,7 +78,7 @@ const FAILURE_LOG_INTERVAL_MS = 30_000;
 /**
  * The delivery loop. It leases due deliveries from the queue, sends them concurrently (at most
  * `workerConcurrency` at once) and writes the outcomes in batches (see {@link ResultBuffer}).
- * One delivery goes: claim → {@link decide} (throttle, sign, send, classify) → count →
+ * One delivery goes: claim → `admitBatch` (throttle slots, retry schedule) → {@link decide} (sign, send, classify) → count →
  * buffer → written with its batch.
  *
  * Every claimed row is leased for `deliveryTimeoutMs + leaseMarginMs`, longer than any attempt
