@@ -78,8 +78,8 @@ const FAILURE_LOG_INTERVAL_MS = 30_000;
 /**
  * The delivery loop. It leases due deliveries from the queue, sends them concurrently (at most
  * `workerConcurrency` at once) and writes the outcomes in batches (see {@link ResultBuffer}).
- * One delivery goes: claim → `admitBatch` (throttle slots, retry schedule) → {@link decide} (sign, send, classify) → count →
- * buffer → written with its batch.
+ * One delivery goes: claim → `admitBatch` (throttle slots) and its retry schedule →
+ * {@link decide} (sign, send, classify) → count → buffer → written with its batch.
  *
  * Every claimed row is leased for `deliveryTimeoutMs + leaseMarginMs`, longer than any attempt
  * can take, so a row is only ever re-claimed from a worker that died or stalled; if that
