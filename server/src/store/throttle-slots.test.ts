@@ -29,6 +29,13 @@ describe.skipIf(!TEST_POSTGRES_URL)("SharedThrottleSlots on postgres", () => {
       expect(starts).toHaveLength(20);
       expect(new Set(starts).size).toBe(20);
       expect(Math.max(...starts) - Math.min(...starts)).toBe(950);
+
+      // Keys idle for a minute are cleared out; a pruned key starts afresh, and a busy one stays.
+      expect(await slots.pruneIdle(now + 120_000)).toBe(2);
+      expect(await t.store.db.selectFrom("throttle_slots").select("key").execute()).toEqual([]);
+      const fresh = await slots.reserve([{ key: "ep:a", perSecond: 10, count: 1 }], now + 120_000, 1000);
+      expect(fresh.get("ep:a")).toMatchObject({ startAt: now + 120_000, granted: 1 });
+      expect(await slots.pruneIdle(now + 120_000)).toBe(0);
     } finally {
       await t.close();
     }

@@ -3,6 +3,9 @@ import { type Kysely, sql } from "kysely";
 import type { SlotGrant, SlotRequest } from "../lib/send-slots.js";
 import type { Database } from "./schema.js";
 
+/** How often each worker clears out the rows of idle keys (ten minutes). */
+const PRUNE_EVERY_MS = 600_000;
+
 /**
  * Send slots shared by every instance on PostgreSQL (table `throttle_slots`, migration 0011):
  * the arithmetic of `reserveSlots` (lib/send-slots.ts) as one upsert per throttled key and
@@ -16,6 +19,8 @@ import type { Database } from "./schema.js";
  * @example const grants = await new SharedThrottleSlots(store.db).reserve([{ key: "ep:ep_1", perSecond: 10, count: 5 }], Date.now(), 1000);
  */
 export class SharedThrottleSlots {
+  private nextPruneAt = 0;
+
   constructor(private readonly db: Kysely<Database>) {}
 
   async reserve(
@@ -23,8 +28,26 @@ export class SharedThrottleSlots {
     now: number,
     horizonMs: number,
   ): Promise<Map<string, SlotGrant>> {
+    if (now >= this.nextPruneAt) {
+      this.nextPruneAt = now + PRUNE_EVERY_MS;
+      // Housekeeping only: a failure here costs nothing but a few idle rows until next time.
+      this.pruneIdle(now).catch(() => undefined);
+    }
     const answers = await Promise.all(requests.map((r) => this.reserveOne(r, now, horizonMs)));
     return new Map(answers.map((grant, i) => [requests[i]!.key, grant]));
+  }
+
+  /**
+   * Deletes the rows of keys idle for a minute (deleted endpoints and applications, throttles
+   * removed): a key whose next free slot has passed behaves exactly like a key with no row, so
+   * this never changes a reservation, even one racing it. Returns how many went.
+   */
+  async pruneIdle(now: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom("throttle_slots")
+      .where("tat", "<", now - 60_000)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   private async reserveOne(r: SlotRequest, now: number, horizonMs: number): Promise<SlotGrant> {
