@@ -371,4 +371,49 @@ describe.skipIf(!chromiumAvailable)("dashboard end to end", () => {
     await page.getByRole("button", { name: "Enable" }).click();
     await page.getByText("Enabled", { exact: true }).first().waitFor();
   });
+
+  test("edits retry schedules on the endpoint, application and event-type pages", async () => {
+    type Schedule = { retrySchedule: { secs: number; nanos: number }[] | null };
+    const secs = (s: Schedule) => s.retrySchedule?.map((d) => d.secs) ?? null;
+
+    // Endpoint: a typed schedule with units, then "no retries".
+    await page.goto(`${server.url}/apps/${appId}/endpoints/${healthyEp}`);
+    const endpointForm = page.getByRole("form", { name: "Retry schedule of this endpoint" });
+    await endpointForm.getByText(/None of its own/).waitFor();
+    await endpointForm.getByLabel("Waits before each retry").fill("10, 5m, 2h");
+    await endpointForm.getByRole("button", { name: "Save schedule" }).click();
+    await endpointForm.getByText("4 attempts: 10s, 5m, 2h.").waitFor();
+    expect(
+      secs(await api<Schedule>("GET", `/api/v1/app/${appId}/endpoint/${healthyEp}/retry-schedule`)),
+    ).toEqual([10, 300, 7200]);
+    await endpointForm.getByLabel("Waits before each retry").fill("0");
+    await endpointForm.getByRole("button", { name: "Save schedule" }).click();
+    await endpointForm.getByText(/between 1 second and 7 days/).waitFor();
+    await endpointForm.getByRole("button", { name: "No retries" }).click();
+    await endpointForm.getByText("No retries: one attempt only.").waitFor();
+    expect(
+      secs(await api<Schedule>("GET", `/api/v1/app/${appId}/endpoint/${healthyEp}/retry-schedule`)),
+    ).toEqual([]);
+
+    // Application: under its endpoints; then inherit again.
+    await page.goto(`${server.url}/apps/${appId}`);
+    const appForm = page.getByRole("form", { name: "Retry schedule of this application" });
+    await appForm.getByLabel("Waits before each retry").fill("30 1h");
+    await appForm.getByRole("button", { name: "Save schedule" }).click();
+    await appForm.getByText("3 attempts: 30s, 1h.").waitFor();
+    expect(secs(await api<Schedule>("GET", `/api/v1/app/${appId}/retry-schedule`))).toEqual([30, 3600]);
+    await appForm.getByRole("button", { name: "Inherit" }).click();
+    await appForm.getByText(/None of its own/).waitFor();
+    expect(secs(await api<Schedule>("GET", `/api/v1/app/${appId}/retry-schedule`))).toBeNull();
+
+    // Event type: behind the row's "Retries" button.
+    await page.goto(`${server.url}/event-types`);
+    const row = page.locator("li", { has: page.getByText("order.created", { exact: true }) });
+    await row.getByRole("button", { name: "Retries" }).click();
+    const typeForm = row.getByRole("form", { name: "Retry schedule of this event type" });
+    await typeForm.getByLabel("Waits before each retry").fill("1m");
+    await typeForm.getByRole("button", { name: "Save schedule" }).click();
+    await typeForm.getByText("2 attempts: 1m.").waitFor();
+    expect(secs(await api<Schedule>("GET", "/api/v1/event-type/order.created/retry-schedule"))).toEqual([60]);
+  });
 });

@@ -17,9 +17,12 @@ import { createServices, type ServiceExtras, type Services } from "./services/in
 import { CLI_ACTOR } from "./services/principal.js";
 import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
 import { DeliveriesRepository } from "./store/deliveries-repository.js";
+import { DeliveryPolicyCache } from "./store/delivery-policies.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
 import { WorkerHeartbeatsRepository } from "./store/worker-heartbeats-repository.js";
 import { HeartbeatPublisher } from "./worker/heartbeat-publisher.js";
+import { SharedThrottleSlots } from "./store/throttle-slots.js";
+import { LocalThrottleSlots } from "./worker/local-throttle-slots.js";
 import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
 
@@ -156,6 +159,9 @@ export async function start(
       config,
       wakeup,
       keyring,
+      // One throttle for every instance on PostgreSQL; SQLite is one process, so memory holds it.
+      slots: store.dialect === "postgres" ? new SharedThrottleSlots(store.db) : new LocalThrottleSlots(),
+      policies: new DeliveryPolicyCache(store.db),
       logger,
       metrics: servedMetrics,
       heartbeat,

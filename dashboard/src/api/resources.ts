@@ -24,6 +24,7 @@ import type {
   Period,
   PortalAccessOut,
   QueueItem,
+  RetryScheduleOut,
   Scope,
   SourceIn,
   SourceOut,
@@ -35,6 +36,13 @@ const e = encodeURIComponent;
 const appPath = (app: string) => `/api/v1/app/${e(app)}`;
 const epPath = (app: string, ep: string) => `${appPath(app)}/endpoint/${e(ep)}`;
 
+/** GET and PUT of a `…/retry-schedule` route; seconds in, Svix's `{secs, nanos}` out. */
+const retrySchedule = (path: string) => ({
+  get: () => api<RetryScheduleOut>(`${path}/retry-schedule`),
+  put: (seconds: number[] | null) =>
+    api<RetryScheduleOut>(`${path}/retry-schedule`, { method: "PUT", body: { retrySchedule: seconds } }),
+});
+
 export const apps = {
   list: (query: Query) => api<Page<ApplicationOut>>("/api/v1/app", { query }),
   get: (app: string) => api<ApplicationOut>(appPath(app)),
@@ -43,6 +51,7 @@ export const apps = {
   patch: (app: string, body: { name?: string; uid?: string | null }) =>
     api<ApplicationOut>(appPath(app), { method: "PATCH", body }),
   remove: (app: string) => api<void>(appPath(app), { method: "DELETE" }),
+  retrySchedule: (app: string) => retrySchedule(appPath(app)),
   portalAccess: (app: string) =>
     api<PortalAccessOut>(`/api/v1/auth/app-portal-access/${e(app)}`, { method: "POST", body: {} }),
 };
@@ -74,6 +83,7 @@ export const endpoints = {
     api<MessageOut>(`${epPath(app, ep)}/send-example`, { method: "POST", body: { eventType } }),
   messages: (app: string, ep: string, query: Query) =>
     api<Page<EndpointMessageOut>>(`${epPath(app, ep)}/msg`, { query }),
+  retrySchedule: (app: string, ep: string) => retrySchedule(epPath(app, ep)),
 };
 
 export const messages = {
@@ -98,6 +108,7 @@ export const eventTypes = {
   patch: (name: string, body: Partial<EventTypeIn>) =>
     api<EventTypeOut>(`/api/v1/event-type/${e(name)}`, { method: "PATCH", body }),
   remove: (name: string) => api<void>(`/api/v1/event-type/${e(name)}`, { method: "DELETE" }),
+  retrySchedule: (name: string) => retrySchedule(`/api/v1/event-type/${e(name)}`),
 };
 
 export interface TokenCreateIn {

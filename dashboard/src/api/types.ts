@@ -20,6 +20,7 @@ import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contra
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
 import type { MessageOut } from "../../../server/src/contract/messages";
 import type { QueueItemOut } from "../../../server/src/contract/queue";
+import type { RetryScheduleOut } from "../../../server/src/contract/retry-schedules";
 import type { Scope } from "../../../server/src/contract/scopes";
 import type {
   InboundReprocessOut as ServerInboundReprocessOut,
@@ -84,7 +85,7 @@ export interface PortalAccessOut {
 export type TokenOut = z.output<typeof ServerTokenOut>;
 export type CreatedTokenOut = z.output<typeof TokenCreatedOut>;
 export type WhoamiOut = z.output<typeof ServerWhoamiOut>;
-export type { Scope };
+export type { RetryScheduleOut, Scope };
 
 export type OverviewStats = OverviewOut;
 export type FailingEndpoint = OverviewOut["failingEndpoints"][number];

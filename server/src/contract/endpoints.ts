@@ -118,8 +118,12 @@ const fields = {
     .nullish(),
   metadata: Metadata.optional(),
   throttleRate: Rate.meta({ description: "Deliveries per second to this endpoint, at most.", example: 50 }).nullish(),
-  /** Newer SDKs call throttleRate `rateLimit`; both are accepted and returned. */
-  rateLimit: Rate.meta({ example: 50 }).nullish(),
+  /** The older, deprecated name of `throttleRate` (svix 1.x SDKs); both are accepted and returned. */
+  rateLimit: Rate.meta({
+    deprecated: true,
+    description: "The older name of `throttleRate`.",
+    example: 50,
+  }).nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
   version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };

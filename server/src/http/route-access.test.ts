@@ -97,6 +97,9 @@ describeEachStore("access to every route (%s)", (kind) => {
     "PATCH /api/v1/app/:app_id/source/:source_id": { name: "x" },
     "POST /api/v1/auth/app-portal-access/:app_id": {},
     "POST /api/v1/auth/app/:app_id/expire-all": {},
+    "PUT /api/v1/app/:app_id/retry-schedule": { retrySchedule: [1] },
+    "PUT /api/v1/app/:app_id/endpoint/:endpoint_id/retry-schedule": { retrySchedule: [1] },
+    "PUT /api/v1/event-type/:event_type_name/retry-schedule": { retrySchedule: [1] },
   };
 
   const call = (method: string, url: string, token: string | undefined, remoteAddress?: string) => {

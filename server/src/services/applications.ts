@@ -54,6 +54,11 @@ export class ApplicationService {
     return row;
   }
 
+  /** Drops every cached lookup: after a change made outside this service (its retry schedule). */
+  forget(): void {
+    this.cache.clear();
+  }
+
   async list(principal: Principal, page: PageRequest): Promise<Page<ApplicationOut>> {
     if (principal.appId !== null) {
       const row = await this.apps.find(principal.appId);
@@ -87,6 +92,7 @@ export class ApplicationService {
       name: input.name,
       metadata: JSON.stringify(input.metadata ?? {}),
       throttle_rate: input.throttleRate ?? input.rateLimit ?? null,
+      retry_schedule: null,
       created_at: now,
       updated_at: now,
     };
@@ -157,7 +163,8 @@ export class ApplicationService {
       // A PUT that leaves uid out keeps it: clearing it would make the path just used unreachable.
       uid: input.uid !== undefined ? input.uid : existing.uid,
       metadata: input.metadata !== undefined ? JSON.stringify(input.metadata) : existing.metadata,
-      throttle_rate: rate !== undefined ? rate : replace ? null : existing.throttle_rate,
+      // 0 (allowed by PATCH) means "no limit", like null.
+      throttle_rate: rate !== undefined ? rate || null : replace ? null : existing.throttle_rate,
       updated_at: Date.now(),
     };
     this.cache.clear();

@@ -250,6 +250,7 @@ export class EndpointService {
       old_secrets: "[]",
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,
+      retry_schedule: null,
       created_at: now,
       updated_at: now,
     };

@@ -231,6 +231,7 @@ function newRow(name: string, now: number): EventTypeRow {
     deprecated: 0,
     feature_flag: null,
     schemas: null,
+    retry_schedule: null,
     created_at: now,
     updated_at: now,
   };

@@ -39,6 +39,7 @@ import { MessageService } from "./messages.js";
 import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SignatureVerifyService } from "./signature-verify.js";
+import { RetryScheduleService } from "./retry-schedules.js";
 import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
 import { TokenUsage } from "./token-usage.js";
@@ -55,6 +56,7 @@ export interface Services {
   applications: ApplicationService;
   endpoints: EndpointService;
   eventTypes: EventTypeService;
+  retrySchedules: RetryScheduleService;
   messages: MessageService;
   attempts: AttemptService;
   stats: StatsService;
@@ -115,7 +117,8 @@ export function createServices(
   const workerHeartbeats = new WorkerHeartbeatsRepository(db);
   const tokens = new TokenService(tokensRepo, new TokenUsage(tokensRepo, config.tokenUsageFlushMs), auditLog);
   const applications = new ApplicationService(new ApplicationsRepository(db, store.fanoutCache), auditLog);
-  const eventTypes = new EventTypeService(new EventTypesRepository(db), auditLog);
+  const eventTypesRepo = new EventTypesRepository(db);
+  const eventTypes = new EventTypeService(eventTypesRepo, auditLog);
   const endpoints = new EndpointService(
     new EndpointsRepository(db, store.fanoutCache),
     applications,
@@ -123,6 +126,7 @@ export function createServices(
     config,
     auditLog,
   );
+  const retrySchedules = new RetryScheduleService(eventTypesRepo, applications, endpoints, auditLog);
   const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog, idempotency);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
@@ -175,6 +179,7 @@ export function createServices(
     applications,
     endpoints,
     eventTypes,
+    retrySchedules,
     messages,
     attempts,
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),

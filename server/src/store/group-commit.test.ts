@@ -9,7 +9,7 @@ import type { EventTypeRow } from "./schema.js";
 const COLUMNS = ["name", "description", "archived", "deprecated", "feature_flag", "schemas", "created_at", "updated_at"] as const;
 
 function row(name: string): EventTypeRow {
-  return { name, description: "", archived: 0, deprecated: 0, feature_flag: null, schemas: null, created_at: 1, updated_at: 1 };
+  return { name, description: "", archived: 0, deprecated: 0, feature_flag: null, schemas: null, retry_schedule: null, created_at: 1, updated_at: 1 };
 }
 
 /** GroupCommit on its own, writing real rows: batching, and a failed batch retried item by item. */

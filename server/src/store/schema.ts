@@ -24,6 +24,7 @@ export interface Database {
   audit_chain: AuditChainRow;
   audit_checkpoints: AuditCheckpointRow;
   worker_heartbeats: WorkerHeartbeatRow;
+  throttle_slots: ThrottleSlotRow;
 }
 
 export interface ApplicationRow {
@@ -32,6 +33,8 @@ export interface ApplicationRow {
   name: string;
   metadata: string;
   throttle_rate: number | null;
+  /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
+  retry_schedule: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -43,6 +46,8 @@ export interface EventTypeRow {
   deprecated: number;
   feature_flag: string | null;
   schemas: string | null;
+  /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
+  retry_schedule: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -67,6 +72,8 @@ export interface EndpointRow {
   headers: string;
   /** Start of the current run of failures; null while the endpoint is healthy. */
   first_failure_at: number | null;
+  /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
+  retry_schedule: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -328,4 +335,16 @@ export interface WorkerHeartbeatRow {
   /** When its last claim round answered; null before the first. */
   last_claim_at: number | null;
   reported_at: number;
+}
+
+/**
+ * The shared throttle of one endpoint (`ep:<id>`) or application (`app:<id>`) on PostgreSQL:
+ * `tat` is the next free send slot (ms, fractional), `start_at` the first slot of the latest
+ * reservation (migration 0011, `store/throttle-slots.ts`).
+ */
+export interface ThrottleSlotRow {
+  key: string;
+  tat: number;
+  start_at: number;
+  updated_at: number;
 }

@@ -7,7 +7,6 @@ import type { Keyring } from "../lib/keyring.js";
 import { liveSecrets } from "../lib/standard-webhooks.js";
 import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
 import { DeliveryStatus } from "../store/schema.js";
-import type { EndpointThrottle } from "./endpoint-throttle.js";
 import type { WebhookSender } from "./ports.js";
 import { nextAttemptDelayMs, type RetryConfig } from "./retry-policy.js";
 
@@ -24,31 +23,29 @@ export interface DecideContext {
   config: RetryConfig & Pick<Config, "deliveryTimeoutMs" | "responseBodyMaxBytes">;
   keyring: Keyring;
   sender: WebhookSender;
-  throttle: EndpointThrottle;
   logger?: Logger | undefined;
 }
 
 /**
- * Decides what becomes of one claimed delivery: failed at once when its endpoint is disabled,
- * released when the endpoint's rate limit is reached, otherwise sent once and classified as
- * success, retry (with the delay of the retry policy) or fail (retries exhausted, a manual
+ * Decides what becomes of one claimed delivery, already admitted by its throttles
+ * (`admission.ts`): failed at once when its endpoint is disabled, otherwise sent once and
+ * classified as success, retry (after the delay the retry policy gives on `retrySchedule`,
+ * the delivery's own schedule, see `pickRetrySchedule`) or fail (retries exhausted, a manual
  * attempt, or an address the SSRF guard refuses). Rejects only on a bug.
  *
- * @example const { result, outcome } = await decide(claimed, { owner, config, keyring, sender, throttle });
+ * @example const { result, outcome } = await decide(claimed, { owner, config, keyring, sender }, [5, 300]);
  */
-export async function decide(claimed: ClaimedDelivery, ctx: DecideContext): Promise<Decision> {
+export async function decide(
+  claimed: ClaimedDelivery,
+  ctx: DecideContext,
+  retrySchedule: readonly number[] = ctx.config.retrySchedule,
+): Promise<Decision> {
   const { delivery, endpoint, message } = claimed;
   const { config, keyring } = ctx;
   const now = Date.now();
   const base = { deliveryId: delivery.id, endpointId: endpoint.id, owner: ctx.owner };
 
   if (endpoint.disabled) return { result: { ...base, next: "fail", at: now }, outcome: undefined };
-  if (endpoint.throttle_rate !== null && endpoint.throttle_rate > 0) {
-    const releaseUntil = ctx.throttle.admit(endpoint.id, endpoint.throttle_rate, now);
-    if (releaseUntil !== undefined) {
-      return { result: { ...base, next: "release", dueAt: releaseUntil, at: now }, outcome: undefined };
-    }
-  }
 
   let outcome: AttemptOutcome;
   try {
@@ -84,7 +81,7 @@ export async function decide(claimed: ClaimedDelivery, ctx: DecideContext): Prom
   // A refused address fails at once: no retry can succeed until HOOKRELAY_ALLOW_PRIVATE_NETWORKS
   // changes, and then the failed delivery is recovered or resent like any other.
   const final = succeeded || manual || outcome.kind === "ssrf_refused";
-  const delay = final ? null : nextAttemptDelayMs(delivery.attempt_count + 1, outcome, config);
+  const delay = final ? null : nextAttemptDelayMs(delivery.attempt_count + 1, outcome, { ...config, retrySchedule });
   const result: DeliveryResult = {
     ...base,
     next: succeeded ? "success" : delay === null ? "fail" : "retry",
@@ -103,6 +100,24 @@ export async function decide(claimed: ClaimedDelivery, ctx: DecideContext): Prom
   };
   if (delay !== null) result.dueAt = at + delay;
   return { result, outcome };
+}
+
+/**
+ * The result for a delivery its throttle sends back to the queue untried, due at `dueAt`: no
+ * attempt is made or counted.
+ *
+ * @example releaseThrottled(claimed, owner, Date.now() + 400)
+ */
+export function releaseThrottled(claimed: ClaimedDelivery, owner: string, dueAt: number): Decision {
+  const result: DeliveryResult = {
+    deliveryId: claimed.delivery.id,
+    endpointId: claimed.endpoint.id,
+    owner,
+    next: "release",
+    dueAt,
+    at: Date.now(),
+  };
+  return { result, outcome: undefined };
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { SendRequest, SendResult } from "../delivery/http-client.js";
+import type { SlotGrant, SlotRequest } from "../lib/send-slots.js";
 import type {
   ClaimedDelivery,
   ClaimOptions,
   DeliveryResult,
   RecordSummary,
 } from "../store/deliveries-repository.js";
+import type { BatchPolicies } from "../store/delivery-policies.js";
 
 /**
  * The queue as the worker sees it: lease due deliveries, write their outcomes, hand back what it
@@ -34,4 +36,26 @@ export interface WebhookSender {
   send(request: SendRequest): Promise<SendResult>;
   /** Closes every socket, aborting requests still in flight. */
   close(): Promise<void>;
+}
+
+/**
+ * Where throttled deliveries reserve their send slots (lib/send-slots.ts): in memory for one
+ * process (`LocalThrottleSlots`, SQLite), in the database for every instance at once
+ * (`SharedThrottleSlots`, PostgreSQL). The composition root picks by dialect.
+ *
+ * @example const grants = await slots.reserve([{ key: "ep:ep_1", perSecond: 10, count: 4 }], Date.now(), 1000);
+ */
+export interface ThrottleSlots {
+  /** Reserves slots for each request, none later than `now + horizonMs`; one grant per key. */
+  reserve(requests: readonly SlotRequest[], now: number, horizonMs: number): Promise<Map<string, SlotGrant>>;
+}
+
+/**
+ * Application and event-type policies (throttle, retry schedules) of a claim batch;
+ * `DeliveryPolicyCache` is the implementation, cached so the claim's hot path stays one query.
+ *
+ * @example const policies = await lookup.forBatch(["app_…"], ["invoice.paid"]);
+ */
+export interface PolicyLookup {
+  forBatch(appIds: Iterable<string>, eventTypes: Iterable<string>): Promise<BatchPolicies>;
 }

@@ -1,10 +1,10 @@
 import type { Config } from "../config/config.js";
 import type { AttemptOutcome } from "../delivery/attempt.js";
 
-export type RetryConfig = Pick<
-  Config,
-  "retrySchedule" | "retryJitter" | "slowDownMinSeconds" | "retryAfterMaxSeconds"
->;
+export type RetryConfig = Pick<Config, "retryJitter" | "slowDownMinSeconds" | "retryAfterMaxSeconds"> & {
+  /** Seconds to wait after attempt 1, 2, …: the delivery's own schedule (see {@link pickRetrySchedule}). */
+  retrySchedule: readonly number[];
+};
 
 export type RetryOutcome = Pick<AttemptOutcome, "kind" | "statusCode" | "retryAfterSeconds" | "gone">;
 
@@ -44,4 +44,22 @@ export function nextAttemptDelayMs(
   const slowDown = outcome.kind === "timeout" || SLOW_DOWN_STATUSES.has(outcome.statusCode);
   const seconds = slowDown ? Math.max(2 * scheduled, config.slowDownMinSeconds) : scheduled;
   return Math.round(seconds * 1000 * (1 + (2 * random() - 1) * config.retryJitter));
+}
+
+/** The retry schedules that may apply to one delivery, most specific first; null or undefined = not set. */
+export interface ScheduleLevels {
+  endpoint: readonly number[] | null | undefined;
+  eventType: readonly number[] | null | undefined;
+  application: readonly number[] | null | undefined;
+}
+
+/**
+ * The retry schedule of a delivery: its endpoint's, else its event type's, else its
+ * application's, else the server's (`HOOKRELAY_RETRY_SCHEDULE`). The most specific level that
+ * is set wins outright, an empty schedule (no retries) included; levels are never merged.
+ *
+ * @example pickRetrySchedule({ endpoint: null, eventType: [1, 60], application: [5] }, [5, 300]) // [1, 60]
+ */
+export function pickRetrySchedule(levels: ScheduleLevels, fallback: readonly number[]): readonly number[] {
+  return levels.endpoint ?? levels.eventType ?? levels.application ?? fallback;
 }

@@ -10,11 +10,14 @@ import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
-import { decide, type DecideContext, type Decision, releaseAfterBug } from "./decide.js";
-import { EndpointThrottle } from "./endpoint-throttle.js";
+import { type BatchPolicies, parseSchedule } from "../store/delivery-policies.js";
+import { type Admission, admitBatch } from "./admission.js";
+import { decide, type DecideContext, type Decision, releaseAfterBug, releaseThrottled } from "./decide.js";
 import { FailureRun } from "./failure-run.js";
-import type { DeliveryQueue, WebhookSender } from "./ports.js";
+import { LocalThrottleSlots } from "./local-throttle-slots.js";
+import type { DeliveryQueue, PolicyLookup, ThrottleSlots, WebhookSender } from "./ports.js";
 import { ResultBuffer } from "./result-buffer.js";
+import { pickRetrySchedule } from "./retry-policy.js";
 
 export interface DeliveryWorkerOptions {
   /** Where deliveries are leased from and their outcomes written (a `DeliveriesRepository`). */
@@ -26,6 +29,14 @@ export interface DeliveryWorkerOptions {
   wakeup: Wakeup;
   /** Opens the endpoints' sealed secrets and custom headers. */
   keyring: Keyring;
+  /**
+   * Where throttled deliveries reserve send slots: `SharedThrottleSlots` on PostgreSQL (one limit
+   * across instances), one `LocalThrottleSlots` per process on SQLite. Defaults to a private
+   * `LocalThrottleSlots`.
+   */
+  slots?: ThrottleSlots;
+  /** Application throttles and event-type/application retry schedules (`DeliveryPolicyCache`); without it only endpoint-level policies apply. */
+  policies?: PolicyLookup;
   logger?: Logger;
   /** Lease owner name; unique per worker. Defaults to host:pid:random. */
   owner?: string;
@@ -52,7 +63,7 @@ export interface WorkerCounters {
   retried: number;
   /** Deliveries given up: retries exhausted, 410, failed manual attempt, disabled endpoint. */
   exhausted: number;
-  /** Deliveries handed back untried, almost always because their endpoint's rate limit was reached. */
+  /** Deliveries handed back untried, almost always because their endpoint's or application's throttle had no slot. */
   released: number;
   /** Results that could not be written (their leases expire and they are sent again). */
   writeErrors: number;
@@ -67,8 +78,8 @@ const FAILURE_LOG_INTERVAL_MS = 30_000;
 /**
  * The delivery loop. It leases due deliveries from the queue, sends them concurrently (at most
  * `workerConcurrency` at once) and writes the outcomes in batches (see {@link ResultBuffer}).
- * One delivery goes: claim → {@link decide} (throttle, sign, send, classify) → count →
- * buffer → written with its batch.
+ * One delivery goes: claim → `admitBatch` (throttle slots) and its retry schedule →
+ * {@link decide} (sign, send, classify) → count → buffer → written with its batch.
  *
  * Every claimed row is leased for `deliveryTimeoutMs + leaseMarginMs`, longer than any attempt
  * can take, so a row is only ever re-claimed from a worker that died or stalled; if that
@@ -105,6 +116,7 @@ export class DeliveryWorker {
   private readonly results: ResultBuffer;
   private readonly decideContext: DecideContext;
   private readonly leaseMs: number;
+  private readonly slots: ThrottleSlots;
 
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -132,9 +144,9 @@ export class DeliveryWorker {
       config: this.config,
       keyring: options.keyring,
       sender: options.sender,
-      throttle: new EndpointThrottle(),
       logger: options.logger,
     };
+    this.slots = options.slots ?? new LocalThrottleSlots();
   }
 
   /** Starts the loop in the background; returns at once. */
@@ -206,16 +218,58 @@ export class DeliveryWorker {
       this.counters.claimRounds++;
       this.options.heartbeat?.beat();
       this.counters.claimed += claimed.length;
-      for (const c of claimed) this.dispatch(c);
+      if (claimed.length > 0) await this.admitAndDispatch(claimed);
       // A short batch means the queue has nothing more due right now.
       if (claimed.length < limit) await this.idle(workerPollMs);
     }
   }
 
-  private dispatch(claimed: ClaimedDelivery): void {
+  /**
+   * Looks up the batch's policies, reserves its throttled deliveries' send slots (one round
+   * trip per throttled key, see `admitBatch`) and dispatches every delivery. When that fails (the
+   * database went away), the whole batch is handed back due one poll interval later.
+   */
+  private async admitAndDispatch(claimed: ClaimedDelivery[]): Promise<void> {
+    let policies: BatchPolicies | undefined;
+    let admissions: Map<string, Admission>;
+    try {
+      const lookup = this.options.policies;
+      if (lookup) {
+        const apps = new Set(claimed.map((c) => c.delivery.app_id));
+        policies = await lookup.forBatch(apps, new Set(claimed.map((c) => c.message.event_type)));
+      }
+      admissions = await admitBatch(claimed, policies, this.slots, Date.now());
+    } catch (error) {
+      this.options.logger?.error({ err: error, count: claimed.length }, "could not apply throttles; deliveries released");
+      for (const c of claimed) this.dispatch(c, { releaseAt: Date.now() + this.config.workerPollMs }, []);
+      return;
+    }
+    for (const c of claimed) {
+      const schedule = pickRetrySchedule(
+        {
+          endpoint: parseSchedule(c.endpoint.retry_schedule),
+          eventType: policies?.eventTypes.get(c.message.event_type),
+          application: policies?.apps.get(c.delivery.app_id)?.retrySchedule,
+        },
+        this.config.retrySchedule,
+      );
+      this.dispatch(c, admissions.get(c.delivery.id), schedule);
+    }
+  }
+
+  /** Sends one delivery now, at its reserved slot, or hands it back when its throttle has no slot. */
+  private dispatch(claimed: ClaimedDelivery, admission: Admission | undefined, schedule: readonly number[]): void {
     this.inFlight++;
     this.results.lease(claimed.delivery.id, claimed.delivery.due_at ?? Date.now() + this.leaseMs);
-    decide(claimed, this.decideContext)
+    let work: Promise<Decision>;
+    if (admission && "releaseAt" in admission) {
+      work = Promise.resolve(releaseThrottled(claimed, this.owner, admission.releaseAt));
+    } else {
+      const wait = admission ? admission.sendAt - Date.now() : 0;
+      const send = () => decide(claimed, this.decideContext, schedule);
+      work = wait > 0 ? sleep(wait).then(send) : send();
+    }
+    work
       .catch((error: unknown) => {
         // A bug, not a delivery outcome: hand the row back for a later try rather than wedge a slot.
         this.options.logger?.error(

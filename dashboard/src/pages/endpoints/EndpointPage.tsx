@@ -5,6 +5,7 @@ import { endpoints } from "../../api/resources";
 import type { Period } from "../../api/types";
 import { ErrorState } from "../../components/ErrorState";
 import { Loading } from "../../components/Loading";
+import { RetryScheduleCard } from "../../components/RetryScheduleCard";
 import { Writable } from "../../components/Writable";
 import { EndpointActivityCard } from "./EndpointActivityCard";
 import { EndpointAttempts } from "./EndpointAttempts";
@@ -45,6 +46,13 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
             <SecretCard appId={appId} endpointId={ep.data.id} />
             <RecoverCard appId={appId} endpointId={ep.data.id} />
             <HeadersCard appId={appId} endpointId={ep.data.id} />
+            <RetryScheduleCard
+              level="endpoint"
+              inherits="event type, application or server default"
+              queryKey={["retry-schedule", "endpoint", appId, ep.data.id]}
+              load={() => endpoints.retrySchedule(appId, ep.data.id).get()}
+              save={(seconds) => endpoints.retrySchedule(appId, ep.data.id).put(seconds)}
+            />
           </Writable>
         </div>
       </div>

@@ -1,7 +1,7 @@
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 
-import { endpoints } from "../../api/resources";
+import { apps, endpoints } from "../../api/resources";
 import { useList } from "../../api/useList";
 import { useReadOnly } from "../../auth/useSession";
 import { Button } from "../../components/Button";
@@ -10,6 +10,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorState } from "../../components/ErrorState";
 import { Loading } from "../../components/Loading";
 import { LoadMore } from "../../components/LoadMore";
+import { RetryScheduleCard } from "../../components/RetryScheduleCard";
 import { StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
 import { formatDate } from "../../lib/format";
@@ -93,6 +94,17 @@ export function EndpointsTab({ appId }: { appId: string }) {
           </>
         )}
       </Card>
+      {!readOnly && (
+        <div className="mt-6 max-w-xl">
+          <RetryScheduleCard
+            level="application"
+            inherits="server default"
+            queryKey={["retry-schedule", "app", appId]}
+            load={() => apps.retrySchedule(appId).get()}
+            save={(seconds) => apps.retrySchedule(appId).put(seconds)}
+          />
+        </div>
+      )}
       <CreateEndpointDialog appId={appId} open={creating} onClose={() => setCreating(false)} />
     </>
   );

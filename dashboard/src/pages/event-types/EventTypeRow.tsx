@@ -6,9 +6,11 @@ import type { EventTypeOut } from "../../api/types";
 import { Button } from "../../components/Button";
 import { ActionError } from "../../components/ErrorState";
 import { JsonBlock } from "../../components/JsonBlock";
+import { RetryScheduleCard } from "../../components/RetryScheduleCard";
 
 export function EventTypeRow({ eventType: t }: { eventType: EventTypeOut }) {
   const [open, setOpen] = useState(false);
+  const [retries, setRetries] = useState(false);
   const client = useQueryClient();
   const archive = useMutation({
     mutationFn: () => eventTypes.patch(t.name, { archived: !t.archived }),
@@ -40,12 +42,27 @@ export function EventTypeRow({ eventType: t }: { eventType: EventTypeOut }) {
           >
             {versions.length ? (open ? "Hide schema" : "Schema") : "No schema"}
           </Button>
+          <Button size="sm" variant="ghost" aria-expanded={retries} onClick={() => setRetries(!retries)}>
+            {retries ? "Hide retries" : "Retries"}
+          </Button>
           <Button size="sm" onClick={() => archive.mutate()} busy={archive.isPending}>
             {t.archived ? "Restore" : "Archive"}
           </Button>
         </div>
       </div>
       <ActionError error={archive.error} />
+      {retries && (
+        <div className="mt-3 max-w-xl">
+          <RetryScheduleCard
+            bare
+            level="event type"
+            inherits="application or server default"
+            queryKey={["retry-schedule", "event-type", t.name]}
+            load={() => eventTypes.retrySchedule(t.name).get()}
+            save={(seconds) => eventTypes.retrySchedule(t.name).put(seconds)}
+          />
+        </div>
+      )}
       {open && (
         <div className="mt-3 space-y-2">
           {versions.map((v) => (

@@ -186,6 +186,36 @@ describeEachStore("audit log on %s", (kind) => {
         check: (row) => expect(row.changes).toEqual({ description: { before: "", after: "primary" } }),
       },
       {
+        op: "v1.event-type.set-retry-schedule",
+        run: () => api("PUT", "/api/v1/event-type/invoice.paid/retry-schedule", { retrySchedule: [5, 60] }),
+        status: 200,
+        action: "event-type.retry-schedule.update",
+        check: (row) => {
+          expect(row.resourceId).toBe("invoice.paid");
+          expect(row.changes).toEqual({ retrySchedule: { before: null, after: [5, 60] } });
+        },
+      },
+      {
+        op: "v1.application.set-retry-schedule",
+        run: () => api("PUT", "/api/v1/app/acme/retry-schedule", { retrySchedule: [30] }),
+        status: 200,
+        action: "application.retry-schedule.update",
+        check: (row) => {
+          expect(row.appId).toBe(ctx.app);
+          expect(row.changes).toEqual({ retrySchedule: { before: null, after: [30] } });
+        },
+      },
+      {
+        op: "v1.endpoint.set-retry-schedule",
+        run: () => api("PUT", `/api/v1/app/${ctx.app}/endpoint/main/retry-schedule`, { retrySchedule: [] }),
+        status: 200,
+        action: "endpoint.retry-schedule.update",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.endpoint);
+          expect(row.changes).toEqual({ retrySchedule: { before: null, after: [] } });
+        },
+      },
+      {
         op: "v1.endpoint.rotate-secret",
         run: () => api("POST", `/api/v1/app/${ctx.app}/endpoint/main/secret/rotate`, {}),
         status: 204,

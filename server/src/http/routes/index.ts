@@ -9,6 +9,7 @@ import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
 import { messageRoutes } from "./messages.js";
+import { retryScheduleRoutes } from "./retry-schedules.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
 import { tokenRoutes } from "./tokens.js";
@@ -21,6 +22,7 @@ export const routes: RouteModule[] = [
   eventTypeRoutes,
   eventTypeOpenApiRoutes,
   endpointRoutes,
+  retryScheduleRoutes,
   messageRoutes,
   attemptRoutes,
   tokenRoutes,

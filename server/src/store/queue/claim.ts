@@ -19,6 +19,8 @@ export interface ClaimOptions {
 export type ClaimedEndpoint = Pick<
   EndpointRow,
   "id" | "url" | "secret" | "old_secrets" | "headers" | "disabled" | "first_failure_at" | "throttle_rate"
+  // The endpoint's own retry schedule (migration 0011); the other levels come from the worker's policy cache.
+  | "retry_schedule"
 >;
 /** The message columns a worker needs to send. @example claimed.message.payload */
 export type ClaimedMessage = Pick<MessageRow, "id" | "payload" | "event_type" | "created_at">;
@@ -87,7 +89,7 @@ export async function claimDeliveries(
     claim,
     db
       .selectFrom("endpoints")
-      .select(["id", "url", "secret", "old_secrets", "headers", "disabled", "first_failure_at", "throttle_rate"])
+      .select(["id", "url", "secret", "old_secrets", "headers", "disabled", "first_failure_at", "throttle_rate", "retry_schedule"])
       .where("id", "in", leased("endpoint_id"))
       .compile(),
     db
