@@ -19,9 +19,9 @@ import { type ConfiguredStore, openConfiguredStore } from "./store/configured-st
 import { DeliveriesRepository } from "./store/deliveries-repository.js";
 import { DeliveryPolicyCache } from "./store/delivery-policies.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
+import { SharedThrottleSlots } from "./store/throttle-slots.js";
 import { WorkerHeartbeatsRepository } from "./store/worker-heartbeats-repository.js";
 import { HeartbeatPublisher } from "./worker/heartbeat-publisher.js";
-import { SharedThrottleSlots } from "./store/throttle-slots.js";
 import { LocalThrottleSlots } from "./worker/local-throttle-slots.js";
 import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
