@@ -52,6 +52,20 @@ export async function startArrivalReceiver(status = 200): Promise<ArrivalReceive
 }
 
 /**
+ * The most requests among `times` that fall in one calendar second (`floor(at / 1000)`):
+ * "arrivals per second" as a rate limit is stated. A sliding window is stricter than the limit
+ * promises: a send timer that fires late on a loaded machine bunches two sends that were
+ * reserved a slot apart, which a sliding window counts against the limiter.
+ *
+ * @example busiestSecond([0, 999, 1000]) // 2
+ */
+export function busiestSecond(times: readonly number[]): number {
+  const perSecond = new Map<number, number>();
+  for (const at of times) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
+  return Math.max(0, ...perSecond.values());
+}
+
+/**
  * The most requests among `times` that fall in any window of `windowMs` (sliding, so no
  * choice of window edges can hide a burst).
  *
