@@ -19,12 +19,14 @@ import { MessagesRepository } from "../store/messages-repository.js";
 import { QueueViewRepository } from "../store/queue-view-repository.js";
 import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
+import { TasksRepository } from "../store/tasks-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
 import { AppTokenService } from "./app-tokens.js";
 import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
+import { BackgroundTaskService } from "./background-tasks.js";
 import { AuditLog } from "./audit-log.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
@@ -54,6 +56,8 @@ export interface Services {
   eventTypes: EventTypeService;
   messages: MessageService;
   attempts: AttemptService;
+  /** Recover, bulk replay, replay missing and purge contents, run by the worker's task runner. */
+  backgroundTasks: BackgroundTaskService;
   stats: StatsService;
   /** The retry queue and dead letter, and the backlog /metrics reports. */
   queue: QueueService;
@@ -73,6 +77,8 @@ export interface ServiceExtras {
   metrics?: Metrics | undefined;
   /** The heartbeat of the worker running in this process, for the health report. */
   heartbeat?: Heartbeat | undefined;
+  /** Wakes the task runner of this process when a task is started. */
+  taskWakeup?: Wakeup | undefined;
 }
 
 /**
@@ -168,6 +174,7 @@ export function createServices(
     eventTypes,
     messages,
     attempts,
+    backgroundTasks: new BackgroundTaskService(new TasksRepository(store), applications, endpoints, auditLog, extras.taskWakeup),
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),
     queue: new QueueService(queueView, applications),
     sources,

@@ -2,6 +2,7 @@ import type { RouteModule } from "../app-deps.js";
 import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
+import { backgroundTaskRoutes } from "./background-tasks.js";
 import { endpointRoutes } from "./endpoints.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
@@ -20,6 +21,7 @@ export const routes: RouteModule[] = [
   endpointRoutes,
   messageRoutes,
   attemptRoutes,
+  backgroundTaskRoutes,
   tokenRoutes,
   statsRoutes,
   sourceRoutes,
