@@ -14,7 +14,7 @@ import { parseJson } from "../lib/json.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { mapPage } from "../store/paginate.js";
 import type { TaskRow } from "../store/schema.js";
-import type { TaskParams, TaskType, TasksRepository } from "../store/tasks-repository.js";
+import type { TaskParams, TasksRepository,TaskType } from "../store/tasks-repository.js";
 import type { ApplicationService } from "./applications.js";
 import type { AuditLog } from "./audit-log.js";
 import type { EndpointService } from "./endpoints.js";

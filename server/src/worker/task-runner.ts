@@ -54,6 +54,8 @@ export class TaskRunner {
   private stopping = false;
   private wakeStop: (() => void) | undefined;
   private readonly stopped: Promise<void>;
+  /** Batches of a task that failed in a row here, across claims (a failed batch hands the task back). */
+  private readonly failures = new Map<string, number>();
 
   constructor(private readonly options: TaskRunnerOptions) {
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}:tasks`;
@@ -91,11 +93,10 @@ export class TaskRunner {
   private async runTask(task: TaskRow): Promise<void> {
     const { config, tasks, logger, metrics } = this.options;
     logger?.info({ task: task.id, type: task.task, cursor: task.cursor }, "background task claimed");
-    let failures = 0;
     while (!this.stopping) {
       try {
         const outcome = await tasks.runBatch(task.id, { owner: this.owner, now: Date.now(), leaseMs: config.taskLeaseMs }, config.taskBatchSize);
-        failures = 0;
+        this.failures.delete(task.id);
         if (outcome.state === "lost") {
           logger?.warn({ task: task.id }, "background task lease lost to another runner");
           metrics?.taskProgress.remove({ task: task.task, id: task.id });
@@ -113,11 +114,13 @@ export class TaskRunner {
           return;
         }
       } catch (error) {
-        failures++;
+        const failures = (this.failures.get(task.id) ?? 0) + 1;
+        this.failures.set(task.id, failures);
         const message = error instanceof Error ? error.message : String(error);
         logger?.error({ err: error, task: task.id, failures }, "background task batch failed");
         try {
           if (failures >= MAX_FAILURES) {
+            this.failures.delete(task.id);
             await tasks.fail(task.id, this.owner, Date.now(), message);
             metrics?.taskProgress.remove({ task: task.task, id: task.id });
           } else {
