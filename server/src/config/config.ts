@@ -90,9 +90,14 @@ const schema = z.object({
   /** Pause between two retention batches, so ingest and delivery writes go first. */
   retentionPauseMs: z.coerce.number().int().min(0).default(100),
   /** Rows one background-task batch handles (recover, replays, purge): one short transaction each. */
-  taskBatchSize: z.coerce.number().int().min(1).max(10_000).default(500),
+  taskBatchSize: z.coerce.number().int().min(1).max(10_000).default(200),
   /** Pause between two batches of a background task, so live deliveries and ingest keep the database. */
   taskPauseMs: z.coerce.number().int().min(0).default(20),
+  /**
+   * A task that queues deliveries (recover, replays) waits before its next batch while the oldest
+   * due delivery has waited longer than this, so live messages never queue behind a whole task.
+   */
+  taskMaxLagMs: z.coerce.number().int().min(0).default(200),
   /** How long a worker holds a background task between two batches; a crashed worker's task is taken over after it. */
   taskLeaseMs: z.coerce.number().int().min(1_000).default(30_000),
   /** How often an idle worker looks for a background task started by another process. */

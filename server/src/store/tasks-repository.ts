@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 
 import type { Store } from "./database.js";
 import { type Page, type PageRequest, paginate } from "./paginate.js";
-import type { Database, TaskRow } from "./schema.js";
+import { type Database, DeliveryStatus, type TaskRow } from "./schema.js";
 import { claimTask, failTask, releaseTask, type TaskLease } from "./tasks/claim-task.js";
 import { type BatchOutcome, runTaskBatch } from "./tasks/run-batch.js";
 
@@ -53,6 +53,24 @@ export class TasksRepository {
       .where("status", "=", "running")
       .executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /**
+   * The delivery worker's backlog: due deliveries no worker has claimed yet, counted up to
+   * `limit` (so the count costs at most `limit` index entries), and how long the oldest of them
+   * has waited (0 when none). Read on the partial `deliveries_due` index from its low end.
+   */
+  async queueBacklog(now: number, limit: number): Promise<{ due: number; lagMs: number }> {
+    const rows = await this.store.db
+      .selectFrom("deliveries")
+      .select("due_at")
+      .where("due_at", "<=", now)
+      .where("status", "=", DeliveryStatus.pending)
+      .orderBy("due_at")
+      .limit(limit)
+      .execute();
+    const oldest = rows[0]?.due_at;
+    return { due: rows.length, lagMs: oldest == null ? 0 : Math.max(0, now - Number(oldest)) };
   }
 
   claim(lease: TaskLease): Promise<TaskRow | undefined> {

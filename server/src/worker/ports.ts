@@ -54,6 +54,8 @@ export interface BackgroundTaskQueue {
   runBatch(id: string, lease: TaskLease, limit: number): Promise<BatchOutcome>;
   /** Hands the task back, claimable again from `dueAt`; `error` is kept on the row. */
   release(id: string, owner: string, dueAt: number, error?: string): Promise<void>;
+  /** Due deliveries not yet claimed (counted up to `limit`) and how long the oldest has waited. */
+  queueBacklog(now: number, limit: number): Promise<{ due: number; lagMs: number }>;
   /** Ends the task as failed. */
   fail(id: string, owner: string, now: number, error: string): Promise<void>;
 }

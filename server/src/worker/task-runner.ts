@@ -9,7 +9,7 @@ import type { Wakeup } from "../lib/wakeup.js";
 import type { TaskRow } from "../store/schema.js";
 import type { BackgroundTaskQueue } from "./ports.js";
 
-export type TaskRunnerConfig = Pick<Config, "taskBatchSize" | "taskPauseMs" | "taskLeaseMs" | "taskPollMs">;
+export type TaskRunnerConfig = Pick<Config, "taskBatchSize" | "taskPauseMs" | "taskLeaseMs" | "taskPollMs" | "taskMaxLagMs">;
 
 export interface TaskRunnerOptions {
   /** Where tasks are leased and run (a `TasksRepository`). */
@@ -29,6 +29,10 @@ export interface TaskRunnerOptions {
 // this runner or another; after this many failures in a row the task is marked failed.
 const RETRY_AFTER_MS = 2_000;
 const MAX_FAILURES = 5;
+// While the delivery worker lags, a task waits before its next batch at most this long: live
+// traffic goes first, but a saturated worker still lets a task advance a batch at a time.
+const MAX_YIELD_MS = 5_000;
+const LAG_CHECK_MS = 25;
 
 /**
  * The background-task loop of a worker process, beside the delivery loop: it leases one task
@@ -37,7 +41,10 @@ const MAX_FAILURES = 5;
  * extends the lease, so:
  *
  * - live deliveries keep flowing: the delivery loop is never blocked for longer than a batch,
- *   and the pause hands the database (SQLite's one writer) back between batches;
+ *   the pause hands the database (SQLite's one writer) back between batches, and a task that
+ *   queues deliveries waits (up to 5 s a batch) while half a batch or more of due deliveries is
+ *   still unclaimed or the oldest has waited over `taskMaxLagMs`: a live message never queues
+ *   behind more than about one batch of the task;
  * - a crash (SIGKILL) loses at most the batch in flight, which rolled back: the task's lease
  *   expires after `taskLeaseMs` and a runner (this process restarted, or another instance)
  *   continues from the last committed cursor, repeating nothing.
@@ -113,6 +120,8 @@ export class TaskRunner {
           logger?.info({ task: task.id, type: task.task, status: outcome.state, affected: Number(row.affected), error: row.error ?? undefined }, `background task ${outcome.state}`);
           return;
         }
+        await this.idle(config.taskPauseMs);
+        if (outcome.queuedDeliveries) await this.yieldToDeliveries();
       } catch (error) {
         const failures = (this.failures.get(task.id) ?? 0) + 1;
         this.failures.set(task.id, failures);
@@ -131,10 +140,21 @@ export class TaskRunner {
         }
         return;
       }
-      await this.idle(config.taskPauseMs);
     }
     // Stopping between two batches: hand the task back for the next runner.
     await tasks.release(task.id, this.owner, Date.now()).catch(() => undefined);
+  }
+
+  /** Waits while the delivery worker has not caught up with the queue, at most MAX_YIELD_MS. */
+  private async yieldToDeliveries(): Promise<void> {
+    const { tasks, config } = this.options;
+    const enough = Math.max(1, Math.ceil(config.taskBatchSize / 2));
+    const until = Date.now() + MAX_YIELD_MS;
+    while (!this.stopping && Date.now() < until) {
+      const backlog = await tasks.queueBacklog(Date.now(), enough).catch(() => ({ due: 0, lagMs: 0 }));
+      if (backlog.due < enough && backlog.lagMs <= config.taskMaxLagMs) return;
+      await this.idle(LAG_CHECK_MS);
+    }
   }
 
   /** Waits `ms` (or until stop); while idle (`wakeable`), also until a task is started here. */
