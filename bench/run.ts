@@ -47,7 +47,7 @@ const { values: args } = parseArgs({
     "no-write": { type: "boolean", default: false },
     phase: { type: "string", default: "all" },
     "task-messages": { type: "string", default: "50000" },
-    "task-batch": { type: "string", default: "500" },
+    "task-batch": { type: "string", default: "50" },
   },
 });
 const SECONDS = Number(args.seconds);

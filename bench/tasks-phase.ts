@@ -34,6 +34,7 @@ export async function tasksPhase(options: TasksPhaseOptions): Promise<Record<str
     taskDelivered: r.delivered,
     taskDuplicates: r.duplicates,
     taskLive: `${r.live.delivered}/${r.live.sent}, p50 ${r.live.p50Ms} ms, p99 ${r.live.p99Ms} ms, max ${r.live.maxMs} ms`,
+    taskBaseline: `${r.baseline.delivered}/${r.baseline.sent}, p50 ${r.baseline.p50Ms} ms, p99 ${r.baseline.p99Ms} ms, max ${r.baseline.maxMs} ms`,
   };
 }
 
@@ -44,5 +45,6 @@ export function tasksReportLines(r: Record<string, number | string>): string[] {
     `| recover of ${r.taskMessages} failed messages (batches of ${r.taskBatch}), SIGKILL at ${r.taskKilledAt}, restart | finished ${r.taskMs} ms after the request (${r.taskAfterRestartMs} ms after the restart); all acknowledged at ${r.taskDeliveredMs} ms |`,
     `| **recover under a crash: delivered / duplicates** (target: all / 0) | **${r.taskDelivered} / ${r.taskDuplicates}** |`,
     `| live messages to another endpoint during the task: delivered, latency | ${r.taskLive} |`,
+    `| the same for 1.5 s before the task (baseline) | ${r.taskBaseline} |`,
   ];
 }

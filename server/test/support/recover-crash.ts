@@ -32,7 +32,23 @@ export interface RecoverCrashResult {
   /** Restart of the server to the task finishing. */
   afterRestartMs: number;
   /** Live messages to another endpoint while the task ran (before the kill): latency send → acknowledged. */
-  live: { sent: number; delivered: number; p50Ms: number; p99Ms: number; maxMs: number };
+  live: LiveFigures;
+  /** The same, measured for 1.5 s before the task started: what the machine does without it. */
+  baseline: LiveFigures;
+}
+
+export interface LiveFigures {
+  sent: number;
+  delivered: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+function latencyOf(sent: Map<string, number>, acks: Map<string, number>): Omit<LiveFigures, "sent"> {
+  const ms = [...sent].flatMap(([id, at]) => (acks.has(id) ? [acks.get(id)! - at] : [])).sort((a, b) => a - b);
+  const pct = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? 0;
+  return { delivered: ms.length, p50Ms: pct(0.5), p99Ms: pct(0.99), maxMs: ms.at(-1) ?? 0 };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,17 +120,28 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
     log(`all ${n} deliveries failed after ${Date.now() - sendStarted} ms`);
     await svix.endpoint.patch(app.id, target.id, { url: `${receiver.url}/recover` });
 
-    // Live traffic while the task runs: one message every 50 ms to the other endpoint.
+    // Live traffic: one message every 50 ms to the other endpoint, first alone (the baseline),
+    // then while the task runs.
     const liveSent = new Map<string, number>();
+    const baselineSent = new Map<string, number>();
     let ticking = true;
-    const ticker = (async () => {
+    const tick = async (into: Map<string, number>) => {
       while (ticking) {
         const at = Date.now();
         const r = await api.post<{ id: string }>(`/api/v1/app/${app.id}/msg`, { eventType: "live.tick", payload: { at } }).catch(() => undefined);
-        if (r?.status === 202) liveSent.set(r.body.id, at);
+        if (r?.status === 202) into.set(r.body.id, at);
         await sleep(50);
       }
-    })();
+    };
+    const firstAcks = receiver.firstAckAt("/live");
+    const settle = (sent: Map<string, number>) => until("the live ticks to arrive", 5_000, async () => ([...sent.keys()].every((id) => firstAcks.has(id)) ? true : undefined), 20).catch(() => undefined);
+    let ticker = tick(baselineSent);
+    await sleep(1_500);
+    ticking = false;
+    await ticker;
+    await settle(baselineSent);
+    ticking = true;
+    ticker = tick(liveSent);
 
     const started = Date.now();
     const task = await svix.endpoint.recover(app.id, target.id, { since });
@@ -126,9 +153,10 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
     }, 20);
     // No acknowledgement may be in flight at the kill: hold the endpoint, let the answered
     // attempts be recorded (the result buffer writes within milliseconds), then kill.
-    // The live ticks stop here, so the wait below also lets the last ones arrive.
+    // The live ticks stop here and are given time to arrive.
     ticking = false;
     await ticker;
+    await settle(liveSent);
     receiver.hold("/recover");
     await sleep(300);
     const before = await svix.backgroundTask.get(task.id);
@@ -139,8 +167,8 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
     };
     await first.kill();
     log(`killed at ${killedAt.processed}/${killedAt.total} (${killedAt.status}), ${receiver.acked("/recover").size} acknowledged`);
-    const firstAcks = receiver.firstAckAt("/live");
-    const latencies = [...liveSent].flatMap(([id, at]) => (firstAcks.has(id) ? [firstAcks.get(id)! - at] : [])).sort((a, b) => a - b);
+    const latencies = latencyOf(liveSent, firstAcks);
+    const baseline = latencyOf(baselineSent, firstAcks);
 
     receiver.release("/recover");
     const restarted = Date.now();
@@ -161,7 +189,6 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
     let duplicates = 0;
     for (const c of acked.values()) duplicates += c - 1;
     await second.stop();
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
     return {
       messages: n,
       killedAt,
@@ -171,7 +198,8 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
       taskMs: finished - started,
       deliveredMs: delivered - started,
       afterRestartMs: finished - restarted,
-      live: { sent: liveSent.size, delivered: latencies.length, p50Ms: pct(0.5), p99Ms: pct(0.99), maxMs: latencies.at(-1) ?? 0 },
+      live: { sent: liveSent.size, ...latencies },
+      baseline: { sent: baselineSent.size, ...baseline },
     };
   } finally {
     for (const c of clients) await c.close();
