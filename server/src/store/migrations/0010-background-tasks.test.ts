@@ -12,14 +12,15 @@ describeEachStore("migration 0010: background tasks (%s)", (kind) => {
     await t?.close();
   });
 
-  it("keeps 0001's task rows, and goes down again keeping those that have an endpoint", async () => {
+  it("keeps 0001's task rows (an interrupted one failed), and goes down again keeping those that have an endpoint", async () => {
     t = await openTestStore(kind);
     const db = t.store.db;
     const schema = kind === "postgres" ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
     const migrator = new Migrator({ db, provider: migrationProvider(undefined), migrationTableSchema: schema });
     expect((await migrator.migrateTo("0007-inbound-reprocess")).error).toBeUndefined();
     await sql`insert into tasks (id, app_id, endpoint_id, task, status, created_at, updated_at)
-      values ('qtask_old', 'app_1', 'ep_1', 'endpoint.recover', 'finished', 1, 2)`.execute(db);
+      values ('qtask_old', 'app_1', 'ep_1', 'endpoint.recover', 'finished', 1, 2),
+             ('qtask_cut', 'app_1', 'ep_1', 'endpoint.recover', 'running', 1, 2)`.execute(db);
 
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     const repo = new TasksRepository(t.store);
@@ -31,6 +32,8 @@ describeEachStore("migration 0010: background tasks (%s)", (kind) => {
       total: null,
       lease_owner: null,
     });
+    // Cut short inside its request before 0010: its range is unknown, so it is not resumed.
+    expect(await repo.find("qtask_cut")).toMatchObject({ status: "failed", error: expect.stringContaining("start the recover again") });
     // The new shape: a task without an endpoint (a purge), claimable by a runner.
     await db
       .insertInto("tasks")
@@ -40,7 +43,7 @@ describeEachStore("migration 0010: background tasks (%s)", (kind) => {
 
     expect((await migrator.migrateTo("0007-inbound-reprocess")).error).toBeUndefined();
     const rows = await sql<{ id: string }>`select id from tasks order by id`.execute(db);
-    expect(rows.rows.map((r) => r.id)).toEqual(["qtask_old"]);
+    expect(rows.rows.map((r) => r.id)).toEqual(["qtask_cut", "qtask_old"]);
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
   });
 });

@@ -5,8 +5,10 @@ import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 
  * needs, and its endpoint_id was NOT NULL (a purge has no endpoint; SQLite cannot relax a
  * column), so it is rebuilt: the parameters, the cursor each batch checkpoints in the same
  * transaction as its effect, counts for progress, and a lease (owner + expiry) so a crashed
- * worker's task is claimed again. Rows from before are kept as they were (all `finished`:
- * 0001's recover ran to completion inside the request). Same column conventions as 0001. */
+ * worker's task is claimed again. Rows from before are kept (a `running` one, interrupted
+ * inside its request, becomes `failed`). Same column conventions as 0001. */
+const INTERRUPTED = "Interrupted before the upgrade to background tasks; start the recover again";
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   // Ids are compared as strings for pagination: byte order, as in 0001.
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -37,8 +39,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .execute();
-  await sql`insert into tasks_0010 (id, app_id, endpoint_id, task, status, created_at, updated_at)
-    select id, app_id, endpoint_id, task, status, created_at, updated_at from tasks`.execute(db);
+  // A 0001 task still `running` was cut short by a crash inside its request; its range was not
+  // stored, so it cannot be resumed: it ends `failed`, saying so (recover can be started again).
+  await sql`insert into tasks_0010 (id, app_id, endpoint_id, task, status, error, created_at, updated_at)
+    select id, app_id, endpoint_id, task,
+      case when status = 'running' then 'failed' else status end,
+      case when status = 'running' then ${INTERRUPTED} else null end,
+      created_at, updated_at from tasks`.execute(db);
   await db.schema.dropTable("tasks").execute();
   await db.schema.alterTable("tasks_0010").renameTo("tasks").execute();
   // The runner's claim: running tasks whose lease is free or expired.
