@@ -22,7 +22,7 @@ describe.each(["sqlite", "postgres"] as const)("background task crash safety (%s
     `a recover of ${MESSAGES} messages, killed mid-way, sends each exactly once after a restart`,
     async () => {
       if (kind === "postgres") schema = await createPgSchema(TEST_POSTGRES_URL!);
-      const r = await runRecoverCrash({ messages: MESSAGES, databaseUrl: schema?.url, batchSize: 50, pauseMs: 30, killAt: 0.3 });
+      const r = await runRecoverCrash({ messages: MESSAGES, databaseUrl: schema?.url, batchSize: 50, pauseMs: 30, killAt: 0.5 });
       // Killed in the middle, not before the task began or after it ended.
       expect(r.killedAt.status).toBe("running");
       expect(r.killedAt.processed).toBeGreaterThan(0);
@@ -32,7 +32,7 @@ describe.each(["sqlite", "postgres"] as const)("background task crash safety (%s
       expect(r.duplicates).toBe(0);
       expect(r.messagesSent).toBe(MESSAGES);
       // Live deliveries flowed during the task, promptly.
-      expect(r.live.sent).toBeGreaterThan(5);
+      expect(r.live.sent).toBeGreaterThan(2);
       expect(r.live.delivered).toBe(r.live.sent);
       expect(r.live.p50Ms).toBeLessThan(500);
     },

@@ -120,7 +120,7 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
     log(`all ${n} deliveries failed after ${Date.now() - sendStarted} ms`);
     await svix.endpoint.patch(app.id, target.id, { url: `${receiver.url}/recover` });
 
-    // Live traffic: one message every 50 ms to the other endpoint, first alone (the baseline),
+    // Live traffic: one message every 25 ms to the other endpoint, first alone (the baseline),
     // then while the task runs.
     const liveSent = new Map<string, number>();
     const baselineSent = new Map<string, number>();
@@ -130,7 +130,7 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
         const at = Date.now();
         const r = await api.post<{ id: string }>(`/api/v1/app/${app.id}/msg`, { eventType: "live.tick", payload: { at } }).catch(() => undefined);
         if (r?.status === 202) into.set(r.body.id, at);
-        await sleep(50);
+        await sleep(25);
       }
     };
     const firstAcks = receiver.firstAckAt("/live");
@@ -147,16 +147,16 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
     const task = await svix.endpoint.recover(app.id, target.id, { since });
     if (task.status !== "running") throw new Error(`recover answered ${task.status}`);
     const killAt = Math.floor((options.killAt ?? 0.4) * n);
-    await until("the task to get under way", 60_000, async () => {
-      const t = await svix.backgroundTask.get(task.id);
-      return (t.data as { processed: number }).processed >= killAt ? t : undefined;
-    }, 20);
-    // No acknowledgement may be in flight at the kill: hold the endpoint, let the answered
-    // attempts be recorded (the result buffer writes within milliseconds), then kill.
-    // The live ticks stop here and are given time to arrive.
+    const processed = async () => (await svix.backgroundTask.get(task.id)).data as { processed: number };
+    // Live ticks run through the first part of the task and are given time to arrive before
+    // the kill approaches; the task goes on meanwhile.
+    await until("the task to get under way", 60_000, async () => ((await processed()).processed >= killAt / 2 ? true : undefined), 20);
     ticking = false;
     await ticker;
     await settle(liveSent);
+    await until("the task to reach the kill point", 60_000, async () => ((await processed()).processed >= killAt ? true : undefined), 20);
+    // No acknowledgement may be in flight at the kill: hold the endpoint, let the answered
+    // attempts be recorded (the result buffer writes within milliseconds), then kill.
     receiver.hold("/recover");
     await sleep(300);
     const before = await svix.backgroundTask.get(task.id);
