@@ -76,6 +76,33 @@ describe.skipIf(!chromiumAvailable)("dashboard: background tasks", () => {
     const row = page.locator("li [data-task]").first();
     await row.getByText("Recover failed messages").waitFor();
     expect(await row.textContent()).toContain("finished");
+
+    // The messages view, filtered to the endpoint's successes: "Replay all matching" replays
+    // every one of them on the server, not only the loaded selection.
+    await page.goto(`${server.url}/apps/${app.id}/messages?endpoint=${ep.id}&status=success`);
+    await waitFor(
+      async () => (await page.locator("tr[data-msg-id]").count()) === 5,
+      20_000,
+      "five delivered messages",
+    );
+    await page.locator("tr[data-msg-id]").first().getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Resend selected (1)" }).click();
+    const before = receiver.requests.length;
+    await page.getByRole("dialog").getByRole("button", { name: "Replay all matching" }).click();
+    await page.getByRole("dialog").getByText("Replay started as background task").waitFor();
+    await waitFor(async () => receiver.requests.length >= before + 5, 20_000, "all five replayed");
+    const replay = await waitFor(
+      async () => {
+        const page = await api<{ data: { status: string; data: { messagesSent: number } }[] }>(
+          "GET",
+          "/api/v1/background-task?task=endpoint.bulk-replay&status=finished",
+        );
+        return page.data[0];
+      },
+      20_000,
+      "the replay task to finish",
+    );
+    expect(replay.data.messagesSent).toBe(5);
     await receiver.close();
   });
 });
