@@ -14,10 +14,15 @@
  * processes sharing the load, two workers draining one backlog, each as a ratio to one, and the
  * two-instance delivery run (`--multi-messages`, default 20,000 messages × 5 endpoints).
  *
- * Last comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
+ * Then comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
  * that one (a few seconds, nothing appended to RESULTS.md). `--phase ingest` runs only the
  * yardstick and message create (`POST /api/v1/app/{app}/msg`, no Idempotency-Key), for a quick
  * before/after of a change on that path (about 2 × --seconds, nothing appended).
+ *
+ * Last, "background task under a crash" (bench/tasks-phase.ts): a recover of `--task-messages`
+ * (default 50,000) failed messages, the server SIGKILLed mid-task and restarted; time to finish,
+ * duplicates, live delivery latency meanwhile. `--phase tasks` runs only that one (appended
+ * to RESULTS.md unless `--no-write`).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -32,6 +37,7 @@ import { Pool } from "undici";
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
 import { auditPhase, auditReportLines } from "./audit-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
+import { tasksPhase, tasksReportLines } from "./tasks-phase.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -42,6 +48,8 @@ const { values: args } = parseArgs({
     "multi-messages": { type: "string", default: "20000" },
     "no-write": { type: "boolean", default: false },
     phase: { type: "string", default: "all" },
+    "task-messages": { type: "string", default: "50000" },
+    "task-batch": { type: "string", default: "50" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -259,7 +267,21 @@ async function main(): Promise<void> {
   }
   const audit = () =>
     auditPhase({ start: startHookrelay, stop, env: storeEnv(dataDir), token: TOKEN, seconds: SECONDS, connections: CONNECTIONS });
+  const tasks = async () => {
+    // The phase's servers need their own schema: it creates an application with a fixed uid.
+    const schema = args.store === "postgres" ? await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined;
+    try {
+      return await tasksPhase({ messages: Number(args["task-messages"]), databaseUrl: schema?.url, batchSize: Number(args["task-batch"]) });
+    } finally {
+      await schema?.drop();
+    }
+  };
   try {
+    if (args.phase === "tasks") {
+      const figures = await tasks();
+      report({ ...figures, only: "tasks" });
+      return;
+    }
     if (args.phase === "audit") {
       const figures = await audit();
       process.stdout.write(`${auditReportLines(figures).join("\n")}\n`);
@@ -364,6 +386,9 @@ async function main(): Promise<void> {
 
     // 6. Management writes, each with its audit row on the one hash chain.
     Object.assign(results, await audit());
+
+    // 7. A big background task, SIGKILLed mid-way: finish time, duplicates, live latency.
+    Object.assign(results, await tasks());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -462,7 +487,16 @@ async function inboundPhase(dataDir: string): Promise<Record<string, number | st
 
 function report(r: Record<string, number | string>): void {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const lines = [
+  const lines = r.only === "tasks" ? [
+    `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, background task under a crash only`,
+    "",
+    `Machine: ${machine}`,
+    "",
+    "| figure | value |",
+    "| --- | --- |",
+    ...tasksReportLines(r),
+    "",
+  ] : [
     `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, ${SECONDS} s, ${CONNECTIONS} connections`,
     "",
     `Machine: ${machine}`,
@@ -491,6 +525,7 @@ function report(r: Record<string, number | string>): void {
           `| two complete instances, ${r.multiMessages} messages × 5 endpoints through both APIs | ${r.multiIngestRps} msg/s, ${r.multiDeliveryRps} deliveries/s; missing ${r.multiMissing}, unfinished ${r.multiUnfinished}, repeated ${r.multiDuplicates}, concurrent repeats ${r.multiOverlaps} |`,
         ]),
     ...auditReportLines(r),
+    ...tasksReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -18,6 +18,7 @@ import { NotFoundPage } from "./pages/NotFoundPage";
 import { OverviewPage } from "./pages/overview/OverviewPage";
 import { PortalEntry } from "./pages/portal/PortalEntry";
 import { QueuePage } from "./pages/queue/QueuePage";
+import { TasksPage } from "./pages/tasks/TasksPage";
 import { TokensPage } from "./pages/tokens/TokensPage";
 
 /**
@@ -55,6 +56,7 @@ const eventTypesRoute = createRoute({
 });
 const tokensRoute = createRoute({ getParentRoute: () => rootRoute, path: "/tokens", component: TokensPage });
 const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: "/audit", component: AuditLogPage });
+const tasksRoute = createRoute({ getParentRoute: () => rootRoute, path: "/tasks", component: TasksPage });
 const portalRoute = createRoute({ getParentRoute: () => rootRoute, path: "/portal", component: PortalEntry });
 
 const appRoute = createRoute({
@@ -147,6 +149,7 @@ const routeTree = rootRoute.addChildren([
   eventTypesRoute,
   tokensRoute,
   auditRoute,
+  tasksRoute,
   portalRoute,
 ]);
 

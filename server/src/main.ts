@@ -19,11 +19,13 @@ import { type ConfiguredStore, openConfiguredStore } from "./store/configured-st
 import { DeliveriesRepository } from "./store/deliveries-repository.js";
 import { DeliveryPolicyCache } from "./store/delivery-policies.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
+import { TasksRepository } from "./store/tasks-repository.js";
 import { SharedThrottleSlots } from "./store/throttle-slots.js";
 import { WorkerHeartbeatsRepository } from "./store/worker-heartbeats-repository.js";
 import { HeartbeatPublisher } from "./worker/heartbeat-publisher.js";
 import { LocalThrottleSlots } from "./worker/local-throttle-slots.js";
 import { RetentionJob } from "./worker/retention.js";
+import { TaskRunner } from "./worker/task-runner.js";
 import { DeliveryWorker } from "./worker/worker.js";
 
 export interface Running {
@@ -78,7 +80,7 @@ export async function openServices(
       : undefined;
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
-  const services = createServices(store, config, wakeup, keyring, { metrics: options.metrics, heartbeat: options.heartbeat });
+  const services = createServices(store, config, wakeup, keyring, { metrics: options.metrics, heartbeat: options.heartbeat, taskWakeup: options.taskWakeup });
   return {
     ...opened,
     services,
@@ -115,7 +117,9 @@ export async function start(
   // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
   const servedMetrics = config.metrics ? metrics : undefined;
   const heartbeat = config.role !== "api" ? new Heartbeat() : undefined;
-  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat });
+  // The API of a process that also runs the worker wakes its task runner when it starts a task.
+  const taskWakeup = config.role === "all" ? new Wakeup() : undefined;
+  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat, taskWakeup });
   const { store, keyring, keyFile, createdKey, services, wakeup } = opened;
   if (createdKey) {
     lifecycle.warn({ keyFile }, `Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
@@ -152,6 +156,7 @@ export async function start(
   let worker: DeliveryWorker | undefined;
   let retention: RetentionJob | undefined;
   let presence: HeartbeatPublisher | undefined;
+  let tasks: TaskRunner | undefined;
   if (config.role !== "api") {
     worker = new DeliveryWorker({
       queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
@@ -178,6 +183,16 @@ export async function start(
     presence.start();
     retention = new RetentionJob({ store, config, logger });
     retention.start();
+    // Background tasks (recover, replays, purge) run beside the delivery loop, in batches.
+    tasks = new TaskRunner({
+      tasks: new TasksRepository(store),
+      config,
+      deliveryWakeup: wakeup,
+      wakeup: taskWakeup,
+      logger,
+      metrics: servedMetrics,
+    });
+    tasks.start();
     lifecycle.info({ dialect: store.dialect, owner: worker.owner }, `Delivery worker started (${store.dialect}, owner ${worker.owner})`);
   }
 
@@ -192,7 +207,7 @@ export async function start(
         // The API stops accepting (and finishes the requests it has) while the worker stops
         // claiming, waits up to shutdownGraceMs for its sends, records them and hands back the
         // rows still in flight; then the rest, and the pool last.
-        await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop(), presence?.stop()]);
+        await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop(), presence?.stop(), tasks?.stop()]);
         await opened.close();
       })()),
   };

@@ -3,6 +3,8 @@ import type {
   ApplicationOut,
   AuditLogOut,
   AuditVerifyOut,
+  BackgroundTask,
+  BulkReplayIn,
   CreatedTokenOut,
   EndpointHeadersOut,
   EndpointIn,
@@ -28,6 +30,7 @@ import type {
   Scope,
   SourceIn,
   SourceOut,
+  TaskStart,
   TokenOut,
 } from "./types";
 
@@ -77,8 +80,12 @@ export const endpoints = {
   stats: (app: string, ep: string, query: Query) => api<EndpointStats>(`${epPath(app, ep)}/stats`, { query }),
   latency: (app: string, ep: string, period: Period) =>
     api<EndpointLatencyOut>(`${epPath(app, ep)}/latency`, { query: { period } }),
+  /** Starts a background task; follow it with `backgroundTasks.get`. */
   recover: (app: string, ep: string, since: string) =>
-    api<unknown>(`${epPath(app, ep)}/recover`, { method: "POST", body: { since } }),
+    api<TaskStart>(`${epPath(app, ep)}/recover`, { method: "POST", body: { since } }),
+  /** Starts a background task that sends the endpoint's messages in the range again. */
+  bulkReplay: (app: string, ep: string, body: BulkReplayIn) =>
+    api<TaskStart>(`${epPath(app, ep)}/bulk-replay`, { method: "POST", body }),
   sendExample: (app: string, ep: string, eventType: string) =>
     api<MessageOut>(`${epPath(app, ep)}/send-example`, { method: "POST", body: { eventType } }),
   messages: (app: string, ep: string, query: Query) =>
@@ -93,6 +100,11 @@ export const messages = {
     api<Page<MessageEndpointOut>>(`${appPath(app)}/msg/${e(msg)}/endpoint`, { query: { limit: 250 } }),
   resend: (app: string, msg: string, ep: string) =>
     api<void>(`${appPath(app)}/msg/${e(msg)}/endpoint/${e(ep)}/resend`, { method: "POST", body: {} }),
+};
+
+export const backgroundTasks = {
+  list: (query: Query) => api<Page<BackgroundTask>>("/api/v1/background-task", { query }),
+  get: (id: string) => api<BackgroundTask>(`/api/v1/background-task/${e(id)}`),
 };
 
 export const attempts = {

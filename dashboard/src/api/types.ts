@@ -14,6 +14,13 @@ import type {
   MessageStatusText,
 } from "../../../server/src/contract/attempts";
 import type { AuditLogOut, AuditVerifyOut } from "../../../server/src/contract/audit";
+import type {
+  BackgroundTaskOut as ServerBackgroundTaskOut,
+  BackgroundTaskStatus as ServerBackgroundTaskStatus,
+  BackgroundTaskType as ServerBackgroundTaskType,
+  BulkReplayIn as ServerBulkReplayIn,
+  TaskStartOut as ServerTaskStartOut,
+} from "../../../server/src/contract/background-tasks";
 import type { Page } from "../../../server/src/contract/common";
 import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-status";
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
@@ -94,6 +101,14 @@ export type LatencyPoint = EndpointLatencyOut["series"][number];
 
 export type QueueStatus = "pending" | "sending" | "fail";
 export type QueueItem = z.output<typeof QueueItemOut>;
+
+/** A background task (recover, replays, purge) with its progress in `data`. */
+export type BackgroundTask = ServerBackgroundTaskOut;
+export type BackgroundTaskStatus = ServerBackgroundTaskStatus;
+export type BackgroundTaskType = ServerBackgroundTaskType;
+/** What starting a task answers: the task, still running. */
+export type TaskStart = ServerTaskStartOut;
+export type BulkReplayIn = ServerBulkReplayIn;
 
 export const PROVIDERS = [
   "careem",

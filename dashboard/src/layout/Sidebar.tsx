@@ -15,7 +15,7 @@ function NavLink({
   children,
   exact,
 }: {
-  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens" | "/audit";
+  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens" | "/tasks" | "/audit";
   children: ReactNode;
   exact?: boolean;
 }) {
@@ -71,6 +71,7 @@ export function Sidebar({ portalAppId, open = false }: { portalAppId: string | n
             <NavLink to="/inbound">Inbound</NavLink>
             <NavLink to="/event-types">Event types</NavLink>
             <NavLink to="/tokens">API tokens</NavLink>
+            <NavLink to="/tasks">Background tasks</NavLink>
             <NavLink to="/audit">Audit log</NavLink>
           </>
         )}

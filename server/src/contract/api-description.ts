@@ -62,6 +62,7 @@ export const API_TAGS = [
   { name: "Endpoint", description: "Where an application's messages are delivered, with signing secrets and headers." },
   { name: "Message", description: "Events you send; each is delivered to every subscribed endpoint." },
   { name: "Message Attempt", description: "Each delivery try, with the receiver's answer or the reason it failed." },
+  { name: "Background Task", description: "Recover, replays and purges, run by the worker in resumable batches, with their progress." },
   { name: "Authentication", description: "Consumer portal sessions and the calling token." },
   { name: "API keys", description: "Bearer keys for this API: scopes, bound application, addresses, expiry, rotation." },
   { name: "Source", description: "Inbound sources: providers (Stripe, GitHub …) whose webhooks Hookrelay verifies." },

@@ -173,13 +173,8 @@ export const RecoverIn = z.object({
 });
 export type RecoverIn = z.output<typeof RecoverIn>;
 
-export const RecoverOut = z.object({
-  id: z.string(),
-  status: z.enum(["running", "finished", "failed"]),
-  task: z.literal("endpoint.recover"),
-  updatedAt: z.string(),
-});
-export type RecoverOut = z.output<typeof RecoverOut>;
+/** What recover answers (202): the task, running in the worker (`GET /api/v1/background-task/{id}`). */
+export { TaskStartOut as RecoverOut } from "./background-tasks.js";
 
 /** Query of `GET …/endpoint/{endpoint_id}/stats`; `since` defaults to 28 days ago, as in Svix. */
 export const EndpointStatsQuery = z.object({

@@ -33,6 +33,7 @@ describeEachStore("access to every route (%s)", (kind) => {
     await api("POST", "/api/v1/event-type", { name: "order.created", description: "d" });
     ids.attempt_id = "atmpt_none";
     ids.req_id = "inreq_none";
+    ids.task_id = "qtask_none";
     ids.event_type_name = "order.created";
 
     const { tokens: svc } = t.services;
@@ -91,6 +92,8 @@ describeEachStore("access to every route (%s)", (kind) => {
     "PATCH /api/v1/app/:app_id/endpoint/:endpoint_id/headers": { headers: {} },
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/secret/rotate": {},
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/recover": { since: new Date(0).toISOString() },
+    "POST /api/v1/app/:app_id/endpoint/:endpoint_id/bulk-replay": { since: new Date(0).toISOString() },
+    "POST /api/v1/app/:app_id/endpoint/:endpoint_id/replay-missing": { since: new Date(0).toISOString() },
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/send-example": { eventType: "order.created" },
     "POST /api/v1/app/:app_id/source": { name: "x", provider: "github", config: { secret: "another-secret" } },
     "PUT /api/v1/app/:app_id/source/:source_id": { name: "x", provider: "github", config: { secret: "another-secret" } },

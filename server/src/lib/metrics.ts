@@ -70,6 +70,24 @@ export function createMetrics(sources: MetricsSources = {}) {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    taskBatches: new Counter({
+      name: "hookrelay_background_task_batches_total",
+      help: "Background-task batches committed, by task type",
+      labelNames: ["task"] as const,
+      registers: [registry],
+    }),
+    taskMessages: new Counter({
+      name: "hookrelay_background_task_messages_total",
+      help: "Messages queued again (recover, replays) or purged by background tasks, by task type",
+      labelNames: ["task"] as const,
+      registers: [registry],
+    }),
+    taskProgress: new Gauge({
+      name: "hookrelay_background_task_progress_ratio",
+      help: "Progress (0 to 1) of each background task this worker is running; the series goes when the task ends",
+      labelNames: ["task", "id"] as const,
+      registers: [registry],
+    }),
     deliveryDuration: new Histogram({
       name: "hookrelay_delivery_duration_seconds",
       help: "Duration of delivery attempts",

@@ -9,14 +9,11 @@ import type {
   EventExampleIn,
   MessageAttemptOut,
   MessageEndpointOut,
-  RecoverIn,
-  RecoverOut,
 } from "../contract/attempts.js";
-import { Iso, type Page } from "../contract/common.js";
+import type { Page } from "../contract/common.js";
 import { DELIVERY_STATUS } from "../contract/delivery-status.js";
 import type { MessageOut } from "../contract/messages.js";
 import { ApiError } from "../lib/errors.js";
-import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { AttemptFilter, AttemptsRepository } from "../store/attempts-repository.js";
@@ -55,7 +52,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * Message attempts and the operator's levers on the delivery queue: listing what was tried,
- * resending one message, recovering an endpoint's failures, per-endpoint stats and example
+ * resending one message, per-endpoint stats and example
  * events. The worker makes the attempts; this service only reads them and puts deliveries
  * back in the queue (as manual, single-shot attempts) and wakes the worker.
  */
@@ -202,65 +199,6 @@ export class AttemptService {
       }),
     );
     this.wakeup.notify();
-  }
-
-  /**
-   * Re-queues every failed delivery to the endpoint whose message was created in
-   * `[since, until)`, as manual attempts. It runs to completion before answering, in batches
-   * that each commit on their own (see RECOVER_BATCH), so the 202 means every batch is
-   * committed and the task is `finished`; the worker starts on the first batch while later
-   * ones are still being moved. A crash part-way leaves a `running` task and some of the
-   * deliveries re-queued; calling recover again finishes the job, since re-queued rows are no
-   * longer failed.
-   */
-  async recover(
-    actor: Actor,
-    appIdOrUid: string,
-    endpointIdOrUid: string,
-    input: RecoverIn,
-  ): Promise<RecoverOut> {
-    const { app, endpoint } = await this.endpoints.resolve(actor, appIdOrUid, endpointIdOrUid);
-    const since = Date.parse(input.since);
-    const until = input.until ? Date.parse(input.until) : undefined;
-    const started = Date.now();
-    const id = newId("qtask");
-    // The audit row commits with the task: the request is recorded even if the batches that
-    // follow are cut short (the task then stays `running`, and recover can be called again).
-    await this.audit.run(
-      actor,
-      (trx) =>
-        this.repo.insertTask(
-          {
-            id,
-            app_id: app.id,
-            endpoint_id: endpoint.id,
-            task: "endpoint.recover",
-            status: "running",
-            created_at: started,
-            updated_at: started,
-          },
-          trx,
-        ),
-      () => ({
-        action: "endpoint.recover",
-        appId: app.id,
-        resourceId: endpoint.id,
-        changes: { task: { before: null, after: { id, since: input.since, until: input.until ?? null } } },
-      }),
-    );
-    let cursor: string | undefined;
-    do {
-      const batch = await this.repo.recoverBatch(
-        { appId: app.id, endpointId: endpoint.id, since, until },
-        cursor,
-        Date.now(),
-      );
-      if (batch.moved > 0) this.wakeup.notify();
-      cursor = batch.cursor;
-    } while (cursor !== undefined);
-    const finished = Date.now();
-    await this.repo.updateTask(id, "finished", finished);
-    return { id, status: "finished", task: "endpoint.recover", updatedAt: Iso(finished) };
   }
 
   /** Deliveries to the endpoint by status, for messages created in `[since, until)`. */

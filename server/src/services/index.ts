@@ -20,6 +20,7 @@ import { QueueViewRepository } from "../store/queue-view-repository.js";
 import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
+import { TasksRepository } from "../store/tasks-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
 import { WorkerHeartbeatsRepository } from "../store/worker-heartbeats-repository.js";
 import { AppTokenService } from "./app-tokens.js";
@@ -27,6 +28,7 @@ import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
+import { BackgroundTaskService } from "./background-tasks.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
@@ -59,6 +61,8 @@ export interface Services {
   retrySchedules: RetryScheduleService;
   messages: MessageService;
   attempts: AttemptService;
+  /** Recover, bulk replay, replay missing and purge contents, run by the worker's task runner. */
+  backgroundTasks: BackgroundTaskService;
   stats: StatsService;
   /** The retry queue and dead letter, and the backlog /metrics reports. */
   queue: QueueService;
@@ -82,6 +86,8 @@ export interface ServiceExtras {
   metrics?: Metrics | undefined;
   /** The heartbeat of the worker running in this process, for the health report. */
   heartbeat?: Heartbeat | undefined;
+  /** Wakes the task runner of this process when a task is started. */
+  taskWakeup?: Wakeup | undefined;
 }
 
 /**
@@ -182,6 +188,7 @@ export function createServices(
     retrySchedules,
     messages,
     attempts,
+    backgroundTasks: new BackgroundTaskService(new TasksRepository(store), applications, endpoints, auditLog, extras.taskWakeup),
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),
     queue: new QueueService(queueView, applications),
     sources,

@@ -9,7 +9,6 @@ import {
   DeliveryStatus,
   type EndpointRow,
   type MessageRow,
-  type TaskRow,
 } from "./schema.js";
 
 /**
@@ -52,25 +51,11 @@ export interface DeliveryState {
 export type DestinationRow = EndpointRow & DeliveryState & { endpoint_id: string };
 export type AttemptedMessageRow = MessageRow & DeliveryState & { msg_id: string };
 
-export interface RecoverRange {
-  appId: string;
-  endpointId: string;
-  /** Messages created at or after this time (ms)… */
-  since: number;
-  /** …and before this one; unbounded when undefined. */
-  until?: number | undefined;
-}
-
 export type StatusCounts = Record<number, number>;
-
-// One recovery UPDATE touches at most this many rows, so a recovery of a million failures is
-// a thousand short write transactions that ingest can interleave with, never one that holds
-// SQLite's single writer lock (or a million PostgreSQL row locks) for seconds.
-const RECOVER_BATCH = 1_000;
 
 /**
  * Reads of `attempts` (written by the worker) and the API-side writes to the delivery queue:
- * resend, recover and expunge. The worker owns the claim and the outcome of an attempt; the
+ * resend and expunge (recover and replays are background tasks, `store/tasks/`). The worker owns the claim and the outcome of an attempt; the
  * writes here only ever move a delivery back to pending, and clear a lease while doing so, so
  * a worker whose completion is fenced on its lease cannot overwrite them.
  *
@@ -225,59 +210,6 @@ export class AttemptsRepository {
         })),
       )
       .execute();
-  }
-
-  /**
-   * Moves one batch of failed deliveries in the range back to pending as manual attempts and
-   * returns how many it moved and the last message id seen (the cursor of the next batch),
-   * or undefined when the range is exhausted. Messages whose payload is gone (expunged or past
-   * retention) are left failed: there is nothing to send.
-   */
-  async recoverBatch(
-    range: RecoverRange,
-    after: string | undefined,
-    now: number,
-  ): Promise<{ moved: number; cursor: string | undefined }> {
-    let q = this.db
-      .selectFrom("deliveries as d")
-      .innerJoin("messages as m", "m.id", "d.msg_id")
-      .select(["d.id", "d.msg_id"])
-      .where("d.endpoint_id", "=", range.endpointId)
-      .where("d.app_id", "=", range.appId)
-      .where("d.status", "=", DeliveryStatus.fail)
-      .where("d.msg_id", ">=", idAt("msg", new Date(range.since)))
-      .where("m.payload", "is not", null);
-    if (range.until !== undefined) q = q.where("d.msg_id", "<", idAt("msg", new Date(range.until)));
-    if (after !== undefined) q = q.where("d.msg_id", ">", after);
-    const rows = await q.orderBy("d.msg_id").limit(RECOVER_BATCH).execute();
-    if (rows.length === 0) return { moved: 0, cursor: undefined };
-    const result = await this.db
-      .updateTable("deliveries")
-      .set({
-        status: DeliveryStatus.pending,
-        next_trigger: 1,
-        due_at: now,
-        lease_owner: null,
-        updated_at: now,
-      })
-      .where(
-        "id",
-        "in",
-        rows.map((r) => r.id),
-      )
-      // Re-checked: a row may have been resent or deleted since the select.
-      .where("status", "=", DeliveryStatus.fail)
-      .executeTakeFirst();
-    const last = rows[rows.length - 1]!.msg_id;
-    return { moved: Number(result.numUpdatedRows), cursor: rows.length < RECOVER_BATCH ? undefined : last };
-  }
-
-  async insertTask(row: TaskRow, db: Kysely<Database> = this.db): Promise<void> {
-    await db.insertInto("tasks").values(row).execute();
-  }
-
-  async updateTask(id: string, status: string, now: number): Promise<void> {
-    await this.db.updateTable("tasks").set({ status, updated_at: now }).where("id", "=", id).execute();
   }
 
   /** Deliveries to an endpoint by status, for messages created in `[since, until)`. */

@@ -173,12 +173,34 @@ export interface IdempotencyRow {
   expires_at: number;
 }
 
+/**
+ * A background task (migration 0010): recover, bulk replay, replay missing, purge contents.
+ * The worker's task runner leases it like a delivery and runs it in batches; each batch's
+ * effect commits with the new `cursor` and counts, so a crash repeats no finished batch.
+ */
 export interface TaskRow {
   id: string;
   app_id: string;
-  endpoint_id: string;
+  /** Null for application-wide tasks (purge contents). */
+  endpoint_id: string | null;
+  /** Svix's BackgroundTaskType: endpoint.recover, endpoint.bulk-replay, endpoint.replay, application.purge_content. */
   task: string;
+  /** running | finished | failed */
   status: string;
+  /** JSON of the request: `{ since, until, … }` in ms and filter values. */
+  params: string;
+  /** The last id a committed batch handled; null before the first batch. */
+  cursor: string | null;
+  /** Rows looked at by committed batches. */
+  scanned: number;
+  /** Rows changed: messages queued again (replays) or payloads purged. */
+  affected: number;
+  /** Candidates counted when the first batch ran; null before. */
+  total: number | null;
+  /** Why a task failed. */
+  error: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
   created_at: number;
   updated_at: number;
 }

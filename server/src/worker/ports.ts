@@ -7,6 +7,8 @@ import type {
   RecordSummary,
 } from "../store/deliveries-repository.js";
 import type { BatchPolicies } from "../store/delivery-policies.js";
+import type { TaskRow } from "../store/schema.js";
+import type { BatchOutcome, TaskLease } from "../store/tasks-repository.js";
 
 /**
  * The queue as the worker sees it: lease due deliveries, write their outcomes, hand back what it
@@ -58,4 +60,26 @@ export interface ThrottleSlots {
  */
 export interface PolicyLookup {
   forBatch(appIds: Iterable<string>, eventTypes: Iterable<string>): Promise<BatchPolicies>;
+}
+
+/**
+ * Background tasks as the task runner sees them: lease one, run it a batch at a time (each
+ * batch commits its effect with its checkpoint), hand it back. `TasksRepository` is the
+ * implementation the composition root passes in.
+ *
+ * @example
+ * const tasks: BackgroundTaskQueue = new TasksRepository(store);
+ * const task = await tasks.claim({ owner, now: Date.now(), leaseMs: 30_000 });
+ */
+export interface BackgroundTaskQueue {
+  /** Leases the oldest running task whose lease is free or expired. */
+  claim(lease: TaskLease): Promise<TaskRow | undefined>;
+  /** One batch of a leased task, fenced on `lease.owner`, extending the lease. */
+  runBatch(id: string, lease: TaskLease, limit: number): Promise<BatchOutcome>;
+  /** Hands the task back, claimable again from `dueAt`; `error` is kept on the row. */
+  release(id: string, owner: string, dueAt: number, error?: string): Promise<void>;
+  /** Due deliveries not yet claimed (counted up to `limit`) and how long the oldest has waited. */
+  queueBacklog(now: number, limit: number): Promise<{ due: number; lagMs: number }>;
+  /** Ends the task as failed. */
+  fail(id: string, owner: string, now: number, error: string): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { EndpointActivityCard } from "./EndpointActivityCard";
 import { EndpointAttempts } from "./EndpointAttempts";
 import { EndpointDetailsCard } from "./EndpointDetailsCard";
 import { EndpointHeader } from "./EndpointHeader";
+import { EndpointTasksCard } from "./EndpointTasksCard";
 import { HeadersCard } from "./HeadersCard";
 import { RecoverCard } from "./RecoverCard";
 import { SecretCard } from "./SecretCard";
@@ -41,6 +42,7 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
         </div>
         <div className="min-w-0 space-y-6">
           <EndpointDetailsCard endpoint={ep.data} />
+          <EndpointTasksCard appId={appId} endpointId={ep.data.id} />
           <Writable>
             <SendExampleCard appId={appId} endpoint={ep.data} />
             <SecretCard appId={appId} endpointId={ep.data.id} />

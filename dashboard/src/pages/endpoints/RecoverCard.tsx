@@ -16,7 +16,8 @@ export function RecoverCard({ appId, endpointId }: { appId: string; endpointId: 
   const recover = useMutation({
     mutationFn: () =>
       endpoints.recover(appId, endpointId, localInputToIso(since) ?? new Date().toISOString()),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["attempts"] }),
+    // The task shows up, with its progress, in the endpoint's background-task card.
+    onSuccess: () => client.invalidateQueries({ queryKey: ["background-tasks"] }),
   });
 
   function submit(e: FormEvent) {
@@ -41,7 +42,10 @@ export function RecoverCard({ appId, endpointId }: { appId: string; endpointId: 
       </form>
       {recover.isSuccess && (
         <div className="mt-2">
-          <Notice>Recovery started; failed messages are being resent.</Notice>
+          <Notice>
+            Recovery started as a background task (<code className="text-xs">{recover.data.id}</code>); its
+            progress is shown above and on the Background tasks page.
+          </Notice>
         </div>
       )}
       <ActionError error={recover.error} />

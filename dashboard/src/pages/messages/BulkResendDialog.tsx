@@ -1,4 +1,5 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 
 import { Button } from "../../components/Button";
@@ -6,7 +7,9 @@ import { Dialog } from "../../components/Dialog";
 import { ActionError } from "../../components/ErrorState";
 import { CheckboxField } from "../../components/Field";
 import { Notice } from "../../components/Notice";
-import { bulkResend, type BulkResult } from "./bulkResend";
+import { ProgressBar } from "../../components/ProgressBar";
+import { bulkResend, type BulkResult, replayMatching } from "./bulkResend";
+import type { MessageSearch } from "./search";
 
 interface Props {
   open: boolean;
@@ -14,14 +17,20 @@ interface Props {
   appId: string;
   messageIds: string[];
   endpointId?: string;
+  /** The view's filters: with an endpoint, every message they match can be replayed on the server. */
+  search?: MessageSearch;
   onDone: () => void;
 }
 
-export function BulkResendDialog({ open, onClose, appId, messageIds, endpointId, onDone }: Props) {
+export function BulkResendDialog({ open, onClose, appId, messageIds, endpointId, search, onDone }: Props) {
   const [onlyFailed, setOnlyFailed] = useState(true);
   const [progress, setProgress] = useState<number | null>(null);
   const [result, setResult] = useState<BulkResult | null>(null);
   const client = useQueryClient();
+  const matching = useMutation({
+    mutationFn: () => replayMatching(appId, endpointId!, search ?? {}),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["background-tasks"] }),
+  });
 
   async function run() {
     setResult(null);
@@ -35,12 +44,29 @@ export function BulkResendDialog({ open, onClose, appId, messageIds, endpointId,
   function close() {
     if (progress !== null) return;
     setResult(null);
+    matching.reset();
     onClose();
   }
 
   return (
     <Dialog open={open} onClose={close} title="Resend messages">
-      {result ? (
+      {matching.data ? (
+        <div className="space-y-3">
+          <Notice>
+            Replay started as background task <code className="text-xs">{matching.data.id}</code>; follow it on
+            the{" "}
+            <Link to="/tasks" className="underline">
+              Background tasks
+            </Link>{" "}
+            page.
+          </Notice>
+          <div className="flex justify-end">
+            <Button variant="primary" onClick={close}>
+              Close
+            </Button>
+          </div>
+        </div>
+      ) : result ? (
         <div className="space-y-3">
           <Notice tone={result.failed.length ? "warning" : "success"}>
             {result.sent} resend(s) queued
@@ -78,23 +104,24 @@ export function BulkResendDialog({ open, onClose, appId, messageIds, endpointId,
             />
           )}
           {progress !== null && (
-            <div
-              role="progressbar"
-              aria-valuemin={0}
-              aria-valuemax={messageIds.length}
-              aria-valuenow={progress}
-              className="h-2 overflow-hidden rounded bg-slate-100"
-            >
-              <div
-                className="h-full bg-indigo-500 transition-all"
-                style={{ width: `${(progress / Math.max(1, messageIds.length)) * 100}%` }}
-              />
-            </div>
+            <ProgressBar value={progress} max={messageIds.length} label="Resend progress" />
           )}
+          {endpointId && (
+            <p className="text-sm text-slate-600">
+              Or replay every message these filters match to this endpoint, not only the selection:
+              one background task on the server, in batches, whatever the number.
+            </p>
+          )}
+          <ActionError error={matching.error} />
           <div className="flex justify-end gap-2">
             <Button onClick={close} disabled={progress !== null}>
               Cancel
             </Button>
+            {endpointId && (
+              <Button onClick={() => matching.mutate()} busy={matching.isPending} disabled={progress !== null}>
+                Replay all matching
+              </Button>
+            )}
             <Button
               variant="primary"
               onClick={() => void run()}

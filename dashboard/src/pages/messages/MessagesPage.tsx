@@ -85,6 +85,7 @@ export function MessagesPage({ appId, search }: { appId: string; search: Message
         appId={appId}
         messageIds={selection.map((m) => m.id)}
         endpointId={search.endpoint}
+        search={search}
         onDone={() => setSelected(new Set())}
       />
     </div>

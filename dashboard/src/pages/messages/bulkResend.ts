@@ -1,4 +1,7 @@
-import { messages } from "../../api/resources";
+import { endpoints, messages } from "../../api/resources";
+import type { TaskStart } from "../../api/types";
+import { localInputToIso } from "../../lib/format";
+import { type MessageSearch, STATUS_NUMBER } from "./search";
 
 export interface BulkResult {
   sent: number;
@@ -7,7 +10,8 @@ export interface BulkResult {
 }
 
 /**
- * Resends each message, one call per message and destination (the API has no bulk resend).
+ * Resends each message of a hand-picked selection, one call per message and destination (the
+ * API has no resend by a list of ids; a whole filtered view goes through {@link replayMatching}).
  * With an endpoint it resends to that endpoint; otherwise to every destination the message
  * was attempted at, or only to the failed ones when `onlyFailed`.
  */
@@ -43,4 +47,20 @@ export async function bulkResend(
     opts.onProgress?.(++done);
   }
   return result;
+}
+
+/**
+ * Replays every message to `endpointId` that the messages view's filters match (event types,
+ * delivery status, time range), as one server-side background task (`bulk-replay`): any number
+ * of messages, batched by the worker, resumable after a restart. Without a lower bound the
+ * range starts at the epoch.
+ */
+export function replayMatching(appId: string, endpointId: string, search: MessageSearch): Promise<TaskStart> {
+  const eventTypes = search.eventType?.split(",").map((t) => t.trim()).filter(Boolean);
+  return endpoints.bulkReplay(appId, endpointId, {
+    since: (search.after && localInputToIso(search.after)) || new Date(0).toISOString(),
+    until: (search.before && localInputToIso(search.before)) || undefined,
+    eventTypes: eventTypes?.length ? eventTypes : undefined,
+    status: search.status ? (STATUS_NUMBER[search.status] as 0 | 1 | 2 | 3) : undefined,
+  });
 }

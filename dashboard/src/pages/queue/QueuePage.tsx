@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
 import { useState } from "react";
 
 import { queue } from "../../api/resources";
@@ -14,7 +15,7 @@ import { Notice } from "../../components/Notice";
 import { Tabs } from "../../components/Tabs";
 import { Writable } from "../../components/Writable";
 import { QueueTable } from "./QueueTable";
-import { replayAll } from "./replay";
+import { replayQueue } from "./replay";
 
 const TABS = [
   { value: "pending", label: "Waiting to retry" },
@@ -38,8 +39,8 @@ export function QueuePage({ appId }: { appId: string }) {
     { refetchInterval: 5_000 },
   );
   const replay = useMutation({
-    mutationFn: () => replayAll(appId, list.items),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["queue", appId] }),
+    mutationFn: () => replayQueue(appId, status, list.items),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["background-tasks"] }),
   });
 
   return (
@@ -52,7 +53,7 @@ export function QueuePage({ appId }: { appId: string }) {
         list.items.length > 0 && (
           <Writable>
             <Button size="sm" onClick={() => replay.mutate()} busy={replay.isPending}>
-              Replay all {list.items.length} shown
+              {status === "fail" ? "Recover" : "Replay"} all ({new Set(list.items.map((i) => i.endpointId)).size} endpoint(s))
             </Button>
           </Writable>
         )
@@ -72,8 +73,12 @@ export function QueuePage({ appId }: { appId: string }) {
       {replay.data && (
         <div className="px-5 pt-3">
           <Notice tone={replay.data.failed ? "warning" : "success"}>
-            Replayed {replay.data.sent}
-            {replay.data.failed ? `; ${replay.data.failed} could not be replayed` : ""}.
+            Started {replay.data.tasks.length} background task(s)
+            {replay.data.failed ? `; ${replay.data.failed} could not be started` : ""}; follow them on the{" "}
+            <Link to="/tasks" className="underline">
+              Background tasks
+            </Link>{" "}
+            page.
           </Notice>
         </div>
       )}

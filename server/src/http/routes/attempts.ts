@@ -12,8 +12,6 @@ import {
   MessageAttemptOut,
   MessageEndpointOut,
   MessageEndpointParams,
-  RecoverIn,
-  RecoverOut,
 } from "../../contract/attempts.js";
 import { listResponse, NoContent } from "../../contract/common.js";
 import { EndpointParams } from "../../contract/endpoints.js";
@@ -27,7 +25,7 @@ const endpointTags = ["Endpoint"];
 
 /**
  * Message attempts (`/attempt/…`, `/msg/{id}/attempt/…`, `/msg/{id}/endpoint…`) and the
- * endpoint operations that act on the delivery queue: recover, stats, send-example.
+ * endpoint operations stats and send-example (recover and the replays: `background-tasks.ts`).
  * POSTs rely on the shared idempotency hooks, which store the answer when it is sent.
  */
 export const attemptRoutes: RouteModule = (app, { services }) => {
@@ -161,31 +159,6 @@ export const attemptRoutes: RouteModule = (app, { services }) => {
     async (req, reply) => {
       await attempts.resend(actorOf(req), req.params.app_id, req.params.msg_id, req.params.endpoint_id);
       return reply.code(202).send({});
-    },
-  );
-
-  app.post(
-    "/api/v1/app/:app_id/endpoint/:endpoint_id/recover",
-    {
-      config: { scope: "app:write" },
-      schema: {
-        tags: endpointTags,
-        operationId: "v1.endpoint.recover",
-        summary: "Recover failed messages",
-        description: "Sends again every message that failed to reach this endpoint in `[since, until)`. Answers 202; the worker makes the attempts.",
-        params: EndpointParams,
-        body: RecoverIn,
-        response: { 202: RecoverOut },
-      },
-    },
-    async (req, reply) => {
-      const out = await attempts.recover(
-        actorOf(req),
-        req.params.app_id,
-        req.params.endpoint_id,
-        req.body,
-      );
-      return reply.code(202).send(out);
     },
   );
 

@@ -314,6 +314,34 @@ describeEachStore("audit log on %s", (kind) => {
         check: (row) => expect(row.resourceId).toBe(ctx.endpoint),
       },
       {
+        op: "v1.endpoint.bulk-replay",
+        run: () =>
+          api("POST", `/api/v1/app/${ctx.app}/endpoint/main/bulk-replay`, {
+            since: new Date(Date.now() - 3_600_000).toISOString(),
+            status: 2,
+          }),
+        status: 202,
+        action: "endpoint.bulk-replay",
+        check: (row) => expect((row.changes.task!.after as Record<string, unknown>).status).toBe(2),
+      },
+      {
+        op: "v1.endpoint.replay-missing",
+        run: () =>
+          api("POST", `/api/v1/app/${ctx.app}/endpoint/main/replay-missing`, {
+            since: new Date(Date.now() - 3_600_000).toISOString(),
+          }),
+        status: 202,
+        action: "endpoint.replay-missing",
+        check: (row) => expect(row.resourceId).toBe(ctx.endpoint),
+      },
+      {
+        op: "v1.message.expunge-all-contents",
+        run: () => api("POST", `/api/v1/app/${ctx.app}/msg/expunge-all-contents`),
+        status: 202,
+        action: "message.expunge-all-contents",
+        check: (row) => expect(row.resourceId).toBe(ctx.app),
+      },
+      {
         op: "hookrelay.source.create",
         run: async () => {
           const r = await api("POST", `/api/v1/app/${ctx.app}/source`, {

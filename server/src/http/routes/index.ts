@@ -2,6 +2,7 @@ import type { RouteModule } from "../app-deps.js";
 import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
+import { backgroundTaskRoutes } from "./background-tasks.js";
 import { endpointRoutes } from "./endpoints.js";
 import { eventTypeOpenApiRoutes } from "./event-type-openapi.js";
 import { eventTypeRoutes } from "./event-types.js";
@@ -25,6 +26,7 @@ export const routes: RouteModule[] = [
   retryScheduleRoutes,
   messageRoutes,
   attemptRoutes,
+  backgroundTaskRoutes,
   tokenRoutes,
   statsRoutes,
   sourceRoutes,

@@ -1,0 +1,270 @@
+import type { Kysely } from "kysely";
+
+import { idAt, newId } from "../../lib/ids.js";
+import { parseJson } from "../../lib/json.js";
+import { hasJsonElement as hasElement } from "../json-array.js";
+import { type Database, type DeliveryRow, DeliveryStatus, type EndpointRow, type TaskRow } from "../schema.js";
+
+/** Svix's names of the task types Hookrelay runs. */
+export const TASK_TYPES = ["endpoint.recover", "endpoint.bulk-replay", "endpoint.replay", "application.purge_content"] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/**
+ * What a task was asked, as stored in `tasks.params`: times in ms since the epoch.
+ *
+ * @example const p: TaskParams = { since: Date.parse("2024-05-01T00:00:00Z"), status: 2 };
+ */
+export interface TaskParams {
+  since?: number | undefined;
+  until?: number | undefined;
+  /** bulk-replay: the delivery status to replay (Svix's MessageStatus). */
+  status?: number | undefined;
+  /** bulk-replay: the class of the last response, 0 = none (0–99), 100 … 500. */
+  statusCodeClass?: number | undefined;
+  eventTypes?: string[] | undefined;
+  channel?: string | undefined;
+  tag?: string | undefined;
+}
+
+/** One candidate row of a batch: the id the cursor advances to, and the row the effect touches. */
+export interface Candidate {
+  cursor: string;
+  id: string;
+}
+
+/**
+ * One kind of task: the rows it walks (in `cursor` order, after the cursor) and what it does to
+ * a batch of them. Both run on the batch's transaction, so the effect and the checkpoint commit
+ * together.
+ */
+export interface TaskKind {
+  /** Whether the effect queues deliveries (the worker is woken after such a batch). */
+  queuesDeliveries: boolean;
+  candidates(trx: Kysely<Database>, task: TaskRow, params: TaskParams, endpoint: EndpointRow | undefined): CandidateQuery;
+  apply(trx: Kysely<Database>, task: TaskRow, rows: Candidate[], now: number): Promise<number>;
+}
+
+/** A candidate listing: `page` reads one batch after a cursor, `count` all of them. */
+export interface CandidateQuery {
+  page(after: string | null, limit: number): Promise<Candidate[]>;
+  count(): Promise<number>;
+}
+
+const { pending, fail, sending } = DeliveryStatus;
+
+/** Failed deliveries to the endpoint in the range whose payload is still there, by message id. */
+const recover: TaskKind = {
+  queuesDeliveries: true,
+  candidates: (trx, task, params) => deliveryCandidates(trx, task, params, (q) => q.where("d.status", "=", fail)),
+  apply: (trx, _task, rows, now) => requeueDeliveries(trx, rows, now, true),
+};
+
+/** Deliveries to the endpoint in the range, any outcome unless filtered: sent again. */
+const bulkReplay: TaskKind = {
+  queuesDeliveries: true,
+  candidates: (trx, task, params) =>
+    deliveryCandidates(trx, task, params, (q) => {
+      let r = q;
+      if (params.status !== undefined) r = r.where("d.status", "=", params.status);
+      if (params.statusCodeClass !== undefined) {
+        const low = params.statusCodeClass;
+        // An attempt that got no response records 0, and a row never attempted has null.
+        r = low === 0
+          ? r.where((eb) => eb.or([eb("d.last_status_code", "is", null), eb("d.last_status_code", "<=", 99)]))
+          : r.where("d.last_status_code", ">=", low).where("d.last_status_code", "<=", low + 99);
+      }
+      if (params.eventTypes && params.eventTypes.length > 0) r = r.where("m.event_type", "in", params.eventTypes);
+      if (params.channel !== undefined) r = r.where(hasElement("m.channels", params.channel));
+      if (params.tag !== undefined) r = r.where(hasElement("m.tags", params.tag));
+      return r;
+    }),
+  apply: (trx, _task, rows, now) => requeueDeliveries(trx, rows, now, false),
+};
+
+/**
+ * Messages of the application in the range that never had a delivery to the endpoint and that
+ * its filters accept (event types, channels): a delivery is created for each.
+ */
+const replayMissing: TaskKind = {
+  queuesDeliveries: true,
+  candidates: (trx, task, params, endpoint) => {
+    const eventTypes = parseJson<string[] | null>(endpoint?.event_types ?? null, null);
+    const channels = parseJson<string[] | null>(endpoint?.channels ?? null, null);
+    const base = () => {
+      let q = trx
+        .selectFrom("messages as m")
+        .where("m.app_id", "=", task.app_id)
+        .where("m.payload", "is not", null)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb.selectFrom("deliveries as d").select("d.id").whereRef("d.msg_id", "=", "m.id").where("d.endpoint_id", "=", task.endpoint_id),
+            ),
+          ),
+        );
+      const { from, to } = range(params);
+      if (from !== undefined) q = q.where("m.id", ">=", from);
+      if (to !== undefined) q = q.where("m.id", "<", to);
+      if (eventTypes && eventTypes.length > 0) q = q.where("m.event_type", "in", eventTypes);
+      if (channels && channels.length > 0) q = q.where((eb) => eb.or(channels.map((c) => hasElement("m.channels", c))));
+      return q;
+    };
+    return {
+      page: async (after, limit) => {
+        let q = base().select(["m.id", "m.created_at"]);
+        if (after !== null) q = q.where("m.id", ">", after);
+        const rows = await q.orderBy("m.id").limit(limit).execute();
+        return rows.map((r) => ({ cursor: r.id, id: `${r.id} ${r.created_at}` }));
+      },
+      count: async () => toCount(await base().select((eb) => eb.fn.countAll<string | number | bigint>().as("n")).executeTakeFirst()),
+    };
+  },
+  apply: async (trx, task, rows, now) => {
+    const values: DeliveryRow[] = rows.map((r) => {
+      const [msgId, createdAt] = r.id.split(" ") as [string, string];
+      return {
+        id: newId("dlv"),
+        msg_id: msgId,
+        app_id: task.app_id,
+        endpoint_id: task.endpoint_id!,
+        status: pending,
+        attempt_count: 0,
+        due_at: now,
+        lease_owner: null,
+        last_attempt_at: null,
+        last_status_code: null,
+        // A replay is an operator's request: a single manual attempt, as resend and recover.
+        next_trigger: 1,
+        created_at: Number(createdAt),
+        updated_at: now,
+      };
+    });
+    const result = await trx
+      .insertInto("deliveries")
+      .values(values)
+      .onConflict((oc) => oc.columns(["msg_id", "endpoint_id"]).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  },
+};
+
+/** Every payload of the application's messages created before the task: set to null. */
+const purgeContent: TaskKind = {
+  queuesDeliveries: false,
+  candidates: (trx, task) => {
+    // Bounded by the task's creation: messages sent after the request keep their payloads.
+    const base = () =>
+      trx
+        .selectFrom("messages as m")
+        .where("m.app_id", "=", task.app_id)
+        .where("m.payload", "is not", null)
+        .where("m.id", "<", idAt("msg", new Date(task.created_at + 1)));
+    return {
+      page: async (after, limit) => {
+        let q = base().select("m.id");
+        if (after !== null) q = q.where("m.id", ">", after);
+        const rows = await q.orderBy("m.id").limit(limit).execute();
+        return rows.map((r) => ({ cursor: r.id, id: r.id }));
+      },
+      count: async () => toCount(await base().select((eb) => eb.fn.countAll<string | number | bigint>().as("n")).executeTakeFirst()),
+    };
+  },
+  apply: async (trx, _task, rows) => {
+    const result = await trx
+      .updateTable("messages")
+      .set({ payload: null })
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  },
+};
+
+/** The kinds by Svix task type. */
+export const TASK_KINDS: Record<TaskType, TaskKind> = {
+  "endpoint.recover": recover,
+  "endpoint.bulk-replay": bulkReplay,
+  "endpoint.replay": replayMissing,
+  "application.purge_content": purgeContent,
+};
+
+type DeliveryQuery = ReturnType<typeof deliveryBase>;
+
+function deliveryBase(trx: Kysely<Database>, task: TaskRow, params: TaskParams) {
+  const q = trx
+    .selectFrom("deliveries as d")
+    .innerJoin("messages as m", "m.id", "d.msg_id")
+    .where("d.endpoint_id", "=", task.endpoint_id)
+    .where("d.app_id", "=", task.app_id)
+    // Nothing to send once the payload is gone (expunged or past retention).
+    .where("m.payload", "is not", null);
+  const { from, to } = range(params);
+  return q
+    .$if(from !== undefined, (b) => b.where("d.msg_id", ">=", from!))
+    .$if(to !== undefined, (b) => b.where("d.msg_id", "<", to!));
+}
+
+function deliveryCandidates(
+  trx: Kysely<Database>,
+  task: TaskRow,
+  params: TaskParams,
+  filter: (q: DeliveryQuery) => DeliveryQuery,
+): CandidateQuery {
+  const base = () => filter(deliveryBase(trx, task, params));
+  return {
+    page: async (after, limit) => {
+      let q = base().select(["d.id", "d.msg_id"]);
+      // (msg_id, endpoint_id) is unique, so within one endpoint the message id is a total order.
+      if (after !== null) q = q.where("d.msg_id", ">", after);
+      const rows = await q.orderBy("d.msg_id").limit(limit).execute();
+      return rows.map((r) => ({ cursor: r.msg_id, id: r.id }));
+    },
+    count: async () => toCount(await base().select((eb) => eb.fn.countAll<string | number | bigint>().as("n")).executeTakeFirst()),
+  };
+}
+
+/**
+ * Puts deliveries back in the queue as manual attempts. One being sent right now keeps its due
+ * time (the lease expiry), so the replay follows the attempt in flight instead of racing it;
+ * clearing the lease fences that worker's completion, as `AttemptsRepository.requeue` does.
+ */
+async function requeueDeliveries(trx: Kysely<Database>, rows: Candidate[], now: number, onlyFailed: boolean): Promise<number> {
+  let q = trx
+    .updateTable("deliveries")
+    .set((eb) => ({
+      status: pending,
+      next_trigger: 1,
+      lease_owner: null,
+      updated_at: now,
+      due_at: eb
+        .case()
+        .when(eb.and([eb("status", "=", sending), eb("due_at", ">", now)]))
+        .then(eb.ref("due_at"))
+        .else(now)
+        .end(),
+    }))
+    .where(
+      "id",
+      "in",
+      rows.map((r) => r.id),
+    );
+  if (onlyFailed) q = q.where("status", "=", fail);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Message ids in `[since, until)`: ids are time-sortable, so the bounds are ids too. */
+function range(params: TaskParams): { from: string | undefined; to: string | undefined } {
+  return {
+    from: params.since !== undefined ? idAt("msg", new Date(params.since)) : undefined,
+    to: params.until !== undefined ? idAt("msg", new Date(params.until)) : undefined,
+  };
+}
+
+function toCount(row: { n: string | number | bigint } | undefined): number {
+  // PostgreSQL returns count(*) as bigint text; the values are far below 2^53.
+  return Number(row?.n ?? 0);
+}
