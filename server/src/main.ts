@@ -73,7 +73,11 @@ export async function openServices(
       : undefined;
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
-  const services = createServices(store, config, wakeup, keyring, { metrics: options.metrics, heartbeat: options.heartbeat });
+  const services = createServices(store, config, wakeup, keyring, {
+    metrics: options.metrics,
+    heartbeat: options.heartbeat,
+    logger: options.logger,
+  });
   return {
     ...opened,
     services,
@@ -156,6 +160,9 @@ export async function start(
       logger,
       metrics: servedMetrics,
       heartbeat,
+      // message.attempt.failing / exhausted / recovered and automatic endpoint.disabled, after
+      // each batch of results committed (ADR 10).
+      operationalEvents: { outcomesRecorded: (outcomes) => void services.operationalEvents.outcomesRecorded(outcomes) },
     });
     worker.start();
     retention = new RetentionJob({ store, config, logger });

@@ -97,6 +97,10 @@ describeEachStore("access to every route (%s)", (kind) => {
     "PATCH /api/v1/app/:app_id/source/:source_id": { name: "x" },
     "POST /api/v1/auth/app-portal-access/:app_id": {},
     "POST /api/v1/auth/app/:app_id/expire-all": {},
+    "POST /api/v1/operational-webhook/endpoint": { url: "https://example.com/ops" },
+    "PUT /api/v1/operational-webhook/endpoint/:endpoint_id": { url: "https://example.com/ops" },
+    "PUT /api/v1/operational-webhook/endpoint/:endpoint_id/headers": { headers: {} },
+    "POST /api/v1/operational-webhook/endpoint/:endpoint_id/secret/rotate": {},
   };
 
   const call = (method: string, url: string, token: string | undefined, remoteAddress?: string) => {

@@ -1,3 +1,5 @@
+import type { Logger } from "pino";
+
 import type { Config } from "../config/config.js";
 import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
@@ -31,9 +33,12 @@ import { EventTypeService } from "./event-types.js";
 import { HealthService } from "./health.js";
 import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
+import { InboundFailureWatch } from "./inbound-failure-watch.js";
 import { InboundLogService } from "./inbound-log.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
+import { OperationalEvents } from "./operational-events.js";
+import { OperationalWebhookService } from "./operational-webhooks.js";
 import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SourceService } from "./sources.js";
@@ -63,6 +68,13 @@ export interface Services {
   inboundLog: InboundLogService;
   inboundReprocess: InboundReprocessService;
   audit: AuditService;
+  /** The operational-webhook endpoints (admin only). */
+  operationalWebhooks: OperationalWebhookService;
+  /**
+   * Emits operational events. The worker's port (`outcomesRecorded`) and the circuit breaker's
+   * `onCircuitChange` are wired to it by the composition root.
+   */
+  operationalEvents: OperationalEvents;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -73,6 +85,8 @@ export interface ServiceExtras {
   metrics?: Metrics | undefined;
   /** The heartbeat of the worker running in this process, for the health report. */
   heartbeat?: Heartbeat | undefined;
+  /** Where best-effort failures (an operational event that could not be written) are logged. */
+  logger?: Logger | undefined;
 }
 
 /**
@@ -107,14 +121,24 @@ export function createServices(
   const tokensRepo = new TokensRepository(db);
   const tokens = new TokenService(tokensRepo, new TokenUsage(tokensRepo, config.tokenUsageFlushMs), auditLog);
   const applications = new ApplicationService(new ApplicationsRepository(db, store.fanoutCache), auditLog);
+
   const eventTypes = new EventTypeService(new EventTypesRepository(db), auditLog);
-  const endpoints = new EndpointService(
-    new EndpointsRepository(db, store.fanoutCache),
-    applications,
-    keyring,
-    config,
-    auditLog,
-  );
+  const applicationsRepo = new ApplicationsRepository(db, store.fanoutCache);
+  const endpointsRepo = new EndpointsRepository(db, store.fanoutCache);
+  // Operational events are messages of the internal operational application, written by the
+  // same writer, so they are delivered, retried and logged like any other (ADR 10).
+  const operationalEvents = new OperationalEvents({
+    writer,
+    wakeup,
+    fanout: store.fanoutCache,
+    applications: applicationsRepo,
+    endpoints: endpointsRepo,
+    messages: messagesRepo,
+    endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000,
+    retentionDays: config.retentionDays,
+    logger: extras.logger,
+  });
+  const endpoints = new EndpointService(endpointsRepo, applications, keyring, config, auditLog, operationalEvents);
   const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog, idempotency);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
   // along with their message on `writer`.
@@ -141,18 +165,26 @@ export function createServices(
     wakeup,
     retentionDays: config.retentionDays,
     metrics: extras.metrics,
+    verification: new InboundFailureWatch({
+      threshold: config.inboundFailingThreshold,
+      windowMs: config.inboundFailingWindowSeconds * 1000,
+      onFailing: (failing) => void operationalEvents.sourceFailing(failing),
+    }),
   });
   const queueView = new QueueViewRepository(db);
   const requestLog = new InboundLogService({ sources, requests: inboundRequests, applications });
-  const attempts = new AttemptService(
-    new AttemptsRepository(db),
-    applications,
-    endpoints,
-    messages,
-    eventTypes,
-    wakeup,
-    auditLog,
-  );
+  const attemptsRepo = new AttemptsRepository(db);
+  const attempts = new AttemptService(attemptsRepo, applications, endpoints, messages, eventTypes, wakeup, auditLog);
+  const operationalWebhooks = new OperationalWebhookService({
+    db,
+    applications: applicationsRepo,
+    endpoints: endpointsRepo,
+    keyring,
+    config,
+    audit: auditLog,
+    attempts: (opEndpoints) =>
+      new AttemptService(attemptsRepo, applications, opEndpoints, messages, eventTypes, wakeup, auditLog),
+  });
   return {
     tokens,
     appTokens: new AppTokenService(tokens, applications),
@@ -183,6 +215,8 @@ export function createServices(
       idempotency,
     }),
     audit: new AuditService(auditRepo, applications),
+    operationalWebhooks,
+    operationalEvents,
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);
     },

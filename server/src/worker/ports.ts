@@ -3,6 +3,7 @@ import type {
   ClaimedDelivery,
   ClaimOptions,
   DeliveryResult,
+  RecordedOutcome,
   RecordSummary,
 } from "../store/deliveries-repository.js";
 
@@ -34,4 +35,17 @@ export interface WebhookSender {
   send(request: SendRequest): Promise<SendResult>;
   /** Closes every socket, aborting requests still in flight. */
   close(): Promise<void>;
+}
+
+/**
+ * Where the worker reports written outcomes for operational webhooks (`message.attempt.*`,
+ * automatic `endpoint.disabled`). Called after the batch's transaction committed, so an event
+ * is never about an outcome that was rolled back; a crash between that commit and the event's
+ * own commit loses the event (best effort, ADR 10). Must not throw. The composition root passes
+ * the services' `OperationalEvents`.
+ *
+ * @example const port: OperationalEventsPort = { outcomesRecorded: (o) => void operationalEvents.outcomesRecorded(o) };
+ */
+export interface OperationalEventsPort {
+  outcomesRecorded(outcomes: RecordedOutcome[]): void;
 }

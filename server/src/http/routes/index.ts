@@ -8,6 +8,7 @@ import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
 import { messageRoutes } from "./messages.js";
+import { operationalWebhookRoutes } from "./operational-webhooks.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
 import { tokenRoutes } from "./tokens.js";
@@ -26,4 +27,5 @@ export const routes: RouteModule[] = [
   inboundStatsRoutes,
   ingestRoutes,
   auditRoutes,
+  operationalWebhookRoutes,
 ];
