@@ -79,6 +79,8 @@ export class EndpointService {
     private readonly audit: AuditLog,
     /** Told of each committed change, for operational webhooks; absent for the operational endpoints themselves. */
     private readonly events?: Pick<OperationalEvents, "endpointChanged">,
+    /** The audit action's resource: `endpoint.update`, or `operational_endpoint.update`. */
+    private readonly auditResource = "endpoint",
   ) {
     this.checkUrl = createEndpointUrlCheck(config.allowPrivateNetworks);
   }
@@ -372,7 +374,8 @@ export class EndpointService {
 
   /** The audit row of a change: the signing secret as a fingerprint, header values masked. */
   private auditEntry(action: string, before: EndpointRow | null, after: EndpointRow | null): AuditEntry {
-    return endpointAuditEntry(action, before, after, (sealed) => this.keyring.open(sealed));
+    const named = action.replace(/^endpoint\./, `${this.auditResource}.`);
+    return endpointAuditEntry(named, before, after, (sealed) => this.keyring.open(sealed));
   }
 }
 

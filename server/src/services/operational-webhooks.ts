@@ -75,7 +75,15 @@ export class OperationalWebhookService {
 
   constructor(private readonly deps: OperationalWebhookDeps) {
     const resolver = { resolve: (principal: Principal) => this.resolveApp(principal) };
-    this.endpoints = new EndpointService(deps.endpoints, resolver, deps.keyring, deps.config, deps.audit);
+    this.endpoints = new EndpointService(
+      deps.endpoints,
+      resolver,
+      deps.keyring,
+      deps.config,
+      deps.audit,
+      undefined,
+      "operational_endpoint",
+    );
     this.attempts = deps.attempts(this.endpoints);
   }
 

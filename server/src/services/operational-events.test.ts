@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+import { OPERATIONAL_APP_ID } from "../store/operational-app.js";
+import { startTestApp, type TestApp } from "../test-support/harness.js";
+import { describeEachStore } from "../test-support/postgres.js";
+
+/**
+ * The circuit breaker's callback and the audit of operational endpoints, on a real store: an
+ * event becomes a message of the operational application with one delivery per operational
+ * endpoint whose `eventTypes` match, and nothing is written about the operational endpoints
+ * themselves or while no operational endpoint would receive it.
+ */
+describeEachStore("operational events (%s)", (kind) => {
+  let t: TestApp;
+  let appId: string;
+  let endpointId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, kind);
+    const app = await t.app.inject({ method: "POST", url: "/api/v1/app", headers: t.auth, payload: { name: "Acme", uid: "acme" } });
+    appId = app.json().id;
+    const ep = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/app/${appId}/endpoint`,
+      headers: t.auth,
+      payload: { url: "https://hooks.example.com/a", uid: "main" },
+    });
+    endpointId = ep.json().id;
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const operationalMessages = () =>
+    t.store.db.selectFrom("messages").selectAll().where("app_id", "=", OPERATIONAL_APP_ID).orderBy("id").execute();
+
+  const change = (state: "open" | "closed", app = appId) => ({
+    endpointId,
+    appId: app,
+    state,
+    consecutiveFailures: 5,
+    nextProbeAt: state === "open" ? Date.parse("2026-01-01T00:00:30Z") : null,
+    at: Date.parse("2026-01-01T00:00:00Z"),
+  });
+
+  it("writes nothing while no operational endpoint exists", async () => {
+    await t.services.operationalEvents.circuitChanged(change("open"));
+    await t.services.drain();
+    expect(await operationalMessages()).toEqual([]);
+  });
+
+  it("turns onCircuitChange's object into endpoint.circuit_opened / circuit_closed for the matching endpoints", async () => {
+    const all = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/operational-webhook/endpoint",
+      headers: t.auth,
+      payload: { url: "https://ops.example.com/all" },
+    });
+    expect(all.statusCode).toBe(201);
+    const onlyOpened = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/operational-webhook/endpoint",
+      headers: t.auth,
+      payload: { url: "https://ops.example.com/opened", eventTypes: ["endpoint.circuit_opened"] },
+    });
+
+    await t.services.operationalEvents.circuitChanged(change("open"));
+    await t.services.operationalEvents.circuitChanged(change("closed"));
+    // About the operational application's own endpoints: never.
+    await t.services.operationalEvents.circuitChanged(change("open", OPERATIONAL_APP_ID));
+
+    const messages = await operationalMessages();
+    expect(messages.map((m) => m.event_type)).toEqual(["endpoint.circuit_opened", "endpoint.circuit_closed"]);
+    expect(JSON.parse(messages[0]!.payload!)).toMatchObject({
+      type: "endpoint.circuit_opened",
+      data: {
+        appId,
+        appUid: "acme",
+        endpointId,
+        endpointUid: "main",
+        state: "open",
+        consecutiveFailures: 5,
+        nextProbeAt: "2026-01-01T00:00:30.000Z",
+        at: "2026-01-01T00:00:00.000Z",
+      },
+    });
+    expect(JSON.parse(messages[1]!.payload!).data).toMatchObject({ state: "closed", nextProbeAt: null });
+
+    const deliveries = await t.store.db
+      .selectFrom("deliveries")
+      .select(["msg_id", "endpoint_id"])
+      .where("app_id", "=", OPERATIONAL_APP_ID)
+      .execute();
+    const targets = (msgId: string) => deliveries.filter((d) => d.msg_id === msgId).map((d) => d.endpoint_id).sort();
+    expect(targets(messages[0]!.id)).toEqual([all.json().id, onlyOpened.json().id].sort());
+    expect(targets(messages[1]!.id)).toEqual([all.json().id]);
+  });
+
+  it("audits operational endpoint changes and emits no event about them", async () => {
+    const before = (await operationalMessages()).length;
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/operational-webhook/endpoint",
+      headers: t.auth,
+      payload: { url: "https://ops.example.com/audited" },
+    });
+    const id = created.json().id as string;
+    await t.app.inject({ method: "DELETE", url: `/api/v1/operational-webhook/endpoint/${id}`, headers: t.auth });
+    await t.services.drain();
+    expect(await operationalMessages()).toHaveLength(before);
+    const audit = await t.store.db.selectFrom("audit_log").select(["action", "resource_id"]).where("resource_id", "=", id).execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(["operational_endpoint.create", "operational_endpoint.delete"]);
+    const stored = await t.store.db.selectFrom("endpoints").select("secret").where("app_id", "=", OPERATIONAL_APP_ID).execute();
+    for (const row of stored) expect(row.secret).not.toMatch(/^whsec_/);
+  });
+});
