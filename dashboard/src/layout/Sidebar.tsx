@@ -15,7 +15,7 @@ function NavLink({
   children,
   exact,
 }: {
-  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens" | "/audit";
+  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens" | "/audit" | "/operational-webhooks";
   children: ReactNode;
   exact?: boolean;
 }) {
@@ -72,6 +72,7 @@ export function Sidebar({ portalAppId, open = false }: { portalAppId: string | n
             <NavLink to="/event-types">Event types</NavLink>
             <NavLink to="/tokens">API tokens</NavLink>
             <NavLink to="/audit">Audit log</NavLink>
+            <NavLink to="/operational-webhooks">Operational webhooks</NavLink>
           </>
         )}
       </nav>

@@ -3,6 +3,26 @@ import { z } from "zod";
 import { Metadata } from "./common.js";
 
 /**
+ * The operational event types: Svix's names and payloads where Svix has the event, ours
+ * (`endpoint.circuit_*`, `inbound.source.failing`) otherwise. Documented in the README; the
+ * dashboard offers them as the endpoint's filter.
+ */
+export const OPERATIONAL_EVENT_TYPES = [
+  "endpoint.created",
+  "endpoint.updated",
+  "endpoint.deleted",
+  "endpoint.disabled",
+  "endpoint.enabled",
+  "message.attempt.failing",
+  "message.attempt.exhausted",
+  "message.attempt.recovered",
+  "endpoint.circuit_opened",
+  "endpoint.circuit_closed",
+  "inbound.source.failing",
+] as const;
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+
+/**
  * An operational-webhook endpoint as Svix returns it (`OperationalWebhookEndpointOut`), with the
  * event type filter also under its older name `filterTypes`. Requests use the endpoint bodies
  * (`EndpointIn`, `EndpointUpdate`, …), which accept everything Svix's operational ones do.

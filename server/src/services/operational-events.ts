@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 
+import type { OperationalEventType } from "../contract/operational-webhooks.js";
 import { newId } from "../lib/ids.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { ApplicationsRepository } from "../store/applications-repository.js";
@@ -13,24 +14,6 @@ import { OPERATIONAL_APP_ID } from "../store/operational-app.js";
 import type { ApplicationRow, EndpointRow, MessageRow } from "../store/schema.js";
 import type { SourceFailing } from "./inbound-failure-watch.js";
 
-/**
- * The operational event types: Svix's names and payloads where Svix has the event, ours
- * (`endpoint.circuit_*`, `inbound.source.failing`) otherwise. Documented in the README.
- */
-export const OPERATIONAL_EVENT_TYPES = [
-  "endpoint.created",
-  "endpoint.updated",
-  "endpoint.deleted",
-  "endpoint.disabled",
-  "endpoint.enabled",
-  "message.attempt.failing",
-  "message.attempt.exhausted",
-  "message.attempt.recovered",
-  "endpoint.circuit_opened",
-  "endpoint.circuit_closed",
-  "inbound.source.failing",
-] as const;
-export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
 /** Svix sends `message.attempt.failing` on a delivery's fourth failed attempt. */
 export const FAILING_AFTER_ATTEMPTS = 4;
