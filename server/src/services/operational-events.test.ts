@@ -45,7 +45,7 @@ describeEachStore("operational events (%s)", (kind) => {
   });
 
   it("writes nothing while no operational endpoint exists", async () => {
-    await t.services.operationalEvents.circuitChanged(change("open"));
+    await t.services.operationalEvents.onCircuitChange(change("open"));
     await t.services.drain();
     expect(await operationalMessages()).toEqual([]);
   });
@@ -65,10 +65,10 @@ describeEachStore("operational events (%s)", (kind) => {
       payload: { url: "https://ops.example.com/opened", eventTypes: ["endpoint.circuit_opened"] },
     });
 
-    await t.services.operationalEvents.circuitChanged(change("open"));
-    await t.services.operationalEvents.circuitChanged(change("closed"));
+    await t.services.operationalEvents.onCircuitChange(change("open"));
+    await t.services.operationalEvents.onCircuitChange(change("closed"));
     // About the operational application's own endpoints: never.
-    await t.services.operationalEvents.circuitChanged(change("open", OPERATIONAL_APP_ID));
+    await t.services.operationalEvents.onCircuitChange(change("open", OPERATIONAL_APP_ID));
 
     const messages = await operationalMessages();
     expect(messages.map((m) => m.event_type)).toEqual(["endpoint.circuit_opened", "endpoint.circuit_closed"]);

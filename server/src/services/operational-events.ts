@@ -21,7 +21,7 @@ export const FAILING_AFTER_ATTEMPTS = 4;
 /**
  * The circuit breaker's change, as the worker reports it (`onCircuitChange`).
  *
- * @example events.circuitChanged({ endpointId, appId, state: "open", consecutiveFailures: 5, nextProbeAt: Date.now() + 30_000, at: Date.now() })
+ * @example events.onCircuitChange({ endpointId, appId, state: "open", consecutiveFailures: 5, nextProbeAt: Date.now() + 30_000, at: Date.now() })
  */
 export interface CircuitChange {
   endpointId: string;
@@ -49,6 +49,9 @@ export interface OperationalEventsDeps {
 }
 
 type EndpointChange = "created" | "updated" | "deleted";
+type AttemptIds = { appId: string; msgId: string; endpointId: string };
+/** Svix's `MessageAttemptFailedData`. */
+type LastAttempt = { id: string | null; responseStatusCode: number; timestamp: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const DAY_MS = 86_400_000;
@@ -72,26 +75,35 @@ export class OperationalEvents {
   /** Writes one event (unless no operational endpoint wants it); logs and swallows any failure. */
   async emit(type: OperationalEventType, data: Record<string, unknown>, eventId?: string): Promise<void> {
     try {
-      const routes = (await this.deps.fanout.forApps([OPERATIONAL_APP_ID])).get(OPERATIONAL_APP_ID) ?? [];
-      if (!routes.some((r) => r.eventTypes === null || r.eventTypes.includes(type))) return;
-      const now = Date.now();
-      const message: MessageRow = {
-        id: newId("msg"),
-        app_id: OPERATIONAL_APP_ID,
-        event_type: type,
-        event_id: eventId ?? null,
-        payload: JSON.stringify({ type, timestamp: iso(now), data }),
-        channels: null,
-        tags: null,
-        deliver_at: null,
-        created_at: now,
-        expires_at: now + this.deps.retentionDays * DAY_MS,
-      };
-      const result = await this.deps.writer.submit({ message });
-      if (result.ok && result.deliveries > 0) this.deps.wakeup.notify();
+      if ((await this.wantedTypes())(type)) await this.write(type, data, eventId);
     } catch (error) {
       this.deps.logger?.warn({ err: error, type }, "could not emit an operational webhook");
     }
+  }
+
+  /** Which event types at least one enabled operational endpoint receives (one read of its endpoints). */
+  private async wantedTypes(): Promise<(type: OperationalEventType) => boolean> {
+    const routes = (await this.deps.fanout.forApps([OPERATIONAL_APP_ID])).get(OPERATIONAL_APP_ID) ?? [];
+    return (type) => routes.some((r) => r.eventTypes === null || r.eventTypes.includes(type));
+  }
+
+  /** The event as a message of the operational application; fan-out picks the endpoints. */
+  private async write(type: OperationalEventType, data: Record<string, unknown>, eventId?: string): Promise<void> {
+    const now = Date.now();
+    const message: MessageRow = {
+      id: newId("msg"),
+      app_id: OPERATIONAL_APP_ID,
+      event_type: type,
+      event_id: eventId ?? null,
+      payload: JSON.stringify({ type, timestamp: iso(now), data }),
+      channels: null,
+      tags: null,
+      deliver_at: null,
+      created_at: now,
+      expires_at: now + this.deps.retentionDays * DAY_MS,
+    };
+    const result = await this.deps.writer.submit({ message });
+    if (result.ok && result.deliveries > 0) this.deps.wakeup.notify();
   }
 
   /**
@@ -123,8 +135,13 @@ export class OperationalEvents {
     return this.safely("message.attempt.*", () => this.reportOutcomes(outcomes));
   }
 
+  /**
+   * Decides from the outcomes alone first, so a batch with nothing to report (nearly all of
+   * them) costs no query; then reads only what the wanted events need.
+   */
   private async reportOutcomes(outcomes: RecordedOutcome[]): Promise<void> {
-    const failedEndpoints = new Map<string, { appId: string; lastFailureAt: number; gone: boolean }>();
+    const events: { type: OperationalEventType; eventId: string; ids: AttemptIds; lastAttempt: LastAttempt }[] = [];
+    const disabled = new Map<string, { appId: string; lastFailureAt: number; gone: boolean }>();
     for (const outcome of outcomes) {
       const { result, priorAttempts, priorStatusCode, manual } = outcome;
       const attempt = result.attempt;
@@ -136,32 +153,42 @@ export class OperationalEvents {
         timestamp: iso(result.at),
       };
       const ids = { appId: attempt.app_id, msgId: attempt.msg_id, endpointId: result.endpointId };
+      const add = (type: OperationalEventType, eventId: string) => events.push({ type, eventId, ids, lastAttempt });
       if (!succeeded && !manual && priorAttempts + 1 === FAILING_AFTER_ATTEMPTS) {
-        await this.emit("message.attempt.failing", await this.attemptData(ids, lastAttempt), `failing.${result.deliveryId}`);
+        add("message.attempt.failing", `failing.${result.deliveryId}`);
       }
-      if (result.next === "fail" && !manual) {
-        await this.emit("message.attempt.exhausted", await this.attemptData(ids, lastAttempt), `exhausted.${result.deliveryId}`);
-      }
+      if (result.next === "fail" && !manual) add("message.attempt.exhausted", `exhausted.${result.deliveryId}`);
       const previouslyFailed = priorAttempts > 0 && !isSuccessCode(priorStatusCode);
       if (succeeded && previouslyFailed && (priorAttempts >= FAILING_AFTER_ATTEMPTS || manual)) {
-        await this.emit("message.attempt.recovered", await this.attemptData(ids, lastAttempt), `recovered.${lastAttempt.id ?? result.deliveryId}`);
+        add("message.attempt.recovered", `recovered.${lastAttempt.id ?? result.deliveryId}`);
       }
-      if (!succeeded && !outcome.endpointWasDisabled) {
-        const seen = failedEndpoints.get(result.endpointId);
-        failedEndpoints.set(result.endpointId, {
+      // Only a 410 or a run already as long as the disable period can have disabled the endpoint.
+      const since = outcome.endpointFailingSince;
+      const runLongEnough = since !== null && since <= result.at - this.deps.endpointDisableAfterMs;
+      if (!succeeded && !outcome.endpointWasDisabled && (result.gone === true || runLongEnough)) {
+        const seen = disabled.get(result.endpointId);
+        disabled.set(result.endpointId, {
           appId: attempt.app_id,
           lastFailureAt: Math.max(seen?.lastFailureAt ?? 0, result.at),
           gone: (seen?.gone ?? false) || result.gone === true,
         });
       }
     }
-    for (const [endpointId, failure] of failedEndpoints) await this.reportAutomaticDisable(endpointId, failure);
+    if (events.length === 0 && disabled.size === 0) return;
+    const wanted = await this.wantedTypes();
+    for (const e of events) {
+      if (wanted(e.type)) await this.write(e.type, await this.attemptData(e.ids, e.lastAttempt), e.eventId);
+    }
+    if (!wanted("endpoint.disabled")) return;
+    for (const [endpointId, failure] of disabled) await this.reportAutomaticDisable(endpointId, failure);
   }
 
-  /** `endpoint.circuit_opened` / `endpoint.circuit_closed`, from the worker's circuit breaker. */
-  circuitChanged(change: CircuitChange): Promise<void> {
-    return this.safely("endpoint.circuit_*", () => this.reportCircuit(change));
-  }
+  /**
+   * `endpoint.circuit_opened` / `endpoint.circuit_closed`: the circuit breaker's `onCircuitChange`
+   * callback, taking its object as it is. Bound, so it can be handed over as it is.
+   */
+  readonly onCircuitChange = (change: CircuitChange): Promise<void> =>
+    this.safely("endpoint.circuit_*", () => this.reportCircuit(change));
 
   private async reportCircuit(change: CircuitChange): Promise<void> {
     if (change.appId === OPERATIONAL_APP_ID) return;
@@ -224,7 +251,7 @@ export class OperationalEvents {
     if (!failure.gone && row.first_failure_at > failure.lastFailureAt - this.deps.endpointDisableAfterMs) return;
     const app = await this.deps.applications.find(failure.appId);
     if (!app) return;
-    await this.emit(
+    await this.write(
       "endpoint.disabled",
       { ...endpointData(app, row), failSince: iso(row.first_failure_at), trigger: "automatic" },
       `disabled.${endpointId}.${row.first_failure_at}`,
@@ -240,10 +267,7 @@ export class OperationalEvents {
     }
   }
 
-  private async attemptData(
-    ids: { appId: string; msgId: string; endpointId: string },
-    lastAttempt: { id: string | null; responseStatusCode: number; timestamp: string },
-  ): Promise<Record<string, unknown>> {
+  private async attemptData(ids: AttemptIds, lastAttempt: LastAttempt): Promise<Record<string, unknown>> {
     const [app, message] = await Promise.all([
       this.deps.applications.find(ids.appId),
       this.deps.messages.find(ids.appId, ids.msgId),

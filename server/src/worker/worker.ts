@@ -236,6 +236,7 @@ export class DeliveryWorker {
             priorStatusCode: claimed.delivery.last_status_code,
             manual: claimed.delivery.next_trigger === 1,
             endpointWasDisabled: claimed.endpoint.disabled === 1,
+            endpointFailingSince: claimed.endpoint.first_failure_at,
           });
         }
         this.inFlight--;

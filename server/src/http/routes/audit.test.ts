@@ -435,7 +435,7 @@ describeEachStore("audit log on %s", (kind) => {
         },
       },
       {
-        op: "v1.operational-webhook.endpoint.update",
+        op: "v1.operational-webhook.endpoint.upsert",
         run: () => api("PUT", "/api/v1/operational-webhook/endpoint/ops", { url: "https://ops.example.com/put" }),
         status: 200,
         action: "operational_endpoint.update",
@@ -449,7 +449,7 @@ describeEachStore("audit log on %s", (kind) => {
         check: (row) => expect(row.changes.secret!.before).toMatch(/^sha256:/),
       },
       {
-        op: "v1.operational-webhook.endpoint.update-headers",
+        op: "v1.operational-webhook.endpoint.set-headers",
         run: () => api("PUT", "/api/v1/operational-webhook/endpoint/ops/headers", { headers: { Authorization: HEADER_VALUE } }),
         status: 204,
         action: "operational_endpoint.headers.update",

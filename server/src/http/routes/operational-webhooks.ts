@@ -82,7 +82,7 @@ export const operationalWebhookRoutes: RouteModule = (app, { services }) => {
       config,
       schema: {
         tags,
-        operationId: "v1.operational-webhook.endpoint.update",
+        operationId: "v1.operational-webhook.endpoint.upsert",
         summary: "Create or replace an operational webhook endpoint",
         description: "Replaces the endpoint's fields (not its secret or headers); creates it with the path value as uid when it does not exist (201).",
         params,
@@ -173,7 +173,7 @@ export const operationalWebhookRoutes: RouteModule = (app, { services }) => {
       config,
       schema: {
         tags,
-        operationId: "v1.operational-webhook.endpoint.update-headers",
+        operationId: "v1.operational-webhook.endpoint.set-headers",
         summary: "Replace an operational endpoint's custom headers",
         description: "Replaces every custom header sent with the endpoint's events.",
         params,
@@ -193,7 +193,7 @@ export const operationalWebhookRoutes: RouteModule = (app, { services }) => {
       config,
       schema: {
         tags,
-        operationId: "v1.operational-webhook.endpoint.list-attempts",
+        operationId: "hookrelay.operational-webhook.endpoint.list-attempts",
         summary: "List attempts to an operational endpoint",
         description: "Hookrelay's own: the delivery attempts of operational events to this endpoint, newest first, with the same filters as the endpoint attempt listing.",
         params,

@@ -51,7 +51,7 @@ export interface RecordSummary {
  * events (`message.attempt.failing`, `…exhausted`, `…recovered`, `endpoint.disabled`) are
  * decided from, after the result's transaction committed.
  *
- * @example const outcome: RecordedOutcome = { result, priorAttempts: 3, priorStatusCode: 500, manual: false, endpointWasDisabled: false };
+ * @example const outcome: RecordedOutcome = { result, priorAttempts: 3, priorStatusCode: 500, manual: false, endpointWasDisabled: false, endpointFailingSince: null };
  */
 export interface RecordedOutcome {
   result: DeliveryResult;
@@ -63,4 +63,6 @@ export interface RecordedOutcome {
   manual: boolean;
   /** The endpoint was already disabled when the delivery was claimed. */
   endpointWasDisabled: boolean;
+  /** The start of the endpoint's run of failures when the delivery was claimed (null: none). */
+  endpointFailingSince: number | null;
 }
