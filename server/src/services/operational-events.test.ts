@@ -97,6 +97,58 @@ describeEachStore("operational events (%s)", (kind) => {
     expect(targets(messages[1]!.id)).toEqual([all.json().id]);
   });
 
+  it("decides failing, exhausted and recovered from written outcomes, each once", async () => {
+    const msg = await t.app.inject({
+      method: "POST",
+      url: `/api/v1/app/${appId}/msg`,
+      headers: t.auth,
+      payload: { eventType: "invoice.paid", eventId: "inv-9", payload: {} },
+    });
+    const msgId = msg.json().id as string;
+    const outcome = (deliveryId: string, next: "retry" | "fail" | "success", priorAttempts: number, extra: object = {}) => ({
+      result: {
+        deliveryId,
+        endpointId,
+        owner: "w",
+        next,
+        at: Date.parse("2026-01-01T00:00:00Z"),
+        attemptId: `atmpt_${deliveryId}_${priorAttempts}`,
+        attempt: {
+          msg_id: msgId,
+          app_id: appId,
+          url: "https://hooks.example.com/a",
+          status: next === "success" ? 0 : 2,
+          response_status_code: next === "success" ? 200 : 500,
+          response: "",
+          response_duration_ms: 1,
+          trigger_type: 0,
+        },
+      },
+      priorAttempts,
+      priorStatusCode: priorAttempts > 0 ? 500 : null,
+      manual: false,
+      endpointWasDisabled: false,
+      endpointFailingSince: null,
+      ...extra,
+    });
+    const before = (await operationalMessages()).length;
+    const events = t.services.operationalEvents;
+    await events.outcomesRecorded([outcome("dlv_a", "retry", 2), outcome("dlv_b", "retry", 3)]);
+    // The same outcome reported again (another batch, a re-written result) is one event.
+    await events.outcomesRecorded([outcome("dlv_b", "fail", 4), outcome("dlv_b", "fail", 4)]);
+    await events.outcomesRecorded([outcome("dlv_c", "success", 1), outcome("dlv_d", "success", 4)]);
+    // A resend of an exhausted delivery that succeeds recovers it; a failed resend is not "exhausted".
+    await events.outcomesRecorded([outcome("dlv_b", "success", 5, { manual: true }), outcome("dlv_e", "fail", 6, { manual: true })]);
+    const written = (await operationalMessages()).slice(before).map((m) => JSON.parse(m.payload!) as { type: string; data: Record<string, unknown> });
+    expect(written.map((e) => [e.type, (e.data.lastAttempt as { id: string }).id])).toEqual([
+      ["message.attempt.failing", "atmpt_dlv_b_3"],
+      ["message.attempt.exhausted", "atmpt_dlv_b_4"],
+      ["message.attempt.recovered", "atmpt_dlv_d_4"],
+      ["message.attempt.recovered", "atmpt_dlv_b_5"],
+    ]);
+    expect(written[0]!.data).toMatchObject({ appId, appUid: "acme", msgId, msgEventId: "inv-9", endpointId });
+  });
+
   it("audits operational endpoint changes and emits no event about them", async () => {
     const before = (await operationalMessages()).length;
     const created = await t.app.inject({
