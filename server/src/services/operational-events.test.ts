@@ -149,6 +149,27 @@ describeEachStore("operational events (%s)", (kind) => {
     expect(written[0]!.data).toMatchObject({ appId, appUid: "acme", msgId, msgEventId: "inv-9", endpointId });
   });
 
+  it("never reaches an application's endpoint through the operational routes, nor the reverse", async () => {
+    for (const method of ["GET", "DELETE"] as const) {
+      const res = await t.app.inject({ method, url: `/api/v1/operational-webhook/endpoint/${endpointId}`, headers: t.auth });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe("not_found");
+    }
+    expect((await t.app.inject({ url: `/api/v1/app/${appId}/endpoint/${endpointId}`, headers: t.auth })).statusCode).toBe(200);
+    const ops = await t.app.inject({ url: "/api/v1/operational-webhook/endpoint", headers: t.auth });
+    const opsId = ops.json().data[0].id as string;
+    const viaApp = await t.app.inject({ url: `/api/v1/app/${OPERATIONAL_APP_ID}/endpoint/${opsId}`, headers: t.auth });
+    expect(viaApp.statusCode).toBe(404);
+    const bad = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/operational-webhook/endpoint",
+      headers: t.auth,
+      payload: { url: "ftp://nope" },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toHaveProperty("detail");
+  });
+
   it("audits operational endpoint changes and emits no event about them", async () => {
     const before = (await operationalMessages()).length;
     const created = await t.app.inject({
