@@ -137,6 +137,8 @@ describeEachStore("operational events (%s)", (kind) => {
     // The same outcome reported again (another batch, a re-written result) is one event.
     await events.outcomesRecorded([outcome("dlv_b", "fail", 4), outcome("dlv_b", "fail", 4)]);
     await events.outcomesRecorded([outcome("dlv_c", "success", 1), outcome("dlv_d", "success", 4)]);
+    // A success written after its lease was lost is made again: still one recovered event.
+    await events.outcomesRecorded([{ ...outcome("dlv_d", "success", 4), result: { ...outcome("dlv_d", "success", 4).result, attemptId: "atmpt_again" } }]);
     // A resend of an exhausted delivery that succeeds recovers it; a failed resend is not "exhausted".
     await events.outcomesRecorded([outcome("dlv_b", "success", 5, { manual: true }), outcome("dlv_e", "fail", 6, { manual: true })]);
     const written = (await operationalMessages()).slice(before).map((m) => JSON.parse(m.payload!) as { type: string; data: Record<string, unknown> });

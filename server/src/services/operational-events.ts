@@ -160,7 +160,7 @@ export class OperationalEvents {
       if (result.next === "fail" && !manual) add("message.attempt.exhausted", `exhausted.${result.deliveryId}`);
       const previouslyFailed = priorAttempts > 0 && !isSuccessCode(priorStatusCode);
       if (succeeded && previouslyFailed && (priorAttempts >= FAILING_AFTER_ATTEMPTS || manual)) {
-        add("message.attempt.recovered", `recovered.${lastAttempt.id ?? result.deliveryId}`);
+        add("message.attempt.recovered", `recovered.${result.deliveryId}.${priorAttempts}`);
       }
       // Only a 410 or a run already as long as the disable period can have disabled the endpoint.
       const since = outcome.endpointFailingSince;
