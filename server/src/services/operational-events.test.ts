@@ -151,6 +151,44 @@ describeEachStore("operational events (%s)", (kind) => {
     expect(written[0]!.data).toMatchObject({ appId, appUid: "acme", msgId, msgEventId: "inv-9", endpointId });
   });
 
+  it("reports a disable by the five-day failure run as automatic, once, and not a manual one", async () => {
+    const create = async (uid: string) =>
+      (
+        await t.app.inject({
+          method: "POST",
+          url: `/api/v1/app/${appId}/endpoint`,
+          headers: t.auth,
+          payload: { url: `https://hooks.example.com/${uid}`, uid },
+        })
+      ).json().id as string;
+    const longRun = await create("long-run");
+    const shortRun = await create("short-run");
+    const at = Date.now();
+    const since = at - 6 * 86_400_000;
+    // What the batch's health statement left: disabled, with the run it measured.
+    await t.store.db.updateTable("endpoints").set({ disabled: 1, first_failure_at: since }).where("id", "=", longRun).execute();
+    await t.store.db.updateTable("endpoints").set({ disabled: 1, first_failure_at: at - 60_000 }).where("id", "=", shortRun).execute();
+    const failed = (endpoint: string, failingSince: number) => ({
+      result: { deliveryId: `dlv_${endpoint}`, endpointId: endpoint, owner: "w", next: "retry" as const, dueAt: at + 1_000, at, attemptId: "atmpt_x",
+        attempt: { msg_id: "msg_x", app_id: appId, url: "https://hooks.example.com/", status: 2, response_status_code: 500, response: "", response_duration_ms: 1, trigger_type: 0 } },
+      priorAttempts: 1,
+      priorStatusCode: 500,
+      manual: false,
+      endpointWasDisabled: false,
+      endpointFailingSince: failingSince,
+    });
+    const before = (await operationalMessages()).length;
+    await t.services.operationalEvents.outcomesRecorded([failed(longRun, since), failed(shortRun, at - 60_000)]);
+    await t.services.operationalEvents.outcomesRecorded([failed(longRun, since)]);
+    const written = (await operationalMessages()).slice(before).map((m) => JSON.parse(m.payload!) as { type: string; data: object });
+    expect(written).toEqual([
+      expect.objectContaining({
+        type: "endpoint.disabled",
+        data: { appId, appUid: "acme", endpointId: longRun, endpointUid: "long-run", trigger: "automatic", failSince: new Date(since).toISOString() },
+      }),
+    ]);
+  });
+
   it("never reaches an application's endpoint through the operational routes, nor the reverse", async () => {
     for (const method of ["GET", "DELETE"] as const) {
       const res = await t.app.inject({ method, url: `/api/v1/operational-webhook/endpoint/${endpointId}`, headers: t.auth });
