@@ -15,6 +15,7 @@ import { MessageDetailPage } from "./pages/messages/MessageDetailPage";
 import { MessagesPage } from "./pages/messages/MessagesPage";
 import { parseMessageSearch } from "./pages/messages/search";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { OperationalWebhooksPage } from "./pages/operational/OperationalWebhooksPage";
 import { OverviewPage } from "./pages/overview/OverviewPage";
 import { PortalEntry } from "./pages/portal/PortalEntry";
 import { QueuePage } from "./pages/queue/QueuePage";
@@ -57,6 +58,11 @@ const eventTypesRoute = createRoute({
 const tokensRoute = createRoute({ getParentRoute: () => rootRoute, path: "/tokens", component: TokensPage });
 const auditRoute = createRoute({ getParentRoute: () => rootRoute, path: "/audit", component: AuditLogPage });
 const tasksRoute = createRoute({ getParentRoute: () => rootRoute, path: "/tasks", component: TasksPage });
+const operationalRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/operational-webhooks",
+  component: OperationalWebhooksPage,
+});
 const portalRoute = createRoute({ getParentRoute: () => rootRoute, path: "/portal", component: PortalEntry });
 
 const appRoute = createRoute({
@@ -150,6 +156,7 @@ const routeTree = rootRoute.addChildren([
   tokensRoute,
   auditRoute,
   tasksRoute,
+  operationalRoute,
   portalRoute,
 ]);
 

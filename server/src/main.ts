@@ -80,7 +80,12 @@ export async function openServices(
       : undefined;
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
-  const services = createServices(store, config, wakeup, keyring, { metrics: options.metrics, heartbeat: options.heartbeat, taskWakeup: options.taskWakeup });
+  const services = createServices(store, config, wakeup, keyring, {
+    metrics: options.metrics,
+    heartbeat: options.heartbeat,
+    taskWakeup: options.taskWakeup,
+    logger: options.logger,
+  });
   return {
     ...opened,
     services,
@@ -170,6 +175,9 @@ export async function start(
       logger,
       metrics: servedMetrics,
       heartbeat,
+      // message.attempt.failing / exhausted / recovered and automatic endpoint.disabled, after
+      // each batch of results committed (ADR 10).
+      operationalEvents: { outcomesRecorded: (outcomes) => void services.operationalEvents.outcomesRecorded(outcomes) },
     });
     worker.start();
     presence = new HeartbeatPublisher({

@@ -21,6 +21,8 @@ import type {
   MessageAttemptOut,
   MessageEndpointOut,
   MessageOut,
+  OperationalEndpointIn,
+  OperationalWebhookEndpointOut,
   OverviewStats,
   Page,
   Period,
@@ -138,6 +140,18 @@ export const tokens = {
   rotate: (id: string, graceSeconds?: number) =>
     api<CreatedTokenOut>(`/api/v1/token/${e(id)}/rotate`, { method: "POST", body: { graceSeconds } }),
   revoke: (id: string) => api<void>(`/api/v1/token/${e(id)}`, { method: "DELETE" }),
+};
+
+const opsPath = "/api/v1/operational-webhook/endpoint";
+
+/** Operational-webhook endpoints (admin keys only) and the attempts of the events sent to them. */
+export const operationalWebhooks = {
+  list: (query: Query) => api<Page<OperationalWebhookEndpointOut>>(opsPath, { query }),
+  create: (body: OperationalEndpointIn) => api<OperationalWebhookEndpointOut>(opsPath, { method: "POST", body }),
+  remove: (id: string) => api<void>(`${opsPath}/${e(id)}`, { method: "DELETE" }),
+  secret: (id: string) => api<{ key: string }>(`${opsPath}/${e(id)}/secret`),
+  attempts: (id: string, query: Query) =>
+    api<Page<MessageAttemptOut>>(`${opsPath}/${e(id)}/attempt`, { query: { ...query, with_msg: true } }),
 };
 
 /** Filters of the audit log; times are ISO timestamps. */

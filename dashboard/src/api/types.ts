@@ -26,6 +26,7 @@ import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-s
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
 import type { MessageOut } from "../../../server/src/contract/messages";
+import type { OperationalWebhookEndpointOut } from "../../../server/src/contract/operational-webhooks";
 import type { QueueItemOut } from "../../../server/src/contract/queue";
 import type { RetryScheduleOut } from "../../../server/src/contract/retry-schedules";
 import type { Scope } from "../../../server/src/contract/scopes";
@@ -57,6 +58,7 @@ export type {
   MessageEndpointOut,
   MessageOut,
   MessageStatusText,
+  OperationalWebhookEndpointOut,
   Page,
   Period,
 };
@@ -74,6 +76,13 @@ export interface EndpointIn {
   channels?: string[] | null;
   rateLimit?: number | null;
   metadata?: Record<string, string>;
+}
+
+/** Body of an operational-webhook endpoint create, as the dashboard sends it. */
+export interface OperationalEndpointIn {
+  url: string;
+  description?: string;
+  eventTypes?: string[] | null;
 }
 
 export interface EventTypeIn {

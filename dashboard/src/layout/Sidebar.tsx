@@ -15,7 +15,7 @@ function NavLink({
   children,
   exact,
 }: {
-  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens" | "/tasks" | "/audit";
+  to: "/" | "/apps" | "/inbound" | "/event-types" | "/tokens" | "/tasks" | "/audit" | "/operational-webhooks";
   children: ReactNode;
   exact?: boolean;
 }) {
@@ -73,6 +73,7 @@ export function Sidebar({ portalAppId, open = false }: { portalAppId: string | n
             <NavLink to="/tokens">API tokens</NavLink>
             <NavLink to="/tasks">Background tasks</NavLink>
             <NavLink to="/audit">Audit log</NavLink>
+            <NavLink to="/operational-webhooks">Operational webhooks</NavLink>
           </>
         )}
       </nav>

@@ -66,6 +66,10 @@ const schema = z.object({
   leaseMarginMs: z.coerce.number().int().min(0).default(15_000),
   endpointDisableAfterSeconds: z.coerce.number().int().min(1).default(5 * 24 * 3600),
   secretGraceSeconds: z.coerce.number().int().min(0).default(24 * 3600),
+  /** Verification failures in a row from one inbound source that emit `inbound.source.failing` (operational webhooks). */
+  inboundFailingThreshold: z.coerce.number().int().min(1).default(10),
+  /** A failure this long after the previous one starts a new count (so a rare bad call never adds up). */
+  inboundFailingWindowSeconds: z.coerce.number().int().min(1).default(3600),
   allowPrivateNetworks: cidrList.default([]),
   /** The data key that seals secrets at rest (ADR 5). Unset on SQLite: a key file in dataDir is used, created on first start. */
   secretKey: z.string().min(16).optional(),

@@ -103,6 +103,10 @@ describeEachStore("access to every route (%s)", (kind) => {
     "PUT /api/v1/app/:app_id/retry-schedule": { retrySchedule: [1] },
     "PUT /api/v1/app/:app_id/endpoint/:endpoint_id/retry-schedule": { retrySchedule: [1] },
     "PUT /api/v1/event-type/:event_type_name/retry-schedule": { retrySchedule: [1] },
+    "POST /api/v1/operational-webhook/endpoint": { url: "https://example.com/ops" },
+    "PUT /api/v1/operational-webhook/endpoint/:endpoint_id": { url: "https://example.com/ops" },
+    "PUT /api/v1/operational-webhook/endpoint/:endpoint_id/headers": { headers: {} },
+    "POST /api/v1/operational-webhook/endpoint/:endpoint_id/secret/rotate": {},
   };
 
   const call = (method: string, url: string, token: string | undefined, remoteAddress?: string) => {

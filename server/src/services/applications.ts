@@ -6,6 +6,7 @@ import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { ApplicationsRepository } from "../store/applications-repository.js";
+import { OPERATIONAL_APP_ID } from "../store/operational-app.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import type { ApplicationRow } from "../store/schema.js";
 import { diffFields } from "./audit-diff.js";
@@ -45,6 +46,8 @@ export class ApplicationService {
    * application gets the same 404 as a missing one, so ids cannot be probed across tenants.
    */
   async resolve(principal: Principal, idOrUid: string): Promise<ApplicationRow> {
+    // The operational-webhook endpoints' application is reached only through their own routes.
+    if (idOrUid === OPERATIONAL_APP_ID) throw ApiError.notFound("Application");
     let row = this.cache.get(idOrUid);
     if (!row) {
       row = await this.apps.find(idOrUid);

@@ -26,6 +26,7 @@ import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
 import { maskHeaders, mergeHeaders, openHeaders, sealHeaders } from "./endpoint-headers.js";
 import { createEndpointUrlCheck } from "./endpoint-url-check.js";
+import type { OperationalEvents } from "./operational-events.js";
 import type { Actor, Principal } from "./principal.js";
 
 /** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
@@ -72,10 +73,14 @@ export class EndpointService {
 
   constructor(
     private readonly repo: EndpointsRepository,
-    private readonly applications: ApplicationService,
+    private readonly applications: Pick<ApplicationService, "resolve">,
     private readonly keyring: Keyring,
     private readonly config: Config,
     private readonly audit: AuditLog,
+    /** Told of each committed change, for operational webhooks; absent for the operational endpoints themselves. */
+    private readonly events?: Pick<OperationalEvents, "endpointChanged">,
+    /** The audit action's resource: `endpoint.update`, or `operational_endpoint.update`. */
+    private readonly auditResource = "endpoint",
   ) {
     this.checkUrl = createEndpointUrlCheck(config.allowPrivateNetworks);
   }
@@ -136,7 +141,7 @@ export class EndpointService {
         if (!(error instanceof ApiError) || error.status !== 409 || !existing) throw error;
       }
     }
-    return { endpoint: await this.write(actor, existing, input, true), created: false };
+    return { endpoint: await this.write(actor, app, existing, input, true), created: false };
   }
 
   async patch(
@@ -145,8 +150,8 @@ export class EndpointService {
     endpointIdOrUid: string,
     input: EndpointPatch,
   ): Promise<EndpointOut> {
-    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
-    return this.write(actor, endpoint, input, false);
+    const { app, endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    return this.write(actor, app, endpoint, input, false);
   }
 
   /**
@@ -154,12 +159,13 @@ export class EndpointService {
    * failed by the worker when it finds the endpoint gone.
    */
   async delete(actor: Actor, appIdOrUid: string, endpointIdOrUid: string): Promise<void> {
-    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    const { app, endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
     await this.audit.run(
       actor,
       (trx) => this.repo.delete(endpoint.id, trx),
       () => this.auditEntry("endpoint.delete", endpoint, null),
     );
+    await this.events?.endpointChanged("deleted", app, endpoint, null);
   }
 
   async getSecret(
@@ -182,8 +188,8 @@ export class EndpointService {
     endpointIdOrUid: string,
     input: EndpointSecretRotateIn,
   ): Promise<void> {
-    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
-    await this.modify(actor, "endpoint.secret.rotate", endpoint, ["secret", "old_secrets"], (row) => ({
+    const { app, endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    await this.modify(actor, "endpoint.secret.rotate", app, endpoint, ["secret", "old_secrets"], (row) => ({
       ...this.rotated(row, input.key ?? undefined, input.gracePeriodSeconds ?? undefined),
       updated_at: Date.now(),
     }));
@@ -206,8 +212,8 @@ export class EndpointService {
     endpointIdOrUid: string,
     input: EndpointHeadersIn,
   ): Promise<void> {
-    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
-    await this.modify(actor, "endpoint.headers.update", endpoint, [], () => ({
+    const { app, endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    await this.modify(actor, "endpoint.headers.update", app, endpoint, [], () => ({
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers)),
       updated_at: Date.now(),
     }));
@@ -220,9 +226,9 @@ export class EndpointService {
     endpointIdOrUid: string,
     input: EndpointHeadersPatchIn,
   ): Promise<void> {
-    const { endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
+    const { app, endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
     const removals = Object.fromEntries((input.deleteHeaders ?? []).map((name) => [name, null]));
-    await this.modify(actor, "endpoint.headers.update", endpoint, ["headers"], (row) => ({
+    await this.modify(actor, "endpoint.headers.update", app, endpoint, ["headers"], (row) => ({
       headers: sealHeaders(
         this.keyring,
         mergeHeaders(openHeaders(this.keyring, row.headers), { ...removals, ...input.headers }),
@@ -264,6 +270,7 @@ export class EndpointService {
       if (isUniqueViolation(error)) throw uidConflict();
       throw error;
     }
+    await this.events?.endpointChanged("created", app, null, row);
     return row;
   }
 
@@ -275,6 +282,7 @@ export class EndpointService {
    */
   private async write(
     actor: Actor,
+    app: ApplicationRow,
     existing: EndpointRow,
     input: EndpointPatch,
     replace: boolean,
@@ -304,7 +312,7 @@ export class EndpointService {
     };
     try {
       return toEndpointOut(
-        await this.modify(actor, "endpoint.update", existing, input.secret ? ["secret", "old_secrets"] : [], change),
+        await this.modify(actor, "endpoint.update", app, existing, input.secret ? ["secret", "old_secrets"] : [], change),
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw uidConflict();
@@ -332,16 +340,18 @@ export class EndpointService {
   /**
    * Read-modify-write with compare-and-set on `compare`: when another request changed those
    * columns since `row` was read, the change is recomputed from a fresh read. The write and its
-   * audit row (`action`, the row as it was → as written) commit together.
+   * audit row (`action`, the row as it was → as written) commit together; the operational
+   * event (`endpoint.updated`, and `endpoint.disabled`/`enabled`) follows the commit.
    */
   private async modify(
     actor: Actor,
     action: string,
+    app: ApplicationRow,
     row: EndpointRow,
     compare: (keyof EndpointVersion)[],
     change: (row: EndpointRow) => Partial<EndpointRow>,
   ): Promise<EndpointRow> {
-    const { after } = await this.audit.run(
+    const { before, after } = await this.audit.run(
       actor,
       async (trx) => {
         let current = row;
@@ -359,12 +369,14 @@ export class EndpointService {
       },
       ({ before, after }) => this.auditEntry(action, before, after),
     );
+    await this.events?.endpointChanged("updated", app, before, after);
     return after;
   }
 
   /** The audit row of a change: the signing secret as a fingerprint, header values masked. */
   private auditEntry(action: string, before: EndpointRow | null, after: EndpointRow | null): AuditEntry {
-    return endpointAuditEntry(action, before, after, (sealed) => this.keyring.open(sealed));
+    const named = action.replace(/^endpoint\./, `${this.auditResource}.`);
+    return endpointAuditEntry(named, before, after, (sealed) => this.keyring.open(sealed));
   }
 }
 

@@ -14,6 +14,7 @@ import type { GroupCommit } from "../store/group-commit.js";
 import { type InboundRequestsRepository, isMissingSource } from "../store/inbound-requests-repository.js";
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
 import type { InboundRequestRow, InboundStatus } from "../store/schema.js";
+import type { InboundFailureWatch } from "./inbound-failure-watch.js";
 import {
   newInboundMessage,
   parseBody,
@@ -61,6 +62,8 @@ export interface InboundServiceDeps {
   wakeup: Wakeup;
   /** Days a message and a logged request are kept. */
   retentionDays: number;
+  /** Told of every verification failure and success, for `inbound.source.failing` (operational webhooks). */
+  verification?: Pick<InboundFailureWatch, "failed" | "verified"> | undefined;
   /** Counts each call by provider and outcome (`hookrelay_inbound_requests_total`); absent when not served. */
   metrics?: Pick<Metrics, "inboundRequests"> | undefined;
 }
@@ -135,9 +138,11 @@ export class InboundService {
       new Date(receivedAt),
     );
     if (!verdict.ok) {
+      this.deps.verification?.failed(source.row, verdict.reason, receivedAt);
       await this.logRejected(received, verdict.reason);
       throw new ApiError(401, "invalid_signature", "The webhook signature could not be verified");
     }
+    this.deps.verification?.verified(source.row.id);
 
     const body = parseBody(input.rawBody);
     const providerType = provider.eventType(body, input.headers, config);

@@ -1,3 +1,5 @@
+import type { Logger } from "pino";
+
 import type { Config } from "../config/config.js";
 import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
@@ -35,9 +37,12 @@ import { EventTypeService } from "./event-types.js";
 import { HealthService } from "./health.js";
 import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
+import { InboundFailureWatch } from "./inbound-failure-watch.js";
 import { InboundLogService } from "./inbound-log.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
+import { OperationalEvents } from "./operational-events.js";
+import { OperationalWebhookService } from "./operational-webhooks.js";
 import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { RetryScheduleService } from "./retry-schedules.js";
@@ -76,6 +81,13 @@ export interface Services {
   signatureVerify: SignatureVerifyService;
   /** The event catalog as OpenAPI: import (Svix's) and export. */
   eventTypeOpenApi: EventTypeOpenApiService;
+  /** The operational-webhook endpoints (admin only). */
+  operationalWebhooks: OperationalWebhookService;
+  /**
+   * Emits operational events. The worker's port (`outcomesRecorded`) and the circuit breaker's
+   * `onCircuitChange` are wired to it by the composition root.
+   */
+  operationalEvents: OperationalEvents;
   /** Writes everything still queued in group-commit writers (shutdown, tests). */
   drain(): Promise<void>;
 }
@@ -88,6 +100,8 @@ export interface ServiceExtras {
   heartbeat?: Heartbeat | undefined;
   /** Wakes the task runner of this process when a task is started. */
   taskWakeup?: Wakeup | undefined;
+  /** Where best-effort failures (an operational event that could not be written) are logged. */
+  logger?: Logger | undefined;
 }
 
 /**
@@ -125,13 +139,22 @@ export function createServices(
   const applications = new ApplicationService(new ApplicationsRepository(db, store.fanoutCache), auditLog);
   const eventTypesRepo = new EventTypesRepository(db);
   const eventTypes = new EventTypeService(eventTypesRepo, auditLog);
-  const endpoints = new EndpointService(
-    new EndpointsRepository(db, store.fanoutCache),
-    applications,
-    keyring,
-    config,
-    auditLog,
-  );
+  const applicationsRepo = new ApplicationsRepository(db, store.fanoutCache);
+  const endpointsRepo = new EndpointsRepository(db, store.fanoutCache);
+  // Operational events are messages of the internal operational application, written by the
+  // same writer, so they are delivered, retried and logged like any other (ADR 10).
+  const operationalEvents = new OperationalEvents({
+    writer,
+    wakeup,
+    fanout: store.fanoutCache,
+    applications: applicationsRepo,
+    endpoints: endpointsRepo,
+    messages: messagesRepo,
+    endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000,
+    retentionDays: config.retentionDays,
+    logger: extras.logger,
+  });
+  const endpoints = new EndpointService(endpointsRepo, applications, keyring, config, auditLog, operationalEvents);
   const retrySchedules = new RetryScheduleService(eventTypesRepo, applications, endpoints, auditLog);
   const messages = new MessageService(messagesRepo, applications, writer, wakeup, auditLog, idempotency);
   // Rejected and duplicate requests are logged in batches of their own; accepted ones ride
@@ -159,18 +182,26 @@ export function createServices(
     wakeup,
     retentionDays: config.retentionDays,
     metrics: extras.metrics,
+    verification: new InboundFailureWatch({
+      threshold: config.inboundFailingThreshold,
+      windowMs: config.inboundFailingWindowSeconds * 1000,
+      onFailing: (failing) => void operationalEvents.sourceFailing(failing),
+    }),
   });
   const queueView = new QueueViewRepository(db);
   const requestLog = new InboundLogService({ sources, requests: inboundRequests, applications });
-  const attempts = new AttemptService(
-    new AttemptsRepository(db),
-    applications,
-    endpoints,
-    messages,
-    eventTypes,
-    wakeup,
-    auditLog,
-  );
+  const attemptsRepo = new AttemptsRepository(db);
+  const attempts = new AttemptService(attemptsRepo, applications, endpoints, messages, eventTypes, wakeup, auditLog);
+  const operationalWebhooks = new OperationalWebhookService({
+    db,
+    applications: applicationsRepo,
+    endpoints: endpointsRepo,
+    keyring,
+    config,
+    audit: auditLog,
+    attempts: (opEndpoints) =>
+      new AttemptService(attemptsRepo, applications, opEndpoints, messages, eventTypes, wakeup, auditLog),
+  });
   return {
     tokens,
     appTokens: new AppTokenService(tokens, applications),
@@ -206,6 +237,8 @@ export function createServices(
     audit: new AuditService(auditRepo, applications),
     signatureVerify: new SignatureVerifyService(endpoints, keyring),
     eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
+    operationalWebhooks,
+    operationalEvents,
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);
     },

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 
 import type { FanoutCache } from "./fanout-cache.js";
+import { OPERATIONAL_APP_ID } from "./operational-app.js";
 import { type Page,type PageRequest, paginate } from "./paginate.js";
 import type { ApplicationRow, Database } from "./schema.js";
 
@@ -26,8 +27,10 @@ export class ApplicationsRepository {
     await db.updateTable("applications").set(values).where("id", "=", id).execute();
   }
 
+  /** Every application but the internal one that holds the operational-webhook endpoints. */
   async list(page: PageRequest): Promise<Page<ApplicationRow>> {
-    return paginate(this.db.selectFrom("applications").selectAll(), "id", page, "ascending");
+    const query = this.db.selectFrom("applications").selectAll().where("id", "!=", OPERATIONAL_APP_ID);
+    return paginate(query, "id", page, "ascending");
   }
 
   /** Deletes the application and everything that belongs to it, in one transaction. */

@@ -7,6 +7,7 @@ import {
   mergeHistogram,
 } from "../lib/latency-histogram.js";
 import { percentile } from "../lib/percentile.js";
+import { OPERATIONAL_APP_ID } from "./operational-app.js";
 import { type Database, DeliveryStatus, LATENCY_COLUMNS } from "./schema.js";
 
 export interface Range {
@@ -159,12 +160,16 @@ export class StatsRepository {
     };
   }
 
-  /** Endpoints in a current run of failures, longest-failing first. */
+  /**
+   * Endpoints in a current run of failures, longest-failing first. Operational-webhook endpoints
+   * are left out: they belong to no application a user can open (their page shows their attempts).
+   */
   async failingEndpoints(appId: string | undefined, limit = 20) {
     let q = this.db
       .selectFrom("endpoints")
       .select(["id", "app_id", "url", "first_failure_at", "disabled"])
-      .where("first_failure_at", "is not", null);
+      .where("first_failure_at", "is not", null)
+      .where("app_id", "!=", OPERATIONAL_APP_ID);
     if (appId) q = q.where("app_id", "=", appId);
     const endpoints = await q.orderBy("first_failure_at", "asc").limit(limit).execute();
     return Promise.all(

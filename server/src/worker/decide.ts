@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 
 import type { Config } from "../config/config.js";
 import { attemptDelivery, type AttemptOutcome } from "../delivery/attempt.js";
+import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
 import { liveSecrets } from "../lib/standard-webhooks.js";
@@ -87,6 +88,7 @@ export async function decide(
     next: succeeded ? "success" : delay === null ? "fail" : "retry",
     at,
     gone: outcome.gone,
+    attemptId: newId("atmpt"),
     attempt: {
       msg_id: delivery.msg_id,
       app_id: delivery.app_id,

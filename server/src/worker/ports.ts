@@ -4,6 +4,7 @@ import type {
   ClaimedDelivery,
   ClaimOptions,
   DeliveryResult,
+  RecordedOutcome,
   RecordSummary,
 } from "../store/deliveries-repository.js";
 import type { BatchPolicies } from "../store/delivery-policies.js";
@@ -82,4 +83,17 @@ export interface BackgroundTaskQueue {
   queueBacklog(now: number, limit: number): Promise<{ due: number; lagMs: number }>;
   /** Ends the task as failed. */
   fail(id: string, owner: string, now: number, error: string): Promise<void>;
+}
+
+/**
+ * Where the worker reports written outcomes for operational webhooks (`message.attempt.*`,
+ * automatic `endpoint.disabled`). Called after the batch's transaction committed, so an event
+ * is never about an outcome that was rolled back; a crash between that commit and the event's
+ * own commit loses the event (best effort, ADR 10). Must not throw. The composition root passes
+ * the services' `OperationalEvents`.
+ *
+ * @example const port: OperationalEventsPort = { outcomesRecorded: (o) => void operationalEvents.outcomesRecorded(o) };
+ */
+export interface OperationalEventsPort {
+  outcomesRecorded(outcomes: RecordedOutcome[]): void;
 }

@@ -77,4 +77,30 @@ describeEachStore("ResultBuffer on %s", (kind) => {
     expect(await results.close()).toEqual([a.delivery.id]);
     expect(errors).toEqual([1]);
   });
+
+  it("tells onWritten of the results that committed, not of those that failed", async () => {
+    const { repo, claimed } = await claimTwo();
+    const [a, b] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
+    const written: string[][] = [];
+    const results = new ResultBuffer({ queue: repo, batchSize: 2, onWritten: (rs) => written.push(rs.map((r) => r.deliveryId)) });
+    for (const c of claimed) results.lease(c.delivery.id, c.delivery.due_at!);
+    results.add(success(a.delivery.id, a.endpoint.id));
+    results.add({
+      ...success(b.delivery.id, b.endpoint.id),
+      attempt: {
+        msg_id: null as unknown as string,
+        app_id: b.delivery.app_id,
+        url: b.endpoint.url,
+        status: 0,
+        response_status_code: 200,
+        response: "ok",
+        response_duration_ms: 1,
+        trigger_type: 0,
+      },
+    });
+    await results.close();
+    expect(written).toEqual([[a.delivery.id]]);
+    expect(await status(a.delivery.id)).toBe(0);
+    expect(await status(b.delivery.id)).toBe(3);
+  });
 });

@@ -31,6 +31,8 @@ export interface ResultBufferOptions {
   logger?: Logger | undefined;
   /** Called with the number of results whose write failed (each may be tried again). */
   onWriteErrors?: (count: number) => void;
+  /** Called with the results of each batch once their transaction committed. */
+  onWritten?: (results: DeliveryResult[]) => void;
 }
 
 /**
@@ -127,6 +129,10 @@ export class ResultBuffer {
     }
     const failedIds = new Set(failed.map((f) => f.result.deliveryId));
     for (const r of batch) if (!failedIds.has(r.deliveryId)) this.leased.delete(r.deliveryId);
+    if (this.options.onWritten) {
+      const written = failed.length === 0 ? batch : batch.filter((r) => !failedIds.has(r.deliveryId));
+      if (written.length > 0) this.options.onWritten(written);
+    }
     if (failed.length === 0) {
       this.writeBackoffMs = RETRY_WRITE_MIN_MS;
       this.writeFailures.succeeded(this.options.logger);

@@ -9,13 +9,13 @@ import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
-import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
+import type { ClaimedDelivery, DeliveryResult, RecordedOutcome } from "../store/deliveries-repository.js";
 import { type BatchPolicies, parseSchedule } from "../store/delivery-policies.js";
 import { type Admission, admitBatch } from "./admission.js";
 import { decide, type DecideContext, type Decision, releaseAfterBug, releaseThrottled } from "./decide.js";
 import { FailureRun } from "./failure-run.js";
 import { LocalThrottleSlots } from "./local-throttle-slots.js";
-import type { DeliveryQueue, PolicyLookup, ThrottleSlots, WebhookSender } from "./ports.js";
+import type { DeliveryQueue, OperationalEventsPort, PolicyLookup, ThrottleSlots, WebhookSender } from "./ports.js";
 import { ResultBuffer } from "./result-buffer.js";
 import { pickRetrySchedule } from "./retry-policy.js";
 
@@ -45,6 +45,8 @@ export interface DeliveryWorkerOptions {
   heartbeat?: Heartbeat;
   /** Called for every decided delivery (before it is written), e.g. for tests or live views. */
   onResult?: (result: DeliveryResult, outcome: AttemptOutcome | undefined) => void;
+  /** Told of every written outcome, for operational webhooks (after its transaction committed). */
+  operationalEvents?: OperationalEventsPort;
 }
 
 /** Running totals since start; cheap to read for metrics and tests. */
@@ -127,6 +129,8 @@ export class DeliveryWorker {
   private inFlight = 0;
   private slotWaiters: (() => void)[] = [];
   private readonly claimFailures = new FailureRun("claiming deliveries", FAILURE_LOG_INTERVAL_MS);
+  /** What each buffered result's delivery looked like when claimed; weak, so dropped results leave nothing behind. */
+  private readonly claimedState = new WeakMap<DeliveryResult, Omit<RecordedOutcome, "result">>();
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     this.config = options.config;
@@ -138,6 +142,7 @@ export class DeliveryWorker {
       batchSize: this.config.workerBatchSize,
       logger: options.logger,
       onWriteErrors: (count) => (this.counters.writeErrors += count),
+      onWritten: options.operationalEvents ? (written) => this.reportWritten(written) : undefined,
     });
     this.decideContext = {
       owner: this.owner,
@@ -279,6 +284,15 @@ export class DeliveryWorker {
         return releaseAfterBug(claimed, this.owner, this.config.workerPollMs);
       })
       .then((decision) => {
+        if (this.options.operationalEvents) {
+          this.claimedState.set(decision.result, {
+            priorAttempts: claimed.delivery.attempt_count,
+            priorStatusCode: claimed.delivery.last_status_code,
+            manual: claimed.delivery.next_trigger === 1,
+            endpointWasDisabled: claimed.endpoint.disabled === 1,
+            endpointFailingSince: claimed.endpoint.first_failure_at,
+          });
+        }
         this.inFlight--;
         this.wakeSlotWaiters();
         this.record(decision);
@@ -302,6 +316,21 @@ export class DeliveryWorker {
     else if (result.next === "release") c.released++;
     this.options.onResult?.(result, outcome);
     this.results.add(result);
+  }
+
+  /** Hands written outcomes that made an attempt to the operational-events port. */
+  private reportWritten(written: DeliveryResult[]): void {
+    const outcomes: RecordedOutcome[] = [];
+    for (const result of written) {
+      const state = this.claimedState.get(result);
+      if (state && result.attempt) outcomes.push({ result, ...state });
+    }
+    if (outcomes.length === 0) return;
+    try {
+      this.options.operationalEvents?.outcomesRecorded(outcomes);
+    } catch (error) {
+      this.options.logger?.error({ err: error }, "reporting operational events failed");
+    }
   }
 
   /**

@@ -475,6 +475,51 @@ describeEachStore("audit log on %s", (kind) => {
         check: (row) => expect(row.changes.name).toEqual({ before: "Careem", after: null }),
       },
       {
+        op: "v1.operational-webhook.endpoint.create",
+        run: async () => {
+          const r = await api("POST", "/api/v1/operational-webhook/endpoint", {
+            url: "https://ops.example.com/hook",
+            uid: "ops",
+            secret: ENDPOINT_SECRET,
+          });
+          ctx.opsEndpoint = r.body.id;
+          return r;
+        },
+        status: 201,
+        action: "operational_endpoint.create",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.opsEndpoint);
+          expect(row.changes.url).toEqual({ before: null, after: "https://ops.example.com/hook" });
+        },
+      },
+      {
+        op: "v1.operational-webhook.endpoint.upsert",
+        run: () => api("PUT", "/api/v1/operational-webhook/endpoint/ops", { url: "https://ops.example.com/put" }),
+        status: 200,
+        action: "operational_endpoint.update",
+        check: (row) => expect(row.changes.url).toEqual({ before: "https://ops.example.com/hook", after: "https://ops.example.com/put" }),
+      },
+      {
+        op: "v1.operational-webhook.endpoint.rotate-secret",
+        run: () => api("POST", "/api/v1/operational-webhook/endpoint/ops/secret/rotate", {}),
+        status: 204,
+        action: "operational_endpoint.secret.rotate",
+        check: (row) => expect(row.changes.secret!.before).toMatch(/^sha256:/),
+      },
+      {
+        op: "v1.operational-webhook.endpoint.set-headers",
+        run: () => api("PUT", "/api/v1/operational-webhook/endpoint/ops/headers", { headers: { Authorization: HEADER_VALUE } }),
+        status: 204,
+        action: "operational_endpoint.headers.update",
+        check: (row) => expect(row.changes.headers).toEqual({ before: {}, after: { Authorization: "****" } }),
+      },
+      {
+        op: "v1.operational-webhook.endpoint.delete",
+        run: () => api("DELETE", "/api/v1/operational-webhook/endpoint/ops"),
+        status: 204,
+        action: "operational_endpoint.delete",
+      },
+      {
         op: "v1.endpoint.delete",
         run: () => api("DELETE", `/api/v1/app/${ctx.app}/endpoint/main`),
         status: 204,

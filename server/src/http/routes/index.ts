@@ -10,6 +10,7 @@ import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
 import { messageRoutes } from "./messages.js";
+import { operationalWebhookRoutes } from "./operational-webhooks.js";
 import { retryScheduleRoutes } from "./retry-schedules.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
@@ -34,4 +35,5 @@ export const routes: RouteModule[] = [
   ingestRoutes,
   auditRoutes,
   verifyRoutes,
+  operationalWebhookRoutes,
 ];

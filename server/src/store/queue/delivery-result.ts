@@ -26,6 +26,8 @@ export interface DeliveryResult {
   dueAt?: number;
   /** When the outcome was decided (ms). */
   at: number;
+  /** The id the attempt row gets (generated when absent), so what reports on it can name it. */
+  attemptId?: string;
   /** The HTTP attempt that was made; absent when nothing was sent. */
   attempt?: Omit<AttemptRow, "id" | "delivery_id" | "endpoint_id" | "created_at">;
   /** The receiver answered 410 Gone: disable the endpoint. */
@@ -42,4 +44,25 @@ export interface RecordSummary {
   written: number;
   /** Results that could not be written even one by one; their leases will expire and be re-claimed. */
   errors: { result: DeliveryResult; error: unknown }[];
+}
+
+/**
+ * A written result with what the delivery looked like when it was claimed: what operational
+ * events (`message.attempt.failing`, `…exhausted`, `…recovered`, `endpoint.disabled`) are
+ * decided from, after the result's transaction committed.
+ *
+ * @example const outcome: RecordedOutcome = { result, priorAttempts: 3, priorStatusCode: 500, manual: false, endpointWasDisabled: false, endpointFailingSince: null };
+ */
+export interface RecordedOutcome {
+  result: DeliveryResult;
+  /** Attempts made before this one. */
+  priorAttempts: number;
+  /** The status code of the previous attempt (null: none, 0: no HTTP answer). */
+  priorStatusCode: number | null;
+  /** A resend or recover: a single shot, not part of the retry schedule. */
+  manual: boolean;
+  /** The endpoint was already disabled when the delivery was claimed. */
+  endpointWasDisabled: boolean;
+  /** The start of the endpoint's run of failures when the delivery was claimed (null: none). */
+  endpointFailingSince: number | null;
 }

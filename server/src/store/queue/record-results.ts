@@ -69,7 +69,7 @@ function resultQueries(
     if (r.attempt) {
       attempts.push({
         ...r.attempt,
-        id: newId("atmpt"),
+        id: r.attemptId ?? newId("atmpt"),
         delivery_id: r.deliveryId,
         endpoint_id: r.endpointId,
         created_at: r.at,
