@@ -16,6 +16,8 @@ const EXEMPT = new Set([
   "v1.endpoint.send-example",
   "hookrelay.ingest.platform",
   "hookrelay.ingest.source",
+  // Checks a signature; stores nothing.
+  "hookrelay.verify",
 ]);
 
 const ENDPOINT_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -138,6 +140,17 @@ describeEachStore("audit log on %s", (kind) => {
         action: "event-type.update",
         check: (row) =>
           expect(row.changes.description).toEqual({ before: "Paid", after: "An invoice was paid" }),
+      },
+      {
+        op: "v1.event-type.import-openapi",
+        // One event type in the document: one change, audited as the API's create would be.
+        run: () =>
+          api("POST", "/api/v1/event-type/import/openapi", {
+            spec: { webhooks: { "invoice.refunded": { post: { description: "Refunded" } } } },
+          }),
+        status: 200,
+        action: "event-type.create",
+        check: (row) => expect(row.resourceId).toBe("invoice.refunded"),
       },
       {
         op: "v1.event-type.patch",
