@@ -16,7 +16,7 @@ import { Wakeup } from "./lib/wakeup.js";
 import { createServices, type ServiceExtras, type Services } from "./services/index.js";
 import { CLI_ACTOR } from "./services/principal.js";
 import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
-import { DeliveriesRepository } from "./store/deliveries-repository.js";
+import { circuitPolicy, DeliveriesRepository } from "./store/deliveries-repository.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
 import { RetentionJob } from "./worker/retention.js";
 import { DeliveryWorker } from "./worker/worker.js";
@@ -106,7 +106,10 @@ export async function start(
   // (loadConfig already checks each entry; this is the policy the worker will use).
   const addressPolicy = createAddressPolicy(config.allowPrivateNetworks);
   // The backlog gauges read the queue at scrape time, once the services below exist.
-  const metrics = createMetrics({ backlog: (now) => opened.services.queue.backlog(now) });
+  const metrics = createMetrics({
+    backlog: (now) => opened.services.queue.backlog(now),
+    circuits: (now) => opened.services.queue.circuits(now),
+  });
   // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
   const servedMetrics = config.metrics ? metrics : undefined;
   const heartbeat = config.role !== "api" ? new Heartbeat() : undefined;
@@ -148,7 +151,10 @@ export async function start(
   let retention: RetentionJob | undefined;
   if (config.role !== "api") {
     worker = new DeliveryWorker({
-      queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
+      queue: new DeliveriesRepository(store, {
+        endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000,
+        circuit: circuitPolicy(config),
+      }),
       sender: new DeliveryClient({ policy: addressPolicy }),
       config,
       wakeup,

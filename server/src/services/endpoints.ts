@@ -1,16 +1,17 @@
 
 import type { Config } from "../config/config.js";
 import { Iso, type Page } from "../contract/common.js";
-import type {
-  EndpointHeadersIn,
-  EndpointHeadersOut,
-  EndpointHeadersPatchIn,
-  EndpointIn,
-  EndpointOut,
-  EndpointPatch,
-  EndpointSecretOut,
-  EndpointSecretRotateIn,
-  EndpointUpdate,
+import {
+  CIRCUIT_STATES,
+  type EndpointHeadersIn,
+  type EndpointHeadersOut,
+  type EndpointHeadersPatchIn,
+  type EndpointIn,
+  type EndpointOut,
+  type EndpointPatch,
+  type EndpointSecretOut,
+  type EndpointSecretRotateIn,
+  type EndpointUpdate,
 } from "../contract/endpoints.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
@@ -20,7 +21,7 @@ import type { Keyring } from "../lib/keyring.js";
 import { generateSecret, unexpiredSecrets, withSecretPrefix } from "../lib/standard-webhooks.js";
 import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
-import type { ApplicationRow, EndpointRow } from "../store/schema.js";
+import { type ApplicationRow, CircuitState, type EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
@@ -56,6 +57,13 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     createdAt: Iso(row.created_at),
     updatedAt: Iso(row.updated_at),
     version: 1,
+    maxInFlight: row.max_in_flight,
+    disableAfterFailures: row.disable_after_failures,
+    circuit: {
+      state: CIRCUIT_STATES[row.circuit_state] ?? "closed",
+      consecutiveFailures: row.consecutive_failures,
+      nextProbeAt: row.circuit_state === CircuitState.open && row.circuit_next_probe_at !== null ? Iso(row.circuit_next_probe_at) : null,
+    },
   };
 }
 
@@ -250,6 +258,15 @@ export class EndpointService {
       old_secrets: "[]",
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,
+      max_in_flight: input.maxInFlight ?? null,
+      disable_after_failures: input.disableAfterFailures ?? null,
+      circuit_state: 0,
+      consecutive_failures: 0,
+      circuit_opens: 0,
+      circuit_next_probe_at: null,
+      window_started_at: null,
+      window_attempts: 0,
+      window_failures: 0,
       created_at: now,
       updated_at: now,
     };
@@ -294,10 +311,29 @@ export class EndpointService {
           input.metadata !== undefined ? JSON.stringify(input.metadata) : replace ? "{}" : row.metadata,
         // 0 (allowed by PATCH) means "no limit", like null.
         throttle_rate: rate !== undefined ? rate || null : replace ? null : row.throttle_rate,
+        max_in_flight: input.maxInFlight !== undefined ? input.maxInFlight : replace ? null : row.max_in_flight,
+        disable_after_failures:
+          input.disableAfterFailures !== undefined
+            ? input.disableAfterFailures
+            : replace
+              ? null
+              : row.disable_after_failures,
         updated_at: Date.now(),
       };
-      // Re-enabling starts a fresh failure window, or the worker would disable it again at once.
-      if (row.disabled === 1 && disabled === 0) values.first_failure_at = null;
+      // Re-enabling starts a fresh failure window and a closed circuit, or the worker would
+      // disable it again at once.
+      if (row.disabled === 1 && disabled === 0) {
+        Object.assign(values, {
+          first_failure_at: null,
+          consecutive_failures: 0,
+          circuit_state: CircuitState.closed,
+          circuit_opens: 0,
+          circuit_next_probe_at: null,
+          window_started_at: null,
+          window_attempts: 0,
+          window_failures: 0,
+        } satisfies Partial<EndpointRow>);
+      }
       if (input.secret) Object.assign(values, this.rotated(row, input.secret, undefined));
       return values;
     };

@@ -9,7 +9,7 @@ import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
-import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
+import type { CircuitChange, ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
 import { decide, type DecideContext, type Decision, releaseAfterBug } from "./decide.js";
 import { EndpointThrottle } from "./endpoint-throttle.js";
 import { FailureRun } from "./failure-run.js";
@@ -29,11 +29,17 @@ export interface DeliveryWorkerOptions {
   logger?: Logger;
   /** Lease owner name; unique per worker. Defaults to host:pid:random. */
   owner?: string;
-  metrics?: Pick<Metrics, "deliveryAttempts" | "deliveryDuration">;
+  metrics?: Pick<Metrics, "deliveryAttempts" | "deliveryDuration" | "circuitTransitions">;
   /** Beaten after every claim round that answered, for the health report. */
   heartbeat?: Heartbeat;
   /** Called for every decided delivery (before it is written), e.g. for tests or live views. */
   onResult?: (result: DeliveryResult, outcome: AttemptOutcome | undefined) => void;
+  /**
+   * Called after an endpoint's circuit opened or closed, or the endpoint was disabled after
+   * `disableAfterFailures` consecutive failures (`state: "disabled"`), once that is committed.
+   * For operational webhooks; a throwing listener is logged and ignored.
+   */
+  onCircuitChange?: (change: CircuitChange) => void;
 }
 
 /** Running totals since start; cheap to read for metrics and tests. */
@@ -126,6 +132,7 @@ export class DeliveryWorker {
       batchSize: this.config.workerBatchSize,
       logger: options.logger,
       onWriteErrors: (count) => (this.counters.writeErrors += count),
+      onCircuitChanges: (changes) => this.reportCircuitChanges(changes),
     });
     this.decideContext = {
       owner: this.owner,
@@ -194,7 +201,13 @@ export class DeliveryWorker {
       const limit = Math.min(workerBatchSize, room);
       let claimed: ClaimedDelivery[];
       try {
-        claimed = await this.queue.claim({ owner: this.owner, now: Date.now(), leaseMs: this.leaseMs, limit });
+        claimed = await this.queue.claim({
+          owner: this.owner,
+          now: Date.now(),
+          leaseMs: this.leaseMs,
+          limit,
+          maxInFlight: this.config.endpointMaxInFlight,
+        });
       } catch (error) {
         const failures = this.claimFailures.failed(error, this.options.logger);
         // Backs off exponentially while the database is away; a wakeup (the PostgreSQL
@@ -229,6 +242,21 @@ export class DeliveryWorker {
         this.wakeSlotWaiters();
         this.record(decision);
       });
+  }
+
+  private reportCircuitChanges(changes: CircuitChange[]): void {
+    for (const change of changes) {
+      this.options.metrics?.circuitTransitions.inc({ state: change.state });
+      this.options.logger?.warn(
+        { endpointId: change.endpointId, state: change.state, consecutiveFailures: change.consecutiveFailures, nextProbeAt: change.nextProbeAt },
+        `endpoint circuit ${change.state}`,
+      );
+      try {
+        this.options.onCircuitChange?.(change);
+      } catch (error) {
+        this.options.logger?.error({ err: error, endpointId: change.endpointId }, "circuit change listener failed");
+      }
+    }
   }
 
   /** Counts a decision and buffers its result for writing; after stop gave up, drops it. */

@@ -1,4 +1,5 @@
 import type { AttemptRow } from "../schema.js";
+import type { CircuitChange } from "./endpoint-circuit.js";
 
 /**
  * What became of a claimed delivery.
@@ -42,4 +43,6 @@ export interface RecordSummary {
   written: number;
   /** Results that could not be written even one by one; their leases will expire and be re-claimed. */
   errors: { result: DeliveryResult; error: unknown }[];
+  /** Circuit transitions and automatic disables committed with these results. */
+  circuitChanges: CircuitChange[];
 }
