@@ -1,17 +1,16 @@
 
 import type { Config } from "../config/config.js";
-import { Iso, type Page } from "../contract/common.js";
-import {
-  CIRCUIT_STATES,
-  type EndpointHeadersIn,
-  type EndpointHeadersOut,
-  type EndpointHeadersPatchIn,
-  type EndpointIn,
-  type EndpointOut,
-  type EndpointPatch,
-  type EndpointSecretOut,
-  type EndpointSecretRotateIn,
-  type EndpointUpdate,
+import type { Page } from "../contract/common.js";
+import type {
+  EndpointHeadersIn,
+  EndpointHeadersOut,
+  EndpointHeadersPatchIn,
+  EndpointIn,
+  EndpointOut,
+  EndpointPatch,
+  EndpointSecretOut,
+  EndpointSecretRotateIn,
+  EndpointUpdate,
 } from "../contract/endpoints.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
@@ -26,6 +25,7 @@ import type { ApplicationService } from "./applications.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
 import { maskHeaders, mergeHeaders, openHeaders, sealHeaders } from "./endpoint-headers.js";
+import { toEndpointOut } from "./endpoint-out.js";
 import { createEndpointUrlCheck } from "./endpoint-url-check.js";
 import type { Actor, Principal } from "./principal.js";
 
@@ -33,40 +33,6 @@ import type { Actor, Principal } from "./principal.js";
 const MAX_OLD_SECRETS = 5;
 /** Compare-and-set retries before a concurrent-writer conflict is reported to the client. */
 const CAS_ATTEMPTS = 5;
-/**
- * The API shape of a stored endpoint. The event type filter is returned under both names the
- * SDKs know (`filterTypes` in the official SDKs, `eventTypes` in the reference), and so is the
- * rate (`throttleRate`, `rateLimit`).
- *
- * @example toEndpointOut(row).filterTypes // ["invoice.paid"] or null for every type
- */
-export function toEndpointOut(row: EndpointRow): EndpointOut {
-  const types = parseJson<string[] | null>(row.event_types, null);
-  return {
-    id: row.id,
-    uid: row.uid,
-    url: row.url,
-    description: row.description,
-    disabled: row.disabled === 1,
-    filterTypes: types,
-    eventTypes: types,
-    channels: parseJson<string[] | null>(row.channels, null),
-    metadata: parseJson<Record<string, string>>(row.metadata, {}),
-    throttleRate: row.throttle_rate,
-    rateLimit: row.throttle_rate,
-    createdAt: Iso(row.created_at),
-    updatedAt: Iso(row.updated_at),
-    version: 1,
-    maxInFlight: row.max_in_flight,
-    disableAfterFailures: row.disable_after_failures,
-    circuit: {
-      state: CIRCUIT_STATES[row.circuit_state] ?? "closed",
-      consecutiveFailures: row.consecutive_failures,
-      nextProbeAt: row.circuit_state === CircuitState.open && row.circuit_next_probe_at !== null ? Iso(row.circuit_next_probe_at) : null,
-    },
-  };
-}
-
 /**
  * Endpoints of an application: CRUD, signing secrets (sealed at rest, rotated with a grace
  * period) and custom delivery headers. Every lookup goes through {@link EndpointService.resolve},

@@ -6,8 +6,8 @@ import { recordResults } from "./queue/record-results.js";
 import { releaseDeliveries } from "./queue/release.js";
 
 export type { ClaimedDelivery, ClaimedEndpoint, ClaimedMessage, ClaimOptions } from "./queue/claim.js";
-export type { DeliveryNext, DeliveryResult, RecordSummary } from "./queue/delivery-result.js";
-export { type CircuitChange, type CircuitPolicy, circuitPolicy } from "./queue/endpoint-circuit.js";
+export type { CircuitChange, DeliveryNext, DeliveryResult, RecordSummary } from "./queue/delivery-result.js";
+export { type CircuitPolicy, circuitPolicy } from "./queue/endpoint-circuit.js";
 
 /** @example const options: DeliveriesRepositoryOptions = { endpointDisableAfterMs: 5 * 86_400_000 }; */
 export interface DeliveriesRepositoryOptions {

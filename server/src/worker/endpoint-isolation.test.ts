@@ -1,5 +1,5 @@
 import { createServer as createHttpServer } from "node:http";
-import { createServer as createTcpServer, type AddressInfo, type Socket } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 
 import { afterEach, expect, it } from "vitest";
 

@@ -79,7 +79,7 @@ export async function claimDeliveries(
   options: ClaimOptions,
 ): Promise<ClaimedDelivery[]> {
   const { db, dialect } = store;
-  const { owner, now, leaseMs, limit } = options;
+  const { owner, now, leaseMs } = options;
   const leaseUntil = now + leaseMs;
   const queries: CompiledQuery[] = [];
   if (dialect === "postgres") queries.push(sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`.compile(db));

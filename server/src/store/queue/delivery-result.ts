@@ -1,5 +1,4 @@
 import type { AttemptRow } from "../schema.js";
-import type { CircuitChange } from "./endpoint-circuit.js";
 
 /**
  * What became of a claimed delivery.
@@ -45,4 +44,20 @@ export interface RecordSummary {
   errors: { result: DeliveryResult; error: unknown }[];
   /** Circuit transitions and automatic disables committed with these results. */
   circuitChanges: CircuitChange[];
+}
+
+/**
+ * A committed change of an endpoint's circuit, or its automatic disabling after
+ * `disable_after_failures` consecutive failures (`state: "disabled"`).
+ *
+ * @example worker.onCircuitChange?.({ endpointId: "ep_…", appId: "app_…", state: "open", consecutiveFailures: 20, nextProbeAt: Date.now() + 30_000, at: Date.now() })
+ */
+export interface CircuitChange {
+  endpointId: string;
+  appId: string;
+  state: "open" | "closed" | "disabled";
+  consecutiveFailures: number;
+  /** When an open circuit sends its probe (ms); null otherwise. */
+  nextProbeAt: number | null;
+  at: number;
 }

@@ -2,7 +2,7 @@ import { type CompiledQuery, type Kysely, type RawBuilder, sql } from "kysely";
 
 import type { Config } from "../../config/config.js";
 import { CircuitState, type Database } from "../schema.js";
-import type { DeliveryResult } from "./delivery-result.js";
+import type { CircuitChange, DeliveryResult } from "./delivery-result.js";
 
 /**
  * When an endpoint's circuit opens and how long it stays open (the `HOOKRELAY_CIRCUIT_*` keys).
@@ -38,22 +38,6 @@ export function circuitPolicy(config: Config): CircuitPolicy | undefined {
     cooldownMs: config.circuitCooldownSeconds * 1000,
     maxCooldownMs: Math.max(config.circuitCooldownSeconds, config.circuitMaxCooldownSeconds) * 1000,
   };
-}
-
-/**
- * A committed change of an endpoint's circuit, or its automatic disabling after
- * `disable_after_failures` consecutive failures (`state: "disabled"`).
- *
- * @example worker.onCircuitChange?.({ endpointId: "ep_…", appId: "app_…", state: "open", consecutiveFailures: 20, nextProbeAt: Date.now() + 30_000, at: Date.now() })
- */
-export interface CircuitChange {
-  endpointId: string;
-  appId: string;
-  state: "open" | "closed" | "disabled";
-  consecutiveFailures: number;
-  /** When an open circuit sends its probe (ms); null otherwise. */
-  nextProbeAt: number | null;
-  at: number;
 }
 
 /** The columns the transition statements return, to build a {@link CircuitChange}. */

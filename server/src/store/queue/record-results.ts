@@ -7,10 +7,9 @@ import { insertQueries } from "../insert-queries.js";
 import { type AttemptRow, DeliveryStatus } from "../schema.js";
 import { SqlParams } from "../sql-params.js";
 import { CHUNK, chunks } from "./chunks.js";
-import type { DeliveryResult, RecordSummary } from "./delivery-result.js";
+import type { CircuitChange, DeliveryResult, RecordSummary } from "./delivery-result.js";
 import {
   batchFacts,
-  type CircuitChange,
   type CircuitChangeRow,
   type CircuitPolicy,
   circuitTransitionQueries,
