@@ -14,8 +14,14 @@
  * processes sharing the load, two workers draining one backlog, each as a ratio to one, and the
  * two-instance delivery run (`--multi-messages`, default 20,000 messages × 5 endpoints).
  *
- * Last comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
+ * Then comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
  * that one (a few seconds, nothing appended to RESULTS.md).
+ *
+ * Last, "isolation" (bench/isolation-phase.ts): 600 deliveries to an endpoint that never answers
+ * queued first, then 200 to a healthy endpoint of another application; the figure is the time
+ * until all 200 arrived. `--phase isolation` runs only that one (under 10 s with the cap; nothing
+ * appended to RESULTS.md); `--isolation-cap N` sets HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT (10000 shows
+ * the uncapped behaviour, which takes about 30 s).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -29,6 +35,7 @@ import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
 import { auditPhase, auditReportLines } from "./audit-phase.js";
+import { isolationPhase, isolationReportLines } from "./isolation-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -40,6 +47,9 @@ const { values: args } = parseArgs({
     "multi-messages": { type: "string", default: "20000" },
     "no-write": { type: "boolean", default: false },
     phase: { type: "string", default: "all" },
+    "isolation-cap": { type: "string" },
+    "isolation-hanging": { type: "string", default: "600" },
+    "isolation-healthy": { type: "string", default: "200" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -257,10 +267,36 @@ async function main(): Promise<void> {
   }
   const audit = () =>
     auditPhase({ start: startHookrelay, stop, env: storeEnv(dataDir), token: TOKEN, seconds: SECONDS, connections: CONNECTIONS });
+  // A store of its own: the phases before leave deliveries to unreachable example.com endpoints.
+  const isolation = async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hookrelay-bench-isolation-"));
+    const schema = args.store === "postgres" ? await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined;
+    const env = schema
+      ? { DATABASE_URL: schema.url, HOOKRELAY_SECRET_KEY: "bench-data-key-not-a-secret-0123456789" }
+      : { HOOKRELAY_DATA_DIR: dir };
+    try {
+      return await isolationPhase({
+        start: startHookrelay,
+        stop,
+        env,
+        token: TOKEN,
+        hanging: Number(args["isolation-hanging"]),
+        healthy: Number(args["isolation-healthy"]),
+        cap: args["isolation-cap"] === undefined ? undefined : Number(args["isolation-cap"]),
+      });
+    } finally {
+      await schema?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
   try {
     if (args.phase === "audit") {
       const figures = await audit();
       process.stdout.write(`${auditReportLines(figures).join("\n")}\n`);
+      return;
+    }
+    if (args.phase === "isolation") {
+      process.stdout.write(`${isolationReportLines(await isolation()).join("\n")}\n`);
       return;
     }
     // 1. The yardstick.
@@ -356,6 +392,9 @@ async function main(): Promise<void> {
 
     // 6. Management writes, each with its audit row on the one hash chain.
     Object.assign(results, await audit());
+
+    // 7. Isolation: a hanging endpoint's backlog must not hold up a healthy one.
+    Object.assign(results, await isolation());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -483,6 +522,7 @@ function report(r: Record<string, number | string>): void {
           `| two complete instances, ${r.multiMessages} messages × 5 endpoints through both APIs | ${r.multiIngestRps} msg/s, ${r.multiDeliveryRps} deliveries/s; missing ${r.multiMissing}, unfinished ${r.multiUnfinished}, repeated ${r.multiDuplicates}, concurrent repeats ${r.multiOverlaps} |`,
         ]),
     ...auditReportLines(r),
+    ...isolationReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");
