@@ -3,6 +3,7 @@ import { expect, it } from "vitest";
 import { describeEachStore } from "../../test-support/postgres.js";
 import { storePerTest } from "../../test-support/store.js";
 import { DeliveriesRepository, type DeliveryResult } from "../deliveries-repository.js";
+import { QueueViewRepository } from "../queue-view-repository.js";
 import { CircuitState } from "../schema.js";
 import type { CircuitPolicy } from "./endpoint-circuit.js";
 
@@ -125,6 +126,17 @@ describeEachStore("Endpoint isolation and circuit breaker in the queue on %s", (
     const again = await repo(rate).recordResults([attempt({ deliveryId: ids[0]!, endpointId: ep, owner: "w1" }, false, T0 + 1_000)]);
     // Fenced off (no lease), but the attempt still counts for the endpoint: 2^7 s capped at 3 s.
     expect(again.circuitChanges).toMatchObject([{ state: "open", nextProbeAt: T0 + 1_000 + 3_000 }]);
+  });
+
+  it("reports open circuits and live leases per endpoint for the metrics", async () => {
+    const busy = await endpointWith(5);
+    const other = await endpointWith(1, { circuit_state: CircuitState.open, circuit_next_probe_at: T0 + 60_000 });
+    await claim("w1", T0 + 100);
+    const view = new QueueViewRepository(t.store.db);
+    expect(await view.circuits(T0 + 200)).toEqual({ open: 1, halfOpen: 0, inFlight: [{ endpointId: busy.ep, count: 3 }] });
+    expect(other.ids).toHaveLength(1);
+    // Expired leases are not in flight.
+    expect((await view.circuits(T0 + 100 + 30_000)).inFlight).toEqual([]);
   });
 
   it("disables an endpoint after its disable_after_failures consecutive failures, and reports it", async () => {
