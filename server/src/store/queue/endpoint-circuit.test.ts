@@ -67,6 +67,18 @@ describeEachStore("Endpoint isolation and circuit breaker in the queue on %s", (
     expect(after.filter((c) => c.endpoint.id === busy.ep)).toHaveLength(3);
   });
 
+  it("grants the cap and the probe once when many workers claim at the same instant", async () => {
+    const busy = await endpointWith(20);
+    const probing = await endpointWith(5, { circuit_state: CircuitState.open, circuit_next_probe_at: T0 });
+    const owners = Array.from({ length: 8 }, (_, i) => `w${i}`);
+    const claims = await Promise.all(owners.map((owner) => claim(owner, T0 + 100, 3, 2)));
+    const all = claims.flat();
+    expect(all.filter((c) => c.endpoint.id === busy.ep)).toHaveLength(3);
+    expect(all.filter((c) => c.endpoint.id === probing.ep)).toHaveLength(1);
+    expect(new Set(all.map((c) => c.delivery.id)).size).toBe(all.length);
+    expect((await endpointRow(probing.ep)).circuit_state).toBe(CircuitState.halfOpen);
+  });
+
   it("takes the endpoint's own max_in_flight over the default", async () => {
     const one = await endpointWith(5, { max_in_flight: 1 });
     const many = await endpointWith(5, { max_in_flight: 10 });
