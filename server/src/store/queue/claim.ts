@@ -155,9 +155,10 @@ function claimQuery(
 ): CompiledQuery {
   const { owner, now, limit, maxInFlight = NO_CAP } = options;
   const lock = store.dialect === "postgres" ? sql`FOR UPDATE OF q SKIP LOCKED` : sql``;
-  // A delivery whose endpoint is gone is claimed all the same, to be failed below.
+  // A delivery whose endpoint is gone, or disabled, is claimed all the same, to be failed
+  // without an attempt (below, or by the worker), whatever the circuit says.
   const cap = sql`CASE
-      WHEN e.id IS NULL THEN ${limit}
+      WHEN e.id IS NULL OR e.disabled = 1 THEN ${limit}
       WHEN e.circuit_state = ${closed} THEN COALESCE(e.max_in_flight, ${maxInFlight})
       WHEN e.circuit_state = ${open} AND e.circuit_next_probe_at > ${now} THEN 0
       ELSE 1 END`;
@@ -170,7 +171,7 @@ function claimQuery(
     blocked AS (
       SELECT i.endpoint_id FROM in_flight i JOIN endpoints e ON e.id = i.endpoint_id WHERE i.n >= ${cap}
       UNION
-      SELECT id FROM endpoints WHERE circuit_state = ${open} AND circuit_next_probe_at > ${now}
+      SELECT id FROM endpoints WHERE circuit_state = ${open} AND circuit_next_probe_at > ${now} AND disabled = 0
     )
     UPDATE deliveries SET status = ${sending}, due_at = ${leaseUntil}, lease_owner = ${owner}, updated_at = ${now}
     WHERE id IN (

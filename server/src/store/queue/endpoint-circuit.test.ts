@@ -140,6 +140,11 @@ describeEachStore("Endpoint isolation and circuit breaker in the queue on %s", (
     expect(again.circuitChanges).toMatchObject([{ state: "open", nextProbeAt: T0 + 1_000 + 3_000 }]);
   });
 
+  it("drains a disabled endpoint's deliveries whatever its circuit says (they fail without an attempt)", async () => {
+    const { ids } = await endpointWith(5, { disabled: 1, circuit_state: CircuitState.open, circuit_next_probe_at: T0 + 60_000 });
+    expect((await claim("w1", T0 + 100, 1)).map((c) => c.delivery.id)).toEqual(ids);
+  });
+
   it("reports open circuits and live leases per endpoint for the metrics", async () => {
     const busy = await endpointWith(5);
     const other = await endpointWith(1, { circuit_state: CircuitState.open, circuit_next_probe_at: T0 + 60_000 });
