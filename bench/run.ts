@@ -14,6 +14,8 @@
  * processes sharing the load, two workers draining one backlog, each as a ratio to one, and the
  * two-instance delivery run (`--multi-messages`, default 20,000 messages × 5 endpoints).
  *
+ * `--phase delivery` runs only steps 2 and 3 (ingest, then one worker drains the backlog).
+ *
  * Then comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
  * that one (a few seconds, nothing appended to RESULTS.md).
  *
@@ -299,6 +301,10 @@ async function main(): Promise<void> {
       process.stdout.write(`${isolationReportLines(await isolation()).join("\n")}\n`);
       return;
     }
+    if (args.phase === "delivery") {
+      process.stdout.write(`${(await deliveryOnly(dataDir)).join("\n")}\n`);
+      return;
+    }
     // 1. The yardstick.
     const bare = await startBare();
     await load(bare.url, {}, 1);
@@ -400,6 +406,38 @@ async function main(): Promise<void> {
     await pgSchema?.drop();
   }
   report(results);
+}
+
+/**
+ * `--phase delivery`: only the ingest and delivery steps, for a quick before/after of the
+ * claim and result path (`--seconds` of ingest, then the time to drain; under 30 s at 3 s).
+ */
+async function deliveryOnly(dataDir: string): Promise<string[]> {
+  const receiver = await startReceiver();
+  const hr = await startHookrelay({ ...storeEnv(dataDir), HOOKRELAY_ROLE: "api" });
+  try {
+    await api(hr.url, "/api/v1/app", { name: "Bench", uid: "bench" });
+    await api(hr.url, "/api/v1/app/bench/endpoint", { url: receiver.url, description: "one" });
+    await api(hr.url, "/api/v1/app/bench/endpoint", { url: receiver.url, description: "two" });
+    const run = await load(`${hr.url}/api/v1/app/bench/msg`, { authorization: `Bearer ${TOKEN}` }, SECONDS);
+    await stop(hr.child);
+    const backlog = run["2xx"] * 2;
+    const worker = await startHookrelay({ ...storeEnv(dataDir), HOOKRELAY_ROLE: "worker" });
+    let started = 0;
+    let delivered = 0;
+    const deadline = Date.now() + 40_000;
+    while (delivered < backlog && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      delivered = await receiver.count();
+      if (delivered > 0 && started === 0) started = performance.now();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await stop(worker.child);
+    return [`| end-to-end deliveries to a local receiver (${args.store}) | ${Math.round(delivered / seconds)} deliveries/s (${delivered} of ${backlog} delivered) |`];
+  } finally {
+    await stop(hr.child);
+    receiver.child.kill();
+  }
 }
 
 const CAREEM_SECRET = "careem_bench_secret_0123456789";

@@ -105,6 +105,18 @@ describeEachStore("Endpoint isolation and circuit breaker, end to end in the wor
     expect(worker.active).toBe(4);
   });
 
+  it("a capped endpoint's backlog flows at the cap, not one cap per poll interval", async () => {
+    const fast = await receiver(() => 200);
+    const app = await t.seed.app();
+    const ep = await t.seed.endpoint(app, { url: fast.url, max_in_flight: 2 });
+    for (let i = 0; i < 30; i++) await t.seed.delivery(app, ep);
+    const started = Date.now();
+    // A poll interval this long would take 15 rounds × 5 s if a capped claim waited for it.
+    startWorker({ workerPollMs: 5_000 });
+    await expect.poll(() => fast.arrivals.length, { timeout: 8_000 }).toBe(30);
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+
   it("a failing then recovering receiver drives closed → open → half-open → closed, one probe per cool-down and no attempts while open", async () => {
     let answer = 500;
     const flaky = await receiver(() => answer, 100);

@@ -33,6 +33,8 @@ export interface ResultBufferOptions {
   onWriteErrors?: (count: number) => void;
   /** Called with the circuit transitions committed by a write. */
   onCircuitChanges?: (changes: CircuitChange[]) => void;
+  /** Called after each write that committed results: their leases no longer count as in flight. */
+  onWritten?: () => void;
 }
 
 /**
@@ -131,6 +133,7 @@ export class ResultBuffer {
     }
     const failedIds = new Set(failed.map((f) => f.result.deliveryId));
     for (const r of batch) if (!failedIds.has(r.deliveryId)) this.leased.delete(r.deliveryId);
+    if (failed.length < batch.length) this.options.onWritten?.();
     if (failed.length === 0) {
       this.writeBackoffMs = RETRY_WRITE_MIN_MS;
       this.writeFailures.succeeded(this.options.logger);
