@@ -42,7 +42,7 @@ describe.skipIf(!chromiumAvailable)("endpoint circuit on the endpoint page", () 
     await Promise.all([server?.stop(), failing?.close()]);
   });
 
-  test("shows an open circuit with its next probe, and a closed one for a healthy endpoint", async () => {
+  test("shows an open circuit with its next probe, a closed one for a healthy endpoint, and edits the cap", async () => {
     const api = apiClient(server.url, server.adminToken);
     const app = await api<{ id: string }>("POST", "/api/v1/app", { name: "Breaker" });
     const ep = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/endpoint`, { url: failing.url });
@@ -72,5 +72,17 @@ describe.skipIf(!chromiumAvailable)("endpoint circuit on the endpoint page", () 
 
     await page.goto(`${server.url}/apps/${app.id}/endpoints/${quiet.id}`);
     await page.getByText("Circuit closed").waitFor();
+
+    // The edit form sets the endpoint's cap and its disable count.
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("In flight at most").fill("8");
+    await page.getByLabel("Disable after failures in a row").fill("10");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("10 failures in a row").waitFor();
+    const saved = await api<{ maxInFlight: number; disableAfterFailures: number }>(
+      "GET",
+      `/api/v1/app/${app.id}/endpoint/${quiet.id}`,
+    );
+    expect(saved).toMatchObject({ maxInFlight: 8, disableAfterFailures: 10 });
   });
 });
