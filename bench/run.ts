@@ -14,15 +14,23 @@
  * processes sharing the load, two workers draining one backlog, each as a ratio to one, and the
  * two-instance delivery run (`--multi-messages`, default 20,000 messages × 5 endpoints).
  *
+ * `--phase delivery` runs only steps 2 and 3 (ingest, then one worker drains the backlog).
+ *
  * Then comes "management writes with audit" (bench/audit-phase.ts); `--phase audit` runs only
  * that one (a few seconds, nothing appended to RESULTS.md). `--phase ingest` runs only the
  * yardstick and message create (`POST /api/v1/app/{app}/msg`, no Idempotency-Key), for a quick
  * before/after of a change on that path (about 2 × --seconds, nothing appended).
  *
- * Last, "background task under a crash" (bench/tasks-phase.ts): a recover of `--task-messages`
+ * Then "background task under a crash" (bench/tasks-phase.ts): a recover of `--task-messages`
  * (default 50,000) failed messages, the server SIGKILLed mid-task and restarted; time to finish,
  * duplicates, live delivery latency meanwhile. `--phase tasks` runs only that one (appended
  * to RESULTS.md unless `--no-write`).
+ *
+ * Last, "isolation" (bench/isolation-phase.ts): 600 deliveries to an endpoint that never answers
+ * queued first, then 200 to a healthy endpoint of another application; the figure is the time
+ * until all 200 arrived. `--phase isolation` runs only that one (under 10 s with the cap; nothing
+ * appended to RESULTS.md); `--isolation-cap N` sets HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT (10000 shows
+ * the uncapped behaviour, which takes about 30 s).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -36,6 +44,7 @@ import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
 import { auditPhase, auditReportLines } from "./audit-phase.js";
+import { isolationPhase, isolationReportLines } from "./isolation-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
 import { tasksPhase, tasksReportLines } from "./tasks-phase.js";
 
@@ -50,6 +59,9 @@ const { values: args } = parseArgs({
     phase: { type: "string", default: "all" },
     "task-messages": { type: "string", default: "50000" },
     "task-batch": { type: "string", default: "50" },
+    "isolation-cap": { type: "string" },
+    "isolation-hanging": { type: "string", default: "600" },
+    "isolation-healthy": { type: "string", default: "200" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -276,6 +288,29 @@ async function main(): Promise<void> {
       await schema?.drop();
     }
   };
+
+  // A store of its own: the phases before leave deliveries to unreachable example.com endpoints.
+  const isolation = async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hookrelay-bench-isolation-"));
+    const schema = args.store === "postgres" ? await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined;
+    const env = schema
+      ? { DATABASE_URL: schema.url, HOOKRELAY_SECRET_KEY: "bench-data-key-not-a-secret-0123456789" }
+      : { HOOKRELAY_DATA_DIR: dir };
+    try {
+      return await isolationPhase({
+        start: startHookrelay,
+        stop,
+        env,
+        token: TOKEN,
+        hanging: Number(args["isolation-hanging"]),
+        healthy: Number(args["isolation-healthy"]),
+        cap: args["isolation-cap"] === undefined ? undefined : Number(args["isolation-cap"]),
+      });
+    } finally {
+      await schema?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
   try {
     if (args.phase === "tasks") {
       const figures = await tasks();
@@ -285,6 +320,14 @@ async function main(): Promise<void> {
     if (args.phase === "audit") {
       const figures = await audit();
       process.stdout.write(`${auditReportLines(figures).join("\n")}\n`);
+      return;
+    }
+    if (args.phase === "isolation") {
+      process.stdout.write(`${isolationReportLines(await isolation()).join("\n")}\n`);
+      return;
+    }
+    if (args.phase === "delivery") {
+      process.stdout.write(`${(await deliveryOnly(dataDir)).join("\n")}\n`);
       return;
     }
     // 1. The yardstick.
@@ -389,11 +432,45 @@ async function main(): Promise<void> {
 
     // 7. A big background task, SIGKILLed mid-way: finish time, duplicates, live latency.
     Object.assign(results, await tasks());
+    // 8. Isolation: a hanging endpoint's backlog must not hold up a healthy one.
+    Object.assign(results, await isolation());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
   }
   report(results);
+}
+
+/**
+ * `--phase delivery`: only the ingest and delivery steps, for a quick before/after of the
+ * claim and result path (`--seconds` of ingest, then the time to drain; under 30 s at 3 s).
+ */
+async function deliveryOnly(dataDir: string): Promise<string[]> {
+  const receiver = await startReceiver();
+  const hr = await startHookrelay({ ...storeEnv(dataDir), HOOKRELAY_ROLE: "api" });
+  try {
+    await api(hr.url, "/api/v1/app", { name: "Bench", uid: "bench" });
+    await api(hr.url, "/api/v1/app/bench/endpoint", { url: receiver.url, description: "one" });
+    await api(hr.url, "/api/v1/app/bench/endpoint", { url: receiver.url, description: "two" });
+    const run = await load(`${hr.url}/api/v1/app/bench/msg`, { authorization: `Bearer ${TOKEN}` }, SECONDS);
+    await stop(hr.child);
+    const backlog = run["2xx"] * 2;
+    const worker = await startHookrelay({ ...storeEnv(dataDir), HOOKRELAY_ROLE: "worker" });
+    let started = 0;
+    let delivered = 0;
+    const deadline = Date.now() + 40_000;
+    while (delivered < backlog && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      delivered = await receiver.count();
+      if (delivered > 0 && started === 0) started = performance.now();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await stop(worker.child);
+    return [`| end-to-end deliveries to a local receiver (${args.store}) | ${Math.round(delivered / seconds)} deliveries/s (${delivered} of ${backlog} delivered) |`];
+  } finally {
+    await stop(hr.child);
+    receiver.child.kill();
+  }
 }
 
 const CAREEM_SECRET = "careem_bench_secret_0123456789";
@@ -526,6 +603,7 @@ function report(r: Record<string, number | string>): void {
         ]),
     ...auditReportLines(r),
     ...tasksReportLines(r),
+    ...isolationReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

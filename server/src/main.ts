@@ -16,7 +16,7 @@ import { Wakeup } from "./lib/wakeup.js";
 import { createServices, type ServiceExtras, type Services } from "./services/index.js";
 import { CLI_ACTOR } from "./services/principal.js";
 import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
-import { DeliveriesRepository } from "./store/deliveries-repository.js";
+import { circuitPolicy, DeliveriesRepository } from "./store/deliveries-repository.js";
 import { DeliveryPolicyCache } from "./store/delivery-policies.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
 import { TasksRepository } from "./store/tasks-repository.js";
@@ -118,7 +118,10 @@ export async function start(
   // (loadConfig already checks each entry; this is the policy the worker will use).
   const addressPolicy = createAddressPolicy(config.allowPrivateNetworks);
   // The backlog gauges read the queue at scrape time, once the services below exist.
-  const metrics = createMetrics({ backlog: (now) => opened.services.queue.backlog(now) });
+  const metrics = createMetrics({
+    backlog: (now) => opened.services.queue.backlog(now),
+    circuits: (now) => opened.services.queue.circuits(now),
+  });
   // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
   const servedMetrics = config.metrics ? metrics : undefined;
   const heartbeat = config.role !== "api" ? new Heartbeat() : undefined;
@@ -164,7 +167,10 @@ export async function start(
   let tasks: TaskRunner | undefined;
   if (config.role !== "api") {
     worker = new DeliveryWorker({
-      queue: new DeliveriesRepository(store, { endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000 }),
+      queue: new DeliveriesRepository(store, {
+        endpointDisableAfterMs: config.endpointDisableAfterSeconds * 1000,
+        circuit: circuitPolicy(config),
+      }),
       sender: new DeliveryClient({ policy: addressPolicy }),
       config,
       wakeup,
@@ -178,6 +184,7 @@ export async function start(
       // message.attempt.failing / exhausted / recovered and automatic endpoint.disabled, after
       // each batch of results committed (ADR 10).
       operationalEvents: { outcomesRecorded: (outcomes) => void services.operationalEvents.outcomesRecorded(outcomes) },
+      onCircuitChange: (change) => void services.operationalEvents.onCircuitChange(change),
     });
     worker.start();
     presence = new HeartbeatPublisher({

@@ -75,6 +75,8 @@ export interface EndpointIn {
   filterTypes?: string[] | null;
   channels?: string[] | null;
   rateLimit?: number | null;
+  maxInFlight?: number | null;
+  disableAfterFailures?: number | null;
   metadata?: Record<string, string>;
 }
 

@@ -65,6 +65,18 @@ const schema = z.object({
   workerPollMs: z.coerce.number().int().min(5).default(250),
   leaseMarginMs: z.coerce.number().int().min(0).default(15_000),
   endpointDisableAfterSeconds: z.coerce.number().int().min(1).default(5 * 24 * 3600),
+  /** Deliveries to one endpoint leased at once, across every worker (an endpoint's `maxInFlight` overrides it). */
+  endpointMaxInFlight: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Consecutive failed attempts that open an endpoint's circuit; 0 = never on a count. */
+  circuitFailureThreshold: z.coerce.number().int().min(0).default(20),
+  /** Failure rate (percent of attempts in the window) that opens the circuit; 0 = never on a rate. */
+  circuitFailureRatePercent: z.coerce.number().min(0).max(100).default(80),
+  /** The failure-rate window, and the attempts it must hold before the rate counts. */
+  circuitWindowSeconds: z.coerce.number().int().min(1).default(60),
+  circuitMinAttempts: z.coerce.number().int().min(1).default(20),
+  /** Wait before the first probe of an open circuit; doubles after each failed probe, up to the max. */
+  circuitCooldownSeconds: z.coerce.number().min(0.05).default(30),
+  circuitMaxCooldownSeconds: z.coerce.number().min(0.05).default(900),
   secretGraceSeconds: z.coerce.number().int().min(0).default(24 * 3600),
   /** Verification failures in a row from one inbound source that emit `inbound.source.failing` (operational webhooks). */
   inboundFailingThreshold: z.coerce.number().int().min(1).default(10),

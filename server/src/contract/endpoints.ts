@@ -124,6 +124,22 @@ const fields = {
     description: "The older name of `throttleRate`.",
     example: 50,
   }).nullish(),
+  /** Hookrelay's own: deliveries to this endpoint in flight at once; null = HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT. */
+  maxInFlight: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .meta({ description: "Deliveries to this endpoint in flight at once, across every worker.", example: 16 })
+    .nullish(),
+  /** Hookrelay's own: disable the endpoint after this many consecutive failed attempts; null = never on a count. */
+  disableAfterFailures: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .meta({ description: "Disable the endpoint after this many consecutive failed attempts.", example: 10 })
+    .nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
   version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
@@ -157,6 +173,21 @@ export const EndpointPatch = z.strictObject({
 });
 export type EndpointPatch = z.output<typeof EndpointPatch>;
 
+/** Circuit breaker states as the API names them. */
+export const CIRCUIT_STATES = ["closed", "open", "half-open"] as const;
+export type CircuitStateName = (typeof CIRCUIT_STATES)[number];
+
+/**
+ * The endpoint's circuit breaker: `open` while deliveries wait for a cool-down, `half-open` while
+ * one probe is out; `nextProbeAt` is when an open circuit sends its probe.
+ */
+export const EndpointCircuit = z.object({
+  state: z.enum(CIRCUIT_STATES).meta({ example: "closed" }),
+  consecutiveFailures: z.number().int().meta({ example: 0 }),
+  nextProbeAt: z.string().nullable().meta({ example: null }),
+});
+export type EndpointCircuit = z.output<typeof EndpointCircuit>;
+
 export const EndpointOut = z.object({
   id: z.string(),
   uid: z.string().nullable(),
@@ -173,6 +204,10 @@ export const EndpointOut = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number(),
+  /** Hookrelay's own (SDKs ignore fields they do not know): the cap on deliveries in flight; null = the default. */
+  maxInFlight: z.number().nullable(),
+  disableAfterFailures: z.number().nullable(),
+  circuit: EndpointCircuit,
 });
 export type EndpointOut = z.output<typeof EndpointOut>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { createMetrics } from "./metrics.js";
+import { createMetrics, IN_FLIGHT_TOP } from "./metrics.js";
 
 const value = (text: string, series: string): number | undefined => {
   const line = text.split("\n").find((l) => l.startsWith(series + " "));
@@ -33,6 +33,26 @@ describe("createMetrics", () => {
     text = await metrics.registry.metrics();
     expect(value(text, "hookrelay_deliveries_due")).toBe(0);
     expect(value(text, "hookrelay_delivery_lag_seconds")).toBe(0);
+  });
+
+  it("reads open circuits and in-flight deliveries per scrape, keeping only endpoints with some in flight", async () => {
+    const busy = Array.from({ length: IN_FLIGHT_TOP + 5 }, (_, i) => ({ endpointId: `ep_${i}`, count: 100 - i }));
+    let next = { open: 2, halfOpen: 1, inFlight: busy };
+    const metrics = createMetrics({ circuits: async () => next });
+    let text = await metrics.registry.metrics();
+    expect(value(text, 'hookrelay_endpoint_circuits{state="open"}')).toBe(2);
+    expect(value(text, 'hookrelay_endpoint_circuits{state="half-open"}')).toBe(1);
+    expect(value(text, "hookrelay_deliveries_in_flight")).toBe(busy.reduce((n, e) => n + e.count, 0));
+    expect(value(text, 'hookrelay_endpoint_in_flight{endpoint="ep_0"}')).toBe(100);
+    // Bounded: only the busiest IN_FLIGHT_TOP endpoints get a series.
+    expect(text.match(/^hookrelay_endpoint_in_flight\{/gm)).toHaveLength(IN_FLIGHT_TOP);
+
+    // An endpoint whose deliveries finished drops out of the series.
+    next = { open: 0, halfOpen: 0, inFlight: [{ endpointId: "ep_3", count: 1 }] };
+    text = await metrics.registry.metrics();
+    expect(value(text, 'hookrelay_endpoint_in_flight{endpoint="ep_0"}')).toBeUndefined();
+    expect(value(text, 'hookrelay_endpoint_in_flight{endpoint="ep_3"}')).toBe(1);
+    expect(value(text, 'hookrelay_endpoint_circuits{state="open"}')).toBe(0);
   });
 
   it("names the default process metrics with the hookrelay_ prefix once", async () => {

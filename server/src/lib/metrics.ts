@@ -3,7 +3,15 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 export interface MetricsSources {
   /** Deliveries due and not yet picked up, read at each scrape. */
   backlog?: (now: number) => Promise<{ due: number; oldestDueAt: number | null }>;
+  /**
+   * Circuits not closed, and deliveries under a live lease per endpoint (only endpoints with
+   * some, at most `IN_FLIGHT_TOP` of them, the busiest first), read at each scrape.
+   */
+  circuits?: (now: number) => Promise<{ open: number; halfOpen: number; inFlight: { endpointId: string; count: number }[] }>;
 }
+
+/** Per-endpoint in-flight series kept per scrape: the busiest, so cardinality stays bounded. */
+export const IN_FLIGHT_TOP = 50;
 
 /**
  * Prometheus metrics of one process. Created once by the composition root and handed to the
@@ -41,6 +49,47 @@ export function createMetrics(sources: MetricsSources = {}) {
     help: "How long the oldest due delivery has been waiting for a worker",
     registers: [registry],
     collect: () => readBacklog(deliveriesDue, deliveryLag),
+  });
+  const circuits = sources.circuits;
+  let readingCircuits: Promise<void> | undefined;
+  const readCircuits = (): Promise<void> => {
+    if (!circuits) return Promise.resolve();
+    readingCircuits ??= circuits(Date.now())
+      .then(
+        (c) => {
+          circuitsOpen.set({ state: "open" }, c.open);
+          circuitsOpen.set({ state: "half-open" }, c.halfOpen);
+          // Reset first: an endpoint whose deliveries all finished drops out of the series.
+          endpointInFlight.reset();
+          let total = 0;
+          for (const e of c.inFlight) total += e.count;
+          deliveriesInFlight.set(total);
+          for (const e of c.inFlight.slice(0, IN_FLIGHT_TOP)) endpointInFlight.set({ endpoint: e.endpointId }, e.count);
+        },
+        () => undefined,
+      )
+      .finally(() => (readingCircuits = undefined));
+    return readingCircuits;
+  };
+  const circuitsOpen: Gauge<"state"> = new Gauge({
+    name: "hookrelay_endpoint_circuits",
+    help: "Endpoints whose circuit breaker is open or half-open (every instance)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect: readCircuits,
+  });
+  const deliveriesInFlight: Gauge = new Gauge({
+    name: "hookrelay_deliveries_in_flight",
+    help: "Deliveries under a live lease, all endpoints and instances",
+    registers: [registry],
+    collect: readCircuits,
+  });
+  const endpointInFlight: Gauge<"endpoint"> = new Gauge({
+    name: "hookrelay_endpoint_in_flight",
+    help: `Deliveries under a live lease per endpoint: only endpoints with some, the ${IN_FLIGHT_TOP} busiest`,
+    labelNames: ["endpoint"] as const,
+    registers: [registry],
+    collect: readCircuits,
   });
   // prom-client's names (process_cpu_seconds_total, nodejs_heap_size_used_bytes …) with our prefix once.
   collectDefaultMetrics({ register: registry, prefix: "hookrelay_" });
@@ -86,6 +135,12 @@ export function createMetrics(sources: MetricsSources = {}) {
       name: "hookrelay_background_task_progress_ratio",
       help: "Progress (0 to 1) of each background task this worker is running; the series goes when the task ends",
       labelNames: ["task", "id"] as const,
+      registers: [registry],
+    }),
+    circuitTransitions: new Counter({
+      name: "hookrelay_circuit_transitions_total",
+      help: "Endpoint circuit transitions made by this worker: open, closed, or disabled after consecutive failures",
+      labelNames: ["state"] as const,
       registers: [registry],
     }),
     deliveryDuration: new Histogram({

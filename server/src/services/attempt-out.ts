@@ -8,7 +8,7 @@ import { Iso } from "../contract/common.js";
 import { DELIVERY_STATUS, type DeliveryStatusCode, deliveryStatusName } from "../contract/delivery-status.js";
 import type { AttemptedMessageRow, DeliveryState, DestinationRow } from "../store/attempts-repository.js";
 import type { AttemptRow } from "../store/schema.js";
-import { toEndpointOut } from "./endpoints.js";
+import { toEndpointOut } from "./endpoint-out.js";
 import { toMessageOut } from "./messages.js";
 
 // Attempts and deliveries in the API's shape: the status as Svix's number and text.

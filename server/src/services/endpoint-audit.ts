@@ -28,6 +28,8 @@ export function endpointAuditEntry(
       channels: parseJson<string[] | null>(r.channels, null),
       metadata: parseJson<Record<string, string>>(r.metadata, {}),
       throttleRate: r.throttle_rate,
+      maxInFlight: r.max_in_flight,
+      disableAfterFailures: r.disable_after_failures,
       secret: open(r.secret),
       headers: parseJson<EndpointHeaders>(open(r.headers), {}),
     };

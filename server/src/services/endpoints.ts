@@ -1,6 +1,6 @@
 
 import type { Config } from "../config/config.js";
-import { Iso, type Page } from "../contract/common.js";
+import type { Page } from "../contract/common.js";
 import type {
   EndpointHeadersIn,
   EndpointHeadersOut,
@@ -20,11 +20,12 @@ import type { Keyring } from "../lib/keyring.js";
 import { generateSecret, unexpiredSecrets, withSecretPrefix } from "../lib/standard-webhooks.js";
 import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
-import type { ApplicationRow, EndpointRow } from "../store/schema.js";
+import { type ApplicationRow, CircuitState, type EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
 import { maskHeaders, mergeHeaders, openHeaders, sealHeaders } from "./endpoint-headers.js";
+import { toEndpointOut } from "./endpoint-out.js";
 import { createEndpointUrlCheck } from "./endpoint-url-check.js";
 import type { OperationalEvents } from "./operational-events.js";
 import type { Actor, Principal } from "./principal.js";
@@ -33,33 +34,6 @@ import type { Actor, Principal } from "./principal.js";
 const MAX_OLD_SECRETS = 5;
 /** Compare-and-set retries before a concurrent-writer conflict is reported to the client. */
 const CAS_ATTEMPTS = 5;
-/**
- * The API shape of a stored endpoint. The event type filter is returned under both names the
- * SDKs know (`filterTypes` in the official SDKs, `eventTypes` in the reference), and so is the
- * rate (`throttleRate`, `rateLimit`).
- *
- * @example toEndpointOut(row).filterTypes // ["invoice.paid"] or null for every type
- */
-export function toEndpointOut(row: EndpointRow): EndpointOut {
-  const types = parseJson<string[] | null>(row.event_types, null);
-  return {
-    id: row.id,
-    uid: row.uid,
-    url: row.url,
-    description: row.description,
-    disabled: row.disabled === 1,
-    filterTypes: types,
-    eventTypes: types,
-    channels: parseJson<string[] | null>(row.channels, null),
-    metadata: parseJson<Record<string, string>>(row.metadata, {}),
-    throttleRate: row.throttle_rate,
-    rateLimit: row.throttle_rate,
-    createdAt: Iso(row.created_at),
-    updatedAt: Iso(row.updated_at),
-    version: 1,
-  };
-}
-
 /**
  * Endpoints of an application: CRUD, signing secrets (sealed at rest, rotated with a grace
  * period) and custom delivery headers. Every lookup goes through {@link EndpointService.resolve},
@@ -257,6 +231,15 @@ export class EndpointService {
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,
       retry_schedule: null,
+      max_in_flight: input.maxInFlight ?? null,
+      disable_after_failures: input.disableAfterFailures ?? null,
+      circuit_state: 0,
+      consecutive_failures: 0,
+      circuit_opens: 0,
+      circuit_next_probe_at: null,
+      window_started_at: null,
+      window_attempts: 0,
+      window_failures: 0,
       created_at: now,
       updated_at: now,
     };
@@ -303,10 +286,29 @@ export class EndpointService {
           input.metadata !== undefined ? JSON.stringify(input.metadata) : replace ? "{}" : row.metadata,
         // 0 (allowed by PATCH) means "no limit", like null.
         throttle_rate: rate !== undefined ? rate || null : replace ? null : row.throttle_rate,
+        max_in_flight: input.maxInFlight !== undefined ? input.maxInFlight : replace ? null : row.max_in_flight,
+        disable_after_failures:
+          input.disableAfterFailures !== undefined
+            ? input.disableAfterFailures
+            : replace
+              ? null
+              : row.disable_after_failures,
         updated_at: Date.now(),
       };
-      // Re-enabling starts a fresh failure window, or the worker would disable it again at once.
-      if (row.disabled === 1 && disabled === 0) values.first_failure_at = null;
+      // Re-enabling starts a fresh failure window and a closed circuit, or the worker would
+      // disable it again at once.
+      if (row.disabled === 1 && disabled === 0) {
+        Object.assign(values, {
+          first_failure_at: null,
+          consecutive_failures: 0,
+          circuit_state: CircuitState.closed,
+          circuit_opens: 0,
+          circuit_next_probe_at: null,
+          window_started_at: null,
+          window_attempts: 0,
+          window_failures: 0,
+        } satisfies Partial<EndpointRow>);
+      }
       if (input.secret) Object.assign(values, this.rotated(row, input.secret, undefined));
       return values;
     };

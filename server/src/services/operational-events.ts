@@ -26,7 +26,8 @@ export const FAILING_AFTER_ATTEMPTS = 4;
 export interface CircuitChange {
   endpointId: string;
   appId: string;
-  state: "open" | "closed";
+  /** `disabled`: the endpoint's `disableAfterFailures` rule fired. */
+  state: "open" | "closed" | "disabled";
   consecutiveFailures: number;
   nextProbeAt: number | null;
   at: number;
@@ -196,6 +197,16 @@ export class OperationalEvents {
       this.deps.applications.find(change.appId),
       this.deps.endpoints.get(change.endpointId),
     ]);
+    if (change.state === "disabled") {
+      // The count rule's disable: Svix's `endpoint.disabled`, automatic, once per disable.
+      if (!app || !endpoint) return;
+      await this.emit(
+        "endpoint.disabled",
+        { ...endpointData(app, endpoint), failSince: endpoint.first_failure_at === null ? null : iso(endpoint.first_failure_at), trigger: "automatic" },
+        `disabled.${change.endpointId}.count.${change.at}`,
+      );
+      return;
+    }
     await this.emit(change.state === "open" ? "endpoint.circuit_opened" : "endpoint.circuit_closed", {
       appId: change.appId,
       appUid: app?.uid ?? null,

@@ -2,7 +2,7 @@ import { Iso, type Page } from "../contract/common.js";
 import { DELIVERY_STATUS, deliveryStatusName } from "../contract/delivery-status.js";
 import type { QueueItemOut, QueueQuery } from "../contract/queue.js";
 import { mapPage } from "../store/paginate.js";
-import type { Backlog, QueueRow, QueueViewRepository } from "../store/queue-view-repository.js";
+import type { Backlog, CircuitSummary, QueueRow, QueueViewRepository } from "../store/queue-view-repository.js";
 import type { ApplicationService } from "./applications.js";
 import type { Principal } from "./principal.js";
 
@@ -28,6 +28,11 @@ export class QueueService {
   /** Deliveries due now and not yet picked up, across every application (for /metrics). */
   async backlog(now: number): Promise<Backlog> {
     return this.queue.backlog(now);
+  }
+
+  /** Open and half-open circuits, and deliveries in flight per endpoint (for /metrics). */
+  async circuits(now: number): Promise<CircuitSummary> {
+    return this.queue.circuits(now);
   }
 }
 

@@ -169,7 +169,7 @@ describeEachStore("DeliveriesRepository on %s", (dialect) => {
       const d = await delivery(a, e, { next_trigger: 1 });
       await claim("w1", T0);
       const summary = await repo.recordResults([result(d, e)]);
-      expect(summary).toEqual({ written: 1, errors: [] });
+      expect(summary).toEqual({ written: 1, errors: [], circuitChanges: [] });
       expect(await row(d)).toMatchObject({
         status: 0,
         due_at: null,
@@ -370,7 +370,7 @@ describeEachStore("DeliveriesRepository on %s", (dialect) => {
           .execute();
       }
       const summary = await repo.recordResults(ids.map((id, i) => result(id, `${e}_${i}`)));
-      expect(summary).toEqual({ written: 1_200, errors: [] });
+      expect(summary).toEqual({ written: 1_200, errors: [], circuitChanges: [] });
       const counts = await store.db
         .selectFrom("deliveries")
         .select(({ fn }) => ["status", fn.countAll<number>().as("n")])

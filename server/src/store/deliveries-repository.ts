@@ -1,16 +1,20 @@
 import type { Store } from "./database.js";
 import { claimDeliveries, type ClaimedDelivery, type ClaimOptions } from "./queue/claim.js";
 import type { DeliveryResult, RecordSummary } from "./queue/delivery-result.js";
+import type { CircuitPolicy } from "./queue/endpoint-circuit.js";
 import { recordResults } from "./queue/record-results.js";
 import { releaseDeliveries } from "./queue/release.js";
 
 export type { ClaimedDelivery, ClaimedEndpoint, ClaimedMessage, ClaimOptions } from "./queue/claim.js";
-export type { DeliveryNext, DeliveryResult, RecordedOutcome, RecordSummary } from "./queue/delivery-result.js";
+export type { CircuitChange, DeliveryNext, DeliveryResult, RecordedOutcome, RecordSummary } from "./queue/delivery-result.js";
+export { type CircuitPolicy, circuitPolicy } from "./queue/endpoint-circuit.js";
 
 /** @example const options: DeliveriesRepositoryOptions = { endpointDisableAfterMs: 5 * 86_400_000 }; */
 export interface DeliveriesRepositoryOptions {
   /** An endpoint failing without a single success for this long is disabled. */
   endpointDisableAfterMs: number;
+  /** The circuit breaker's rules; absent: circuits never open (the counters are kept). */
+  circuit?: CircuitPolicy | undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
 import { type Page,type PageRequest, paginate } from "./paginate.js";
-import { type Database, DeliveryStatus } from "./schema.js";
+import { CircuitState, type Database, DeliveryStatus } from "./schema.js";
 
 export interface QueueRow {
   id: string;
@@ -14,6 +14,13 @@ export interface QueueRow {
   updated_at: number;
   event_type: string;
   url: string | null;
+}
+
+/** Circuits not closed, and the deliveries each endpoint has under a live lease (busiest first). */
+export interface CircuitSummary {
+  open: number;
+  halfOpen: number;
+  inFlight: { endpointId: string; count: number }[];
 }
 
 /** Deliveries due now and not yet sent, across every application. */
@@ -39,6 +46,34 @@ export class QueueViewRepository {
       .where("status", "in", [DeliveryStatus.pending, DeliveryStatus.sending])
       .executeTakeFirstOrThrow();
     return { due: Number(row.due), oldestDueAt: row.oldest === null ? null : Number(row.oldest) };
+  }
+
+  /**
+   * For the circuit and in-flight gauges: two small reads, through the index on the circuit
+   * state and the partial index on sending rows (migration 0008).
+   */
+  async circuits(now: number): Promise<CircuitSummary> {
+    const states = await this.db
+      .selectFrom("endpoints")
+      .select(["circuit_state", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("circuit_state", "in", [CircuitState.open, CircuitState.halfOpen])
+      .groupBy("circuit_state")
+      .execute();
+    const inFlight = await this.db
+      .selectFrom("deliveries")
+      .select(["endpoint_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .where("status", "=", DeliveryStatus.sending)
+      .where("due_at", ">", now)
+      .groupBy("endpoint_id")
+      .execute();
+    const count = (state: number) => Number(states.find((s) => s.circuit_state === state)?.n ?? 0);
+    return {
+      open: count(CircuitState.open),
+      halfOpen: count(CircuitState.halfOpen),
+      inFlight: inFlight
+        .map((r) => ({ endpointId: r.endpoint_id, count: Number(r.n) }))
+        .sort((a, b) => b.count - a.count),
+    };
   }
 
   async list(appId: string, status: number, page: PageRequest): Promise<Page<QueueRow>> {

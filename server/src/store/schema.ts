@@ -8,7 +8,7 @@ import type { Generated } from "kysely";
 export interface Database {
   applications: ApplicationRow;
   event_types: EventTypeRow;
-  endpoints: EndpointRow;
+  endpoints: EndpointTable;
   messages: MessageRow;
   deliveries: DeliveryRow;
   attempts: AttemptRow;
@@ -74,9 +74,40 @@ export interface EndpointRow {
   first_failure_at: number | null;
   /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
   retry_schedule: string | null;
+  /** Cap on this endpoint's deliveries in flight at once; null = HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT (migration 0008). */
+  max_in_flight: number | null;
+  /** Disable after this many consecutive failed attempts; null = never on a count. */
+  disable_after_failures: number | null;
+  /** Circuit breaker: 0 closed, 1 open, 2 half-open (a probe is out). See `CircuitState`. */
+  circuit_state: number;
+  /** Failed attempts since the last success. */
+  consecutive_failures: number;
+  /** Times the circuit opened without a success between: the cool-down doubles with each. */
+  circuit_opens: number;
+  /** While open: when one probe delivery may go out. */
+  circuit_next_probe_at: number | null;
+  /** Start of the failure-rate window, and the attempts and failures counted in it. */
+  window_started_at: number | null;
+  window_attempts: number;
+  window_failures: number;
   created_at: number;
   updated_at: number;
 }
+
+/** The endpoints table as Kysely sees it: the breaker's counters default to 0 on insert. */
+export type EndpointTable = Omit<
+  EndpointRow,
+  "circuit_state" | "consecutive_failures" | "circuit_opens" | "window_attempts" | "window_failures"
+> & {
+  circuit_state: Generated<number>;
+  consecutive_failures: Generated<number>;
+  circuit_opens: Generated<number>;
+  window_attempts: Generated<number>;
+  window_failures: Generated<number>;
+};
+
+/** Circuit breaker states as stored in `endpoints.circuit_state`. */
+export const CircuitState = { closed: 0, open: 1, halfOpen: 2 } as const;
 
 export interface MessageRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 
-import type { DeliveryResult } from "../store/deliveries-repository.js";
+import type { CircuitChange, DeliveryResult } from "../store/deliveries-repository.js";
 import { FailureRun } from "./failure-run.js";
 import type { DeliveryQueue } from "./ports.js";
 
@@ -31,7 +31,12 @@ export interface ResultBufferOptions {
   logger?: Logger | undefined;
   /** Called with the number of results whose write failed (each may be tried again). */
   onWriteErrors?: (count: number) => void;
-  /** Called with the results of each batch once their transaction committed. */
+  /** Called with the circuit transitions committed by a write. */
+  onCircuitChanges?: (changes: CircuitChange[]) => void;
+  /**
+   * Called with the results of each batch once their transaction committed: for operational
+   * webhooks, and because their leases no longer count as in flight (a capped endpoint frees up).
+   */
   onWritten?: (results: DeliveryResult[]) => void;
 }
 
@@ -123,7 +128,9 @@ export class ResultBuffer {
     this.buffer = [];
     let failed: { result: DeliveryResult; error: unknown }[];
     try {
-      failed = (await this.options.queue.recordResults(batch)).errors;
+      const summary = await this.options.queue.recordResults(batch);
+      failed = summary.errors;
+      if (summary.circuitChanges.length > 0) this.options.onCircuitChanges?.(summary.circuitChanges);
     } catch (error) {
       failed = batch.map((result) => ({ result, error }));
     }

@@ -9,7 +9,7 @@ import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
-import type { ClaimedDelivery, DeliveryResult, RecordedOutcome } from "../store/deliveries-repository.js";
+import type { CircuitChange, ClaimedDelivery, DeliveryResult, RecordedOutcome } from "../store/deliveries-repository.js";
 import { type BatchPolicies, parseSchedule } from "../store/delivery-policies.js";
 import { type Admission, admitBatch } from "./admission.js";
 import { decide, type DecideContext, type Decision, releaseAfterBug, releaseThrottled } from "./decide.js";
@@ -40,13 +40,19 @@ export interface DeliveryWorkerOptions {
   logger?: Logger;
   /** Lease owner name; unique per worker. Defaults to host:pid:random. */
   owner?: string;
-  metrics?: Pick<Metrics, "deliveryAttempts" | "deliveryDuration">;
+  metrics?: Pick<Metrics, "deliveryAttempts" | "deliveryDuration" | "circuitTransitions">;
   /** Beaten after every claim round that answered, for the health report. */
   heartbeat?: Heartbeat;
   /** Called for every decided delivery (before it is written), e.g. for tests or live views. */
   onResult?: (result: DeliveryResult, outcome: AttemptOutcome | undefined) => void;
   /** Told of every written outcome, for operational webhooks (after its transaction committed). */
   operationalEvents?: OperationalEventsPort;
+  /**
+   * Called after an endpoint's circuit opened or closed, or the endpoint was disabled after
+   * `disableAfterFailures` consecutive failures (`state: "disabled"`), once that is committed.
+   * For operational webhooks; a throwing listener is logged and ignored.
+   */
+  onCircuitChange?: (change: CircuitChange) => void;
 }
 
 /** Running totals since start; cheap to read for metrics and tests. */
@@ -128,6 +134,7 @@ export class DeliveryWorker {
 
   private inFlight = 0;
   private slotWaiters: (() => void)[] = [];
+  private writeWaiters: (() => void)[] = [];
   private readonly claimFailures = new FailureRun("claiming deliveries", FAILURE_LOG_INTERVAL_MS);
   /** What each buffered result's delivery looked like when claimed; weak, so dropped results leave nothing behind. */
   private readonly claimedState = new WeakMap<DeliveryResult, Omit<RecordedOutcome, "result">>();
@@ -142,7 +149,11 @@ export class DeliveryWorker {
       batchSize: this.config.workerBatchSize,
       logger: options.logger,
       onWriteErrors: (count) => (this.counters.writeErrors += count),
-      onWritten: options.operationalEvents ? (written) => this.reportWritten(written) : undefined,
+      onCircuitChanges: (changes) => this.reportCircuitChanges(changes),
+      onWritten: (written) => {
+        this.wakeWriteWaiters();
+        if (this.options.operationalEvents) this.reportWritten(written);
+      },
     });
     this.decideContext = {
       owner: this.owner,
@@ -211,7 +222,13 @@ export class DeliveryWorker {
       const limit = Math.min(workerBatchSize, room);
       let claimed: ClaimedDelivery[];
       try {
-        claimed = await this.queue.claim({ owner: this.owner, now: Date.now(), leaseMs: this.leaseMs, limit });
+        claimed = await this.queue.claim({
+          owner: this.owner,
+          now: Date.now(),
+          leaseMs: this.leaseMs,
+          limit,
+          maxInFlight: this.config.endpointMaxInFlight,
+        });
       } catch (error) {
         const failures = this.claimFailures.failed(error, this.options.logger);
         // Backs off exponentially while the database is away; a wakeup (the PostgreSQL
@@ -224,8 +241,15 @@ export class DeliveryWorker {
       this.options.heartbeat?.beat();
       this.counters.claimed += claimed.length;
       if (claimed.length > 0) await this.admitAndDispatch(claimed);
-      // A short batch means the queue has nothing more due right now.
-      if (claimed.length < limit) await this.idle(workerPollMs);
+      // A short batch means nothing more can be leased right now: the queue has nothing more
+      // due, or what is due belongs to endpoints at their in-flight cap (or with an open
+      // circuit). While this worker has sends out, their results being written is what frees
+      // an endpoint's cap, so the next claim follows the next write (every ~25 ms under load)
+      // instead of a whole poll interval: waiting 250 ms there cut loopback throughput to
+      // two endpoints' caps per poll (~500 deliveries/s).
+      if (claimed.length < limit) {
+        await (this.inFlight > 0 ? Promise.race([this.resultsWritten(), this.idle(workerPollMs)]) : this.idle(workerPollMs));
+      }
     }
   }
 
@@ -299,6 +323,21 @@ export class DeliveryWorker {
       });
   }
 
+  private reportCircuitChanges(changes: CircuitChange[]): void {
+    for (const change of changes) {
+      this.options.metrics?.circuitTransitions.inc({ state: change.state });
+      this.options.logger?.warn(
+        { endpointId: change.endpointId, state: change.state, consecutiveFailures: change.consecutiveFailures, nextProbeAt: change.nextProbeAt },
+        `endpoint circuit ${change.state}`,
+      );
+      try {
+        this.options.onCircuitChange?.(change);
+      } catch (error) {
+        this.options.logger?.error({ err: error, endpointId: change.endpointId }, "circuit change listener failed");
+      }
+    }
+  }
+
   /** Counts a decision and buffers its result for writing; after stop gave up, drops it. */
   private record({ result, outcome }: Decision): void {
     if (this.results.isClosed) return;
@@ -356,6 +395,16 @@ export class DeliveryWorker {
 
   private idle(ms: number): Promise<void> {
     return Promise.race([this.options.wakeup.wait(ms), this.stopRequested]);
+  }
+
+  private resultsWritten(): Promise<void> {
+    return new Promise((resolve) => this.writeWaiters.push(resolve));
+  }
+
+  private wakeWriteWaiters(): void {
+    const waiters = this.writeWaiters;
+    this.writeWaiters = [];
+    for (const w of waiters) w();
   }
 
   private slotFreed(): Promise<void> {

@@ -35,6 +35,10 @@ export function EndpointDetailsCard({ endpoint }: { endpoint: EndpointOut }) {
         </Row>
         <Row label="Channels">{endpoint.channels?.length ? endpoint.channels.join(", ") : "All"}</Row>
         <Row label="Rate limit">{rate ? `${rate} / s` : "Unlimited"}</Row>
+        <Row label="In flight at most">{endpoint.maxInFlight ?? "Server default"}</Row>
+        <Row label="Disable after">
+          {endpoint.disableAfterFailures ? `${endpoint.disableAfterFailures} failures in a row` : "—"}
+        </Row>
         <Row label="UID">{endpoint.uid ?? "—"}</Row>
         <Row label="Created">{formatDate(endpoint.createdAt)}</Row>
         <Row label="Updated">{formatDate(endpoint.updatedAt)}</Row>

@@ -62,6 +62,23 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
           placeholder="Unlimited"
         />
         <TextField
+          label="In flight at most"
+          type="number"
+          min={1}
+          max={10000}
+          value={draft.maxInFlight}
+          onChange={(e) => set("maxInFlight", e.target.value)}
+          placeholder="Server default"
+        />
+        <TextField
+          label="Disable after failures in a row"
+          type="number"
+          min={1}
+          value={draft.disableAfterFailures}
+          onChange={(e) => set("disableAfterFailures", e.target.value)}
+          placeholder="Never"
+        />
+        <TextField
           label="UID"
           value={draft.uid}
           onChange={(e) => set("uid", e.target.value)}

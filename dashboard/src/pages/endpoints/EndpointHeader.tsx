@@ -9,6 +9,7 @@ import { Dialog } from "../../components/Dialog";
 import { ActionError } from "../../components/ErrorState";
 import { StatusBadge } from "../../components/StatusBadge";
 import { Writable } from "../../components/Writable";
+import { CircuitBadge } from "./CircuitBadge";
 import { EndpointForm } from "./EndpointForm";
 import { bodyOf, draftOf, type EndpointDraft } from "./fields";
 
@@ -62,6 +63,7 @@ export function EndpointHeader({ appId, endpoint }: { appId: string; endpoint: E
             status={endpoint.disabled ? "disabled" : "enabled"}
             label={endpoint.disabled ? "Disabled" : "Enabled"}
           />
+          {!endpoint.disabled && <CircuitBadge circuit={endpoint.circuit} />}
         </div>
         <Writable>
           <div className="flex gap-2">

@@ -16,6 +16,10 @@ export interface EndpointDraft {
   filterTypes: string[];
   channels: string;
   rateLimit: string;
+  /** Deliveries in flight at once; empty = the server's default. */
+  maxInFlight: string;
+  /** Disable after this many failed attempts in a row; empty = never on a count. */
+  disableAfterFailures: string;
   disabled: boolean;
 }
 
@@ -27,6 +31,8 @@ export function draftOf(ep?: EndpointOut): EndpointDraft {
     filterTypes: ep ? filterTypesOf(ep) : [],
     channels: (ep?.channels ?? []).join(", "),
     rateLimit: ep && rateLimitOf(ep) !== null ? String(rateLimitOf(ep)) : "",
+    maxInFlight: ep?.maxInFlight ? String(ep.maxInFlight) : "",
+    disableAfterFailures: ep?.disableAfterFailures ? String(ep.disableAfterFailures) : "",
     disabled: ep?.disabled ?? false,
   };
 }
@@ -47,6 +53,8 @@ export function bodyOf(draft: EndpointDraft): EndpointIn {
     filterTypes: draft.filterTypes.length ? draft.filterTypes : null,
     channels: channels.length ? channels : null,
     rateLimit: draft.rateLimit.trim() ? Number(draft.rateLimit) : null,
+    maxInFlight: draft.maxInFlight.trim() ? Number(draft.maxInFlight) : null,
+    disableAfterFailures: draft.disableAfterFailures.trim() ? Number(draft.disableAfterFailures) : null,
     disabled: draft.disabled,
   };
 }

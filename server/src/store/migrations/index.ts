@@ -8,6 +8,7 @@ import * as apiKeys from "./0004-api-keys.js";
 import { sealSecrets } from "./0005-seal-secrets.js";
 import * as auditLog from "./0006-audit-log.js";
 import * as inboundReprocess from "./0007-inbound-reprocess.js";
+import * as endpointCircuit from "./0008-endpoint-circuit.js";
 import * as backgroundTasks from "./0010-background-tasks.js";
 import * as retryPolicies from "./0011-retry-policies.js";
 import * as workerHeartbeats from "./0013-worker-heartbeats.js";
@@ -26,6 +27,7 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0005-seal-secrets": sealSecrets(keyring),
     "0006-audit-log": auditLog,
     "0007-inbound-reprocess": inboundReprocess,
+    "0008-endpoint-circuit": endpointCircuit,
     "0010-background-tasks": backgroundTasks,
     "0011-retry-policies": retryPolicies,
     "0013-worker-heartbeats": workerHeartbeats,

@@ -1,5 +1,7 @@
+import { type CompiledQuery, sql } from "kysely";
+
 import type { Store } from "../database.js";
-import { type DeliveryRow, DeliveryStatus, type EndpointRow, type MessageRow } from "../schema.js";
+import { CircuitState, type DeliveryRow, DeliveryStatus, type EndpointRow, type MessageRow } from "../schema.js";
 
 /**
  * What a worker asks of {@link claimDeliveries}.
@@ -13,6 +15,11 @@ export interface ClaimOptions {
   /** How long the rows stay reserved: longer than an HTTP attempt can take, plus margin. */
   leaseMs: number;
   limit: number;
+  /**
+   * Deliveries one endpoint may have leased at once (across every worker) unless it sets its
+   * own `max_in_flight`; the worker passes HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT. Absent: no cap.
+   */
+  maxInFlight?: number;
 }
 
 /** The endpoint columns a worker needs to send. @example claimed.endpoint.url */
@@ -38,6 +45,13 @@ export interface ClaimedDelivery {
 }
 
 const { pending, fail, sending } = DeliveryStatus;
+const { closed, open } = CircuitState;
+// Any constant shared by every instance: the key of the advisory lock that orders claims.
+const CLAIM_LOCK = 0x686b72; // "hkr"
+// The scan reads this many times `limit` due rows, so an endpoint that fills its cap within
+// the scan still leaves room for others in the same claim.
+const SCAN_FACTOR = 2;
+const NO_CAP = 1_000_000;
 
 /**
  * Reserves up to `limit` due deliveries, earliest first, and returns them with their
@@ -45,39 +59,37 @@ const { pending, fail, sending } = DeliveryStatus;
  * rows (status 3) are due when their lease expires, which is how a crashed worker's rows
  * come back.
  *
- * The reservation is one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING *`. SQLite has a
- * single writer, so the statement is atomic as it stands. On PostgreSQL the inner select
- * takes `FOR UPDATE SKIP LOCKED`: concurrent workers each lock a disjoint set of rows instead
- * of queueing behind (or double-claiming) the same earliest ones.
+ * Isolation and the circuit breaker are decided here (ADR 9), from what the database holds so
+ * every instance agrees: an endpoint may have at most its cap of rows under a live lease
+ * (`max_in_flight`, else `options.maxInFlight`); an open circuit allows none until its probe
+ * is due, then one (the probe: the circuit turns half-open in the same transaction), and a
+ * half-open one allows one, which its probe in flight already uses. Endpoints that may take
+ * nothing more are left out of the scan of the queue index, so a backlog behind a hanging or
+ * broken endpoint never hides the deliveries of healthy ones; within the scan each endpoint
+ * gets at most what its cap leaves.
  *
- * @example const batch = await claimDeliveries(store, { owner: "w1", now: Date.now(), leaseMs: 30_000, limit: 100 });
+ * The reservation is one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING *`. SQLite has a
+ * single writer, so the statement is atomic as it stands. On PostgreSQL the scan takes
+ * `FOR UPDATE SKIP LOCKED`, and the transaction first takes an advisory lock that orders the
+ * claims of every instance: each claim counts the leases committed by the one before, so a cap
+ * or a probe is never granted twice by two instances claiming at the same moment.
+ *
+ * @example const batch = await claimDeliveries(store, { owner: "w1", now: Date.now(), leaseMs: 30_000, limit: 100, maxInFlight: 64 });
  */
 export async function claimDeliveries(
   store: Pick<Store, "db" | "dialect" | "atomic">,
   options: ClaimOptions,
 ): Promise<ClaimedDelivery[]> {
   const { db, dialect } = store;
-  const { owner, now, leaseMs, limit } = options;
+  const { owner, now, leaseMs } = options;
   const leaseUntil = now + leaseMs;
-  const claim = db
-    .updateTable("deliveries")
-    .set({ status: sending, due_at: leaseUntil, lease_owner: owner, updated_at: now })
-    .where("id", "in", (eb) => {
-      const due = eb
-        .selectFrom("deliveries as q")
-        .select("q.id")
-        .where("q.due_at", "<=", now)
-        .where("q.status", "in", [pending, sending])
-        .orderBy("q.due_at")
-        .limit(limit);
-      return dialect === "postgres" ? due.forUpdate().skipLocked() : due;
-    })
-    .returningAll()
-    .compile();
+  const queries: CompiledQuery[] = [];
+  if (dialect === "postgres") queries.push(sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`.compile(db));
+  queries.push(claimQuery(store, options, leaseUntil));
   // RETURNING cannot join on SQLite, and a message fanned out to several endpoints would
   // repeat its payload in a join. So the same transaction reads each endpoint and message
   // once, finding the rows just leased by their lease (this owner, this expiry) through the
-  // queue index; the three statements travel to the database together.
+  // queue index; the statements travel to the database together.
   const leased = (column: "endpoint_id" | "msg_id") =>
     db
       .selectFrom("deliveries")
@@ -85,8 +97,14 @@ export async function claimDeliveries(
       .where("due_at", "=", leaseUntil)
       .where("lease_owner", "=", owner)
       .where("status", "=", sending);
-  const [claimedResult, endpointRows, messageRows] = await store.atomic([
-    claim,
+  queries.push(
+    // The probe of an open circuit has just been leased: half-open until its result is written.
+    db
+      .updateTable("endpoints")
+      .set({ circuit_state: CircuitState.halfOpen })
+      .where("circuit_state", "=", CircuitState.open)
+      .where("id", "in", leased("endpoint_id"))
+      .compile(),
     db
       .selectFrom("endpoints")
       .select(["id", "url", "secret", "old_secrets", "headers", "disabled", "first_failure_at", "throttle_rate", "retry_schedule"])
@@ -97,7 +115,9 @@ export async function claimDeliveries(
       .select(["id", "payload", "event_type", "created_at"])
       .where("id", "in", leased("msg_id"))
       .compile(),
-  ]);
+  );
+  const results = await store.atomic(queries);
+  const [claimedResult, , endpointRows, messageRows] = results.slice(dialect === "postgres" ? 1 : 0);
   const claimed = claimedResult!.rows as DeliveryRow[];
   if (claimed.length === 0) return [];
   const endpoints = new Map((endpointRows!.rows as ClaimedEndpoint[]).map((row) => [row.id, row]));
@@ -122,4 +142,58 @@ export async function claimDeliveries(
       .execute();
   }
   return result.sort((a, b) => a.delivery.created_at - b.delivery.created_at);
+}
+
+/**
+ * The claim statement. `in_flight` counts live leases per endpoint through the partial index
+ * on sending rows (a few hundred rows at most, however long the queue); `cap` is what each
+ * endpoint may have leased now; `full` lists the endpoints at their cap (their rows are left
+ * out of the scan); `open_circuit` those whose circuit waits for its cool-down.
+ */
+function claimQuery(
+  store: Pick<Store, "db" | "dialect">,
+  options: ClaimOptions,
+  leaseUntil: number,
+): CompiledQuery {
+  const { owner, now, limit, maxInFlight = NO_CAP } = options;
+  const lock = store.dialect === "postgres" ? sql`FOR UPDATE OF q SKIP LOCKED` : sql``;
+  // A delivery whose endpoint is gone, or disabled, is claimed all the same, to be failed
+  // without an attempt (below, or by the worker), whatever the circuit says.
+  const cap = sql`CASE
+      WHEN e.id IS NULL OR e.disabled = 1 THEN ${limit}
+      WHEN e.circuit_state = ${closed} THEN COALESCE(e.max_in_flight, ${maxInFlight})
+      WHEN e.circuit_state = ${open} AND e.circuit_next_probe_at > ${now} THEN 0
+      ELSE 1 END`;
+  return sql`
+    WITH in_flight AS (
+      SELECT endpoint_id, COUNT(*) AS n FROM deliveries
+      WHERE status = ${sending} AND due_at > ${now}
+      GROUP BY endpoint_id
+    ),
+    blocked AS (
+      SELECT i.endpoint_id FROM in_flight i JOIN endpoints e ON e.id = i.endpoint_id WHERE i.n >= ${cap}
+      UNION
+      SELECT id FROM endpoints WHERE circuit_state = ${open} AND circuit_next_probe_at > ${now} AND disabled = 0
+    )
+    UPDATE deliveries SET status = ${sending}, due_at = ${leaseUntil}, lease_owner = ${owner}, updated_at = ${now}
+    WHERE id IN (
+      SELECT r.id FROM (
+        SELECT c.id, c.endpoint_id, c.due_at,
+          ROW_NUMBER() OVER (PARTITION BY c.endpoint_id ORDER BY c.due_at, c.id) AS rn
+        FROM (
+          SELECT q.id, q.endpoint_id, q.due_at FROM deliveries q
+          WHERE q.due_at <= ${now} AND q.status IN (${pending}, ${sending})
+            AND q.endpoint_id NOT IN (SELECT endpoint_id FROM blocked)
+          ORDER BY q.due_at
+          LIMIT ${limit * SCAN_FACTOR}
+          ${lock}
+        ) c
+      ) r
+      LEFT JOIN endpoints e ON e.id = r.endpoint_id
+      LEFT JOIN in_flight i ON i.endpoint_id = r.endpoint_id
+      WHERE r.rn + COALESCE(i.n, 0) <= ${cap}
+      ORDER BY r.due_at
+      LIMIT ${limit}
+    )
+    RETURNING *`.compile(store.db);
 }

@@ -44,6 +44,24 @@ export interface RecordSummary {
   written: number;
   /** Results that could not be written even one by one; their leases will expire and be re-claimed. */
   errors: { result: DeliveryResult; error: unknown }[];
+  /** Circuit transitions and automatic disables committed with these results. */
+  circuitChanges: CircuitChange[];
+}
+
+/**
+ * A committed change of an endpoint's circuit, or its automatic disabling after
+ * `disable_after_failures` consecutive failures (`state: "disabled"`).
+ *
+ * @example worker.onCircuitChange?.({ endpointId: "ep_…", appId: "app_…", state: "open", consecutiveFailures: 20, nextProbeAt: Date.now() + 30_000, at: Date.now() })
+ */
+export interface CircuitChange {
+  endpointId: string;
+  appId: string;
+  state: "open" | "closed" | "disabled";
+  consecutiveFailures: number;
+  /** When an open circuit sends its probe (ms); null otherwise. */
+  nextProbeAt: number | null;
+  at: number;
 }
 
 /**

@@ -7,11 +7,20 @@ import { insertQueries } from "../insert-queries.js";
 import { type AttemptRow, DeliveryStatus } from "../schema.js";
 import { SqlParams } from "../sql-params.js";
 import { CHUNK, chunks } from "./chunks.js";
-import type { DeliveryResult, RecordSummary } from "./delivery-result.js";
+import type { CircuitChange, DeliveryResult, RecordSummary } from "./delivery-result.js";
+import {
+  batchFacts,
+  type CircuitChangeRow,
+  type CircuitPolicy,
+  circuitTransitionQueries,
+  toCircuitChange,
+} from "./endpoint-circuit.js";
 import { endpointHealthQuery } from "./endpoint-health.js";
 import { hourlyCounters, incrementCountersQuery } from "./hourly-counters.js";
 
 const { success, pending, fail, sending } = DeliveryStatus;
+// The failure-rate window when no circuit policy is given (the counters are kept all the same).
+const DEFAULT_WINDOW_MS = 60_000;
 
 const ATTEMPT_COLUMNS = [
   "id",
@@ -37,20 +46,28 @@ const ATTEMPT_COLUMNS = [
  * bad result cannot lose its neighbours — unless the database is unreachable, when every one
  * would fail the same way (each after a connect timeout), so none is tried ({@link writeBatchOrEach}).
  *
+ * The circuit breaker's transitions (see {@link circuitTransitionQueries}) commit in the same
+ * transaction; those that happened are returned in `circuitChanges`, once committed.
+ *
  * @example const { written, errors } = await recordResults(store, { endpointDisableAfterMs: 5 * 86_400_000 }, results);
  */
 export async function recordResults(
   store: Pick<Store, "db" | "dialect" | "atomic">,
-  options: { endpointDisableAfterMs: number },
+  options: { endpointDisableAfterMs: number; circuit?: CircuitPolicy | undefined },
   results: DeliveryResult[],
 ): Promise<RecordSummary> {
-  if (results.length === 0) return { written: 0, errors: [] };
+  if (results.length === 0) return { written: 0, errors: [], circuitChanges: [] };
+  const circuitChanges: CircuitChange[] = [];
   const write = async (batch: DeliveryResult[]) => {
-    await store.atomic(resultQueries(store, options.endpointDisableAfterMs, batch));
+    const { queries, transitions } = resultQueries(store, options, batch);
+    const answers = await store.atomic(queries);
+    for (const [index, { disable, at }] of transitions) {
+      for (const row of answers[index]!.rows as CircuitChangeRow[]) circuitChanges.push(toCircuitChange(row, disable, at));
+    }
     return batch.map(() => undefined);
   };
   const outcomes = await writeBatchOrEach(results, write, async (result) => (await write([result]))[0]);
-  const summary: RecordSummary = { written: 0, errors: [] };
+  const summary: RecordSummary = { written: 0, errors: [], circuitChanges };
   outcomes.forEach((outcome, i) => {
     if (outcome.ok) summary.written++;
     else summary.errors.push({ result: results[i]!, error: outcome.error });
@@ -58,12 +75,16 @@ export async function recordResults(
   return summary;
 }
 
+/** Where in the script each transition statement is, and what it reports. */
+type Transitions = Map<number, { disable: boolean; at: number }>;
+
 function resultQueries(
   store: Pick<Store, "db" | "dialect">,
-  endpointDisableAfterMs: number,
+  options: { endpointDisableAfterMs: number; circuit?: CircuitPolicy | undefined },
   all: DeliveryResult[],
-): CompiledQuery[] {
+): { queries: CompiledQuery[]; transitions: Transitions } {
   const queries: CompiledQuery[] = [];
+  const transitions: Transitions = new Map();
   const attempts: AttemptRow[] = [];
   for (const r of all) {
     if (r.attempt) {
@@ -87,15 +108,22 @@ function resultQueries(
   // Sorted, like the counters below, so two workers' transactions lock shared rows in the
   // same order and cannot deadlock on PostgreSQL.
   const byEndpoint = [...groupBy(all, (r) => r.endpointId)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const windowMs = options.circuit?.windowMs ?? DEFAULT_WINDOW_MS;
   for (const [endpointId, results] of byEndpoint) {
-    const health = endpointHealthQuery(store.db, endpointId, results, endpointDisableAfterMs);
-    if (health) queries.push(health);
+    const health = endpointHealthQuery(store.db, endpointId, results, options.endpointDisableAfterMs, windowMs);
+    const facts = batchFacts(results);
+    if (!health || !facts) continue;
+    queries.push(health);
+    for (const { query, disables } of circuitTransitionQueries(store.db, endpointId, facts, options.circuit)) {
+      transitions.set(queries.length, { disable: disables, at: facts.lastAt });
+      queries.push(query);
+    }
   }
 
   // Last, so the counter rows every worker shares stay locked only until the commit.
   const counters = hourlyCounters(all);
   for (const chunk of chunks(counters, CHUNK)) queries.push(incrementCountersQuery(store.dialect, chunk));
-  return queries;
+  return { queries, transitions };
 }
 
 /**
