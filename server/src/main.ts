@@ -7,6 +7,7 @@ import type { DestinationStream, Logger } from "pino";
 import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
 import { createAddressPolicy } from "./delivery/address-policy.js";
 import { DeliveryClient } from "./delivery/http-client.js";
+import { createGradeSender } from "./delivery/receiver-grader.js";
 import { buildApp } from "./http/app.js";
 import { buildWorkerApp } from "./http/worker-app.js";
 import { Heartbeat } from "./lib/heartbeat.js";
@@ -73,7 +74,11 @@ export async function openServices(
       : undefined;
   pgWakeup?.start();
   const wakeup = pgWakeup ?? new Wakeup();
-  const services = createServices(store, config, wakeup, keyring, { metrics: options.metrics, heartbeat: options.heartbeat });
+  const services = createServices(store, config, wakeup, keyring, {
+    metrics: options.metrics,
+    heartbeat: options.heartbeat,
+    gradeReceiver: options.gradeReceiver,
+  });
   return {
     ...opened,
     services,
@@ -110,7 +115,16 @@ export async function start(
   // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
   const servedMetrics = config.metrics ? metrics : undefined;
   const heartbeat = config.role !== "api" ? new Heartbeat() : undefined;
-  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat });
+  // The API sends the receiver grader's requests (ADR 15) through the same SSRF guard as deliveries.
+  const grader =
+    config.role !== "worker"
+      ? createGradeSender({
+          allowCidrs: config.allowPrivateNetworks,
+          requestTimeoutMs: config.gradeRequestTimeoutMs,
+          totalTimeoutMs: config.gradeTotalTimeoutMs,
+        })
+      : undefined;
+  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat, gradeReceiver: grader && ((target) => grader.grade(target)) });
   const { store, keyring, keyFile, createdKey, services, wakeup } = opened;
   if (createdKey) {
     lifecycle.warn({ keyFile }, `Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
@@ -175,6 +189,7 @@ export async function start(
         // claiming, waits up to shutdownGraceMs for its sends, records them and hands back the
         // rows still in flight; then the rest, and the pool last.
         await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop()]);
+        await grader?.close();
         await opened.close();
       })()),
   };

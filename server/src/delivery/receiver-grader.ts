@@ -13,7 +13,8 @@ import {
 } from "../lib/receiver-grade.js";
 import { generateSecret, signPayload } from "../lib/standard-webhooks.js";
 import { buildDeliveryHeaders, USER_AGENT } from "./attempt.js";
-import { type DeliveryClient, isSsrfError } from "./http-client.js";
+import { createAddressPolicy } from "./address-policy.js";
+import { DeliveryClient, isSsrfError, type Resolver } from "./http-client.js";
 
 /** Who to grade, with what secret, within which bounds. */
 export interface GradeTarget {
@@ -106,6 +107,42 @@ export async function gradeReceiver(client: Pick<DeliveryClient, "send">, target
     results.push(judgeCase(meta, response));
   }
   return summarize(target.url, startedAt, results);
+}
+
+/** A grader with its own SSRF-guarded client and fixed bounds: what main.ts hands the services. */
+export interface GradeSender {
+  grade(target: { url: string; secret: string; headers?: Record<string, string> }): Promise<GradeReport>;
+  /** Closes the client's sockets. */
+  close(): Promise<void>;
+}
+
+/**
+ * The grader as the API runs it: a client of its own (so a run never takes the worker's
+ * sockets) guarded by the same address policy as deliveries (HOOKRELAY_ALLOW_PRIVATE_NETWORKS),
+ * with the configured per-request and per-run bounds.
+ *
+ * @example
+ * const sender = createGradeSender({ allowCidrs: config.allowPrivateNetworks, requestTimeoutMs: 5000, totalTimeoutMs: 30000 });
+ * const report = await sender.grade({ url, secret });
+ */
+export function createGradeSender(options: {
+  allowCidrs: readonly string[];
+  requestTimeoutMs: number;
+  totalTimeoutMs: number;
+  /** DNS resolution; the system resolver unless a test names one. */
+  resolve?: Resolver;
+}): GradeSender {
+  const client = new DeliveryClient({
+    policy: createAddressPolicy(options.allowCidrs),
+    connections: 4,
+    connectTimeoutMs: options.requestTimeoutMs,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
+  });
+  const bounds = { requestTimeoutMs: options.requestTimeoutMs, totalTimeoutMs: options.totalTimeoutMs };
+  return {
+    grade: (target) => gradeReceiver(client, { ...target, ...bounds }),
+    close: () => client.close(),
+  };
 }
 
 async function sendOne(

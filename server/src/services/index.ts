@@ -26,6 +26,7 @@ import { ApplicationService } from "./applications.js";
 import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
+import { EndpointGradeService, type GradeReceiver } from "./endpoint-grade.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeService } from "./event-types.js";
 import { HealthService } from "./health.js";
@@ -51,6 +52,8 @@ export interface Services {
   health: HealthService;
   applications: ApplicationService;
   endpoints: EndpointService;
+  /** The receiver conformance grader (ADR 15). */
+  endpointGrade: EndpointGradeService;
   eventTypes: EventTypeService;
   messages: MessageService;
   attempts: AttemptService;
@@ -73,6 +76,8 @@ export interface ServiceExtras {
   metrics?: Metrics | undefined;
   /** The heartbeat of the worker running in this process, for the health report. */
   heartbeat?: Heartbeat | undefined;
+  /** Sends the receiver grader's requests through the SSRF guard; without it grading answers 503. */
+  gradeReceiver?: GradeReceiver | undefined;
 }
 
 /**
@@ -165,6 +170,7 @@ export function createServices(
     }),
     applications,
     endpoints,
+    endpointGrade: new EndpointGradeService(endpoints, keyring, auditLog, extras.gradeReceiver),
     eventTypes,
     messages,
     attempts,

@@ -2,6 +2,7 @@ import type { RouteModule } from "../app-deps.js";
 import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
+import { endpointGradeRoutes } from "./endpoint-grade.js";
 import { endpointRoutes } from "./endpoints.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
@@ -18,6 +19,7 @@ export const routes: RouteModule[] = [
   applicationRoutes,
   eventTypeRoutes,
   endpointRoutes,
+  endpointGradeRoutes,
   messageRoutes,
   attemptRoutes,
   tokenRoutes,

@@ -1,0 +1,71 @@
+import { ApiError } from "../lib/errors.js";
+import type { Keyring } from "../lib/keyring.js";
+import type { GradeReport } from "../lib/receiver-grade.js";
+import type { AuditLog } from "./audit-log.js";
+import { openHeaders } from "./endpoint-headers.js";
+import type { EndpointService } from "./endpoints.js";
+import type { Actor } from "./principal.js";
+
+/**
+ * Sends the grader's deliveries to `url` and grades the answers: `gradeReceiver` from
+ * `delivery/receiver-grader.ts` with the SSRF-guarded client and the configured bounds, passed in
+ * by main.ts (services may not import delivery). Rejects with an error whose `code` is "ESSRF"
+ * when the address is refused.
+ *
+ * @example const port: GradeReceiver = (t) => gradeReceiver(client, { ...t, requestTimeoutMs: 5000, totalTimeoutMs: 30000 });
+ */
+export type GradeReceiver = (target: { url: string; secret: string; headers: Record<string, string> }) => Promise<GradeReport>;
+
+/**
+ * Grades an endpoint's receiver against Standard Webhooks (ADR 15): the requests go to the
+ * endpoint's URL, signed with its current secret, carrying its custom headers. One run per
+ * endpoint at a time in this process; each run is audited before anything is sent, so no
+ * request goes out on a tenant's behalf without its row.
+ *
+ * @example const report = await grades.grade(actor, "acme", "ep_…"); report.percent // 78
+ */
+export class EndpointGradeService {
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly endpoints: EndpointService,
+    private readonly keyring: Keyring,
+    private readonly audit: AuditLog,
+    private readonly send: GradeReceiver | undefined,
+  ) {}
+
+  async grade(actor: Actor, appIdOrUid: string, endpointIdOrUid: string): Promise<GradeReport> {
+    const { app, endpoint } = await this.endpoints.resolve(actor, appIdOrUid, endpointIdOrUid);
+    if (!this.send) {
+      throw new ApiError(503, "grading_unavailable", "This process cannot send grading requests; use a process started with `hookrelay start`.");
+    }
+    if (this.running.has(endpoint.id)) {
+      throw ApiError.conflict("A grading run for this endpoint is already in progress; wait for its report.");
+    }
+    this.running.add(endpoint.id);
+    try {
+      await this.audit.run(
+        actor,
+        async () => undefined,
+        () => ({
+          action: "endpoint.grade",
+          appId: app.id,
+          resourceId: endpoint.id,
+          changes: { grade: { before: null, after: { url: endpoint.url } } },
+        }),
+      );
+      return await this.send({
+        url: endpoint.url,
+        secret: this.keyring.open(endpoint.secret),
+        headers: openHeaders(this.keyring, endpoint.headers),
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === "ESSRF") {
+        throw new ApiError(422, "endpoint_address_refused", `Grading not sent: ${(error as Error).message}.`);
+      }
+      throw error;
+    } finally {
+      this.running.delete(endpoint.id);
+    }
+  }
+}
