@@ -4,11 +4,12 @@ import { Command } from "commander";
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
 import { CLI_ACTOR } from "../services/principal.js";
+import { registerGradeCommand } from "./grade.js";
 import { registerSecretsCommands } from "./secrets.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { withServices } from "./with-services.js";
 
-/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log. */
+/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log, grade a receiver. */
 const program = new Command()
   .name("hookrelay")
   .description("Self-hostable, Svix-compatible webhook gateway")
@@ -37,6 +38,8 @@ program
 registerTokenCommands(program);
 
 registerSecretsCommands(program);
+
+registerGradeCommand(program);
 
 const audit = program.command("audit").description("the audit log");
 

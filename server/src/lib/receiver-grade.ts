@@ -105,7 +105,7 @@ export const GRADE_CASES: readonly GradeCase[] = [
     title: "Timestamp 10 minutes old",
     expect: "reject",
     fix:
-      "Refuse a webhook-timestamp more than 5 minutes from your clock: without it a captured delivery can be " +
+      "Refuse a webhook-timestamp more than 5 minutes older than your clock: without it a captured delivery can be " +
       `replayed forever. ${VERIFY}.`,
   },
   {
@@ -165,6 +165,9 @@ export interface GradeResponse {
   durationMs: number;
 }
 
+/** What the replay case cannot tell, said where it passes. */
+const UNOBSERVABLE = " Whether it was processed a second time cannot be seen from outside: only the answer is graded.";
+
 /**
  * Judges one answer: 2xx accepts, 4xx rejects; 3xx, 5xx, timeouts and network errors are wrong
  * whatever was expected, each with its own note.
@@ -183,7 +186,8 @@ export function judgeCase(c: GradeCase, response: GradeResponse): GradeCaseResul
   const code = status ?? 0;
   if (code >= 200 && code < 300) {
     const passed = c.expect === "accept";
-    return { ...base, observed: "accepted", passed, note: passed ? `Accepted (${code}).` : `Accepted (${code}) but should have been refused with 4xx.` };
+    const note = passed ? `Accepted (${code}).${c.id === "replayed_id" ? UNOBSERVABLE : ""}` : `Accepted (${code}) but should have been refused with 4xx.`;
+    return { ...base, observed: "accepted", passed, note };
   }
   if (code >= 400 && code < 500) {
     const passed = c.expect === "reject";
