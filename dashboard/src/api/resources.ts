@@ -12,6 +12,7 @@ import type {
   EndpointStats,
   EventTypeIn,
   EventTypeOut,
+  GradeReportOut,
   InboundReprocessOut,
   InboundRequestDetailOut,
   InboundRequestOut,
@@ -70,6 +71,8 @@ export const endpoints = {
     api<EndpointLatencyOut>(`${epPath(app, ep)}/latency`, { query: { period } }),
   recover: (app: string, ep: string, since: string) =>
     api<unknown>(`${epPath(app, ep)}/recover`, { method: "POST", body: { since } }),
+  /** Runs the receiver grader: nine signed test deliveries, up to HOOKRELAY_GRADE_TOTAL_TIMEOUT_MS. */
+  grade: (app: string, ep: string) => api<GradeReportOut>(`${epPath(app, ep)}/grade`, { method: "POST", body: {} }),
   sendExample: (app: string, ep: string, eventType: string) =>
     api<MessageOut>(`${epPath(app, ep)}/send-example`, { method: "POST", body: { eventType } }),
   messages: (app: string, ep: string, query: Query) =>

@@ -16,6 +16,7 @@ import type {
 import type { AuditLogOut, AuditVerifyOut } from "../../../server/src/contract/audit";
 import type { Page } from "../../../server/src/contract/common";
 import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-status";
+import type { GradeReportOut } from "../../../server/src/contract/endpoint-grade";
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
 import type { MessageOut } from "../../../server/src/contract/messages";
@@ -45,6 +46,7 @@ export type {
   EndpointOut,
   EndpointStats,
   EventTypeOut,
+  GradeReportOut,
   MessageAttemptOut,
   MessageEndpointOut,
   MessageOut,

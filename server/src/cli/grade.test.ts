@@ -63,7 +63,9 @@ describe("hookrelay grade", () => {
   it("passes --header to every request", async () => {
     const secret = generateSecret();
     const verify = correctReceiver(secret);
-    const r = await receiver((headers, body) => (headers["x-api-key"] === "k1" ? verify(headers, body) : 401));
+    const r = await receiver((headers, body) =>
+      headers["x-api-key"] === "k1" ? verify(headers, body) : 401,
+    );
     expect((await grade(r.url, { secret, header: ["X-Api-Key: k1"] })).code).toBe(0);
   });
 
@@ -71,10 +73,14 @@ describe("hookrelay grade", () => {
     const r = await receiver(trustingReceiver);
     const run = async (env: Record<string, string>) => {
       try {
-        const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", CLI, "grade", r.url, "--secret", generateSecret()], {
-          cwd: ROOT,
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
-        });
+        const { stdout, stderr } = await promisify(execFile)(
+          process.execPath,
+          ["--import", "tsx", CLI, "grade", r.url, "--secret", generateSecret()],
+          {
+            cwd: ROOT,
+            env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+          },
+        );
         return { code: 0, out: stdout + stderr };
       } catch (error) {
         const e = error as { code: number; stdout: string; stderr: string };

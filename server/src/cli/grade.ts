@@ -35,7 +35,8 @@ export async function runGrade(
     );
     return 0;
   }
-  if (!parseSecret(options.secret).ok) throw new Error("--secret: expected a whsec_… secret (base64 after the prefix)");
+  if (!parseSecret(options.secret).ok)
+    throw new Error("--secret: expected a whsec_… secret (base64 after the prefix)");
   const config = loadConfig(env);
   const sender = createGradeSender({
     allowCidrs: config.allowPrivateNetworks,
@@ -43,7 +44,11 @@ export async function runGrade(
     totalTimeoutMs: config.gradeTotalTimeoutMs,
   });
   try {
-    const report = await sender.grade({ url, secret: withSecretPrefix(options.secret), headers: parseHeaders(options.header ?? []) });
+    const report = await sender.grade({
+      url,
+      secret: withSecretPrefix(options.secret),
+      headers: parseHeaders(options.header ?? []),
+    });
     out(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatGradeReport(report));
     return report.passed === report.total ? 0 : 1;
   } finally {
@@ -68,11 +73,16 @@ function parseHeaders(values: string[]): Record<string, string> {
  * @example process.stdout.write(formatGradeReport(report)) // "Receiver grade for https://…: 7/9 (78 %)\n …"
  */
 export function formatGradeReport(report: GradeReport): string {
-  const lines = [`Receiver grade for ${report.url}: ${report.passed}/${report.total} (${report.percent} %)`, ""];
+  const lines = [
+    `Receiver grade for ${report.url}: ${report.passed}/${report.total} (${report.percent} %)`,
+    "",
+  ];
   const width = Math.max(...report.cases.map((c) => c.title.length));
   for (const c of report.cases) {
     const status = c.status === null ? c.observed : `${c.status}`;
-    lines.push(`  ${c.passed ? "PASS" : "MISS"}  ${c.title.padEnd(width)}  expected ${c.expect === "accept" ? "2xx" : "4xx"}, got ${status}`);
+    lines.push(
+      `  ${c.passed ? "PASS" : "MISS"}  ${c.title.padEnd(width)}  expected ${c.expect === "accept" ? "2xx" : "4xx"}, got ${status}`,
+    );
   }
   if (report.caveat) lines.push("", `Note: ${report.caveat}`);
   const missed = report.cases.filter((c) => !c.passed);
@@ -85,10 +95,19 @@ export function formatGradeReport(report: GradeReport): string {
 export function registerGradeCommand(program: Command): void {
   program
     .command("grade")
-    .description(`send a receiver ${MAX_GRADE_REQUESTS} Standard Webhooks test deliveries and grade its answers`)
+    .description(
+      `send a receiver ${MAX_GRADE_REQUESTS} Standard Webhooks test deliveries and grade its answers`,
+    )
     .argument("<url>", "the receiver's URL")
-    .option("--secret <whsec>", "the signing secret the receiver verifies with (without it, one is generated and printed)")
-    .option("--header <header>", 'a header to add to every request, "Name: value" (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option(
+      "--secret <whsec>",
+      "the signing secret the receiver verifies with (without it, one is generated and printed)",
+    )
+    .option(
+      "--header <header>",
+      'a header to add to every request, "Name: value" (repeatable)',
+      (v: string, all: string[] = []) => [...all, v],
+    )
     .option("--json", "print the report as JSON")
     .action(async (url: string, opts: GradeOptions) => {
       process.exitCode = await runGrade(url, opts, process.env, (text) => process.stdout.write(text));

@@ -20,14 +20,22 @@ const client = new DeliveryClient({ policy: loopback });
 const receivers: SampleReceiver[] = [];
 const limits = { requestTimeoutMs: 2_000, totalTimeoutMs: 10_000 };
 
-async function grade(handler: Handler, secret: string, bounds = limits): Promise<GradeReport & { sent: number }> {
+async function grade(
+  handler: Handler,
+  secret: string,
+  bounds = limits,
+): Promise<GradeReport & { sent: number }> {
   const receiver = await startSampleReceiver(handler);
   receivers.push(receiver);
   const report = await gradeReceiver(client, { url: receiver.url, secret, ...bounds });
   return { ...report, sent: receiver.requests };
 }
 
-const misses = (r: GradeReport): string[] => r.cases.filter((c) => !c.passed).map((c) => c.id).sort();
+const misses = (r: GradeReport): string[] =>
+  r.cases
+    .filter((c) => !c.passed)
+    .map((c) => c.id)
+    .sort();
 
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
@@ -46,7 +54,14 @@ describe("gradeReceiver", () => {
   it("scores a receiver that skips verification low, naming every refusal it missed", async () => {
     const report = await grade(trustingReceiver, generateSecret());
     expect(misses(report)).toEqual(
-      ["bad_signature", "future_timestamp", "missing_headers", "stale_timestamp", "v1a_only", "wrong_body"].sort(),
+      [
+        "bad_signature",
+        "future_timestamp",
+        "missing_headers",
+        "stale_timestamp",
+        "v1a_only",
+        "wrong_body",
+      ].sort(),
     );
     expect(report.percent).toBe(33);
     const bad = report.cases.find((c) => c.id === "bad_signature")!;
@@ -72,13 +87,26 @@ describe("gradeReceiver", () => {
     const secret = generateSecret();
     const verify = correctReceiver(secret);
     const report = await grade(
-      (headers, body) => (header(headers, "webhook-signature").startsWith("v1a") ? "hang" : verify(headers, body) === 400 ? 500 : 200),
+      (headers, body) =>
+        header(headers, "webhook-signature").startsWith("v1a")
+          ? "hang"
+          : verify(headers, body) === 400
+            ? 500
+            : 200,
       secret,
       { requestTimeoutMs: 300, totalTimeoutMs: 5_000 },
     );
-    expect(report.cases.find((c) => c.id === "bad_signature")).toMatchObject({ observed: "server_error", status: 500, passed: false });
+    expect(report.cases.find((c) => c.id === "bad_signature")).toMatchObject({
+      observed: "server_error",
+      status: 500,
+      passed: false,
+    });
     expect(report.cases.find((c) => c.id === "bad_signature")!.note).toMatch(/4xx/);
-    expect(report.cases.find((c) => c.id === "v1a_only")).toMatchObject({ observed: "timeout", status: null, passed: false });
+    expect(report.cases.find((c) => c.id === "v1a_only")).toMatchObject({
+      observed: "timeout",
+      status: null,
+      passed: false,
+    });
 
     const slow = await grade(() => "hang", secret, { requestTimeoutMs: 200, totalTimeoutMs: 500 });
     expect(slow.cases.filter((c) => c.observed === "not_run").length).toBeGreaterThan(0);
@@ -97,7 +125,9 @@ describe("gradeReceiver", () => {
         message: expect.stringMatching(/HOOKRELAY_ALLOW_PRIVATE_NETWORKS/),
       });
       const byName = receiver.url.replace("127.0.0.1", "localhost");
-      await expect(gradeReceiver(guarded, { url: byName, secret, ...limits })).rejects.toMatchObject({ code: "ESSRF" });
+      await expect(gradeReceiver(guarded, { url: byName, secret, ...limits })).rejects.toMatchObject({
+        code: "ESSRF",
+      });
       expect(receiver.requests).toBe(0);
     } finally {
       await guarded.close();
@@ -107,7 +137,10 @@ describe("gradeReceiver", () => {
 
 describe("buildGradeRequests", () => {
   it("replays the valid request byte for byte and gives every other case its own id", () => {
-    const requests = buildGradeRequests(generateSecret(), Date.now(), { authorization: "Bearer x", "webhook-id": "forged" });
+    const requests = buildGradeRequests(generateSecret(), Date.now(), {
+      authorization: "Bearer x",
+      "webhook-id": "forged",
+    });
     const [valid, replay, ...rest] = requests;
     expect(replay!.headers).toEqual(valid!.headers);
     expect(replay!.body).toBe(valid!.body);
@@ -116,6 +149,8 @@ describe("buildGradeRequests", () => {
     expect(new Set([valid!.headers["webhook-id"], ...ids]).size).toBe(ids.length + 1);
     const missing = requests.find((r) => r.id === "missing_headers")!;
     expect(Object.keys(missing.headers).filter((h) => /^(webhook|svix)-/.test(h))).toEqual([]);
-    expect(requests.find((r) => r.id === "rotated_keys")!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    expect(
+      requests.find((r) => r.id === "rotated_keys")!.headers["webhook-signature"]!.split(" "),
+    ).toHaveLength(2);
   });
 });

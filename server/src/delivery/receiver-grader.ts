@@ -11,9 +11,9 @@ import {
   judgeCase,
   summarize,
 } from "../lib/receiver-grade.js";
-import { generateSecret, signPayload } from "../lib/standard-webhooks.js";
-import { buildDeliveryHeaders, USER_AGENT } from "./attempt.js";
+import { generateSecret } from "../lib/standard-webhooks.js";
 import { createAddressPolicy } from "./address-policy.js";
+import { buildDeliveryHeaders, USER_AGENT } from "./attempt.js";
 import { DeliveryClient, isSsrfError, type Resolver } from "./http-client.js";
 
 /** Who to grade, with what secret, within which bounds. */
@@ -48,13 +48,26 @@ export const MAX_GRADE_REQUESTS = GRADE_CASES.length;
  *
  * @example buildGradeRequests("whsec_…", Date.now()).map((r) => r.id) // ["valid", "replayed_id", …]
  */
-export function buildGradeRequests(secret: string, nowMs: number, custom?: Record<string, string>): GradeRequest[] {
+export function buildGradeRequests(
+  secret: string,
+  nowMs: number,
+  custom?: Record<string, string>,
+): GradeRequest[] {
   const now = Math.floor(nowMs / 1000);
-  const signed = (id: GradeCaseId, opts: { at?: number; signWith?: string[]; signBody?: string } = {}): GradeRequest => {
+  const signed = (
+    id: GradeCaseId,
+    opts: { at?: number; signWith?: string[]; signBody?: string } = {},
+  ): GradeRequest => {
     const msgId = newId("msg");
     const body = gradeBody(id, msgId, nowMs);
     const at = opts.at ?? now;
-    const headers = buildDeliveryHeaders({ msgId, timestampSeconds: at, body: opts.signBody ?? body, secrets: opts.signWith ?? [secret], custom });
+    const headers = buildDeliveryHeaders({
+      msgId,
+      timestampSeconds: at,
+      body: opts.signBody ?? body,
+      secrets: opts.signWith ?? [secret],
+      custom,
+    });
     return { id, headers, body };
   };
   const valid = signed("valid");
@@ -92,7 +105,10 @@ export function buildGradeRequests(secret: string, nowMs: number, custom?: Recor
  * const report = await gradeReceiver(client, { url, secret, requestTimeoutMs: 5000, totalTimeoutMs: 30000 });
  * report.percent // 100
  */
-export async function gradeReceiver(client: Pick<DeliveryClient, "send">, target: GradeTarget): Promise<GradeReport> {
+export async function gradeReceiver(
+  client: Pick<DeliveryClient, "send">,
+  target: GradeTarget,
+): Promise<GradeReport> {
   const startedAt = Date.now();
   const deadline = performance.now() + target.totalTimeoutMs;
   const requests = buildGradeRequests(target.secret, startedAt, target.headers);
@@ -102,7 +118,11 @@ export async function gradeReceiver(client: Pick<DeliveryClient, "send">, target
     const left = deadline - performance.now();
     const response: GradeResponse =
       left <= 0
-        ? { kind: "not_run", reason: `Not sent: the run's time limit (${target.totalTimeoutMs} ms) was reached.`, durationMs: 0 }
+        ? {
+            kind: "not_run",
+            reason: `Not sent: the run's time limit (${target.totalTimeoutMs} ms) was reached.`,
+            durationMs: 0,
+          }
         : await sendOne(client, target, request, Math.min(target.requestTimeoutMs, left));
     results.push(judgeCase(meta, response));
   }
@@ -168,7 +188,11 @@ async function sendOne(
     // The address is the same for every case: refuse the whole run rather than grade it.
     if (isSsrfError(error)) throw innermost(error);
     if (controller.signal.aborted) return { kind: "timeout", durationMs: elapsed() };
-    return { kind: "network_error", reason: `No response: ${innermost(error).message}`, durationMs: elapsed() };
+    return {
+      kind: "network_error",
+      reason: `No response: ${innermost(error).message}`,
+      durationMs: elapsed(),
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -25,13 +25,7 @@ export type GradeExpectation = "accept" | "reject";
 
 /** What was observed: 2xx, 4xx, or a way of being wrong whatever was expected. */
 export type GradeObserved =
-  | "accepted"
-  | "rejected"
-  | "redirect"
-  | "server_error"
-  | "timeout"
-  | "network_error"
-  | "not_run";
+  "accepted" | "rejected" | "redirect" | "server_error" | "timeout" | "network_error" | "not_run";
 
 export interface GradeCase {
   id: GradeCaseId;
@@ -166,7 +160,8 @@ export interface GradeResponse {
 }
 
 /** What the replay case cannot tell, said where it passes. */
-const UNOBSERVABLE = " Whether it was processed a second time cannot be seen from outside: only the answer is graded.";
+const UNOBSERVABLE =
+  " Whether it was processed a second time cannot be seen from outside: only the answer is graded.";
 
 /**
  * Judges one answer: 2xx accepts, 4xx rejects; 3xx, 5xx, timeouts and network errors are wrong
@@ -178,7 +173,12 @@ export function judgeCase(c: GradeCase, response: GradeResponse): GradeCaseResul
   const status = response.status ?? null;
   const base = { ...c, status, durationMs: response.durationMs };
   if (response.kind === "timeout") {
-    return { ...base, observed: "timeout", passed: false, note: `No answer within ${response.durationMs} ms: answer quickly (verify, queue the work, reply), then process.` };
+    return {
+      ...base,
+      observed: "timeout",
+      passed: false,
+      note: `No answer within ${response.durationMs} ms: answer quickly (verify, queue the work, reply), then process.`,
+    };
   }
   if (response.kind === "network_error" || response.kind === "not_run") {
     return { ...base, observed: response.kind, passed: false, note: response.reason ?? "no response" };
@@ -186,15 +186,27 @@ export function judgeCase(c: GradeCase, response: GradeResponse): GradeCaseResul
   const code = status ?? 0;
   if (code >= 200 && code < 300) {
     const passed = c.expect === "accept";
-    const note = passed ? `Accepted (${code}).${c.id === "replayed_id" ? UNOBSERVABLE : ""}` : `Accepted (${code}) but should have been refused with 4xx.`;
+    const note = passed
+      ? `Accepted (${code}).${c.id === "replayed_id" ? UNOBSERVABLE : ""}`
+      : `Accepted (${code}) but should have been refused with 4xx.`;
     return { ...base, observed: "accepted", passed, note };
   }
   if (code >= 400 && code < 500) {
     const passed = c.expect === "reject";
-    return { ...base, observed: "rejected", passed, note: passed ? `Refused (${code}).` : `Refused (${code}) but should have been accepted with 2xx.` };
+    return {
+      ...base,
+      observed: "rejected",
+      passed,
+      note: passed ? `Refused (${code}).` : `Refused (${code}) but should have been accepted with 2xx.`,
+    };
   }
   if (code >= 300 && code < 400) {
-    return { ...base, observed: "redirect", passed: false, note: `Answered ${code}: redirects are never followed; point the endpoint at the final URL.` };
+    return {
+      ...base,
+      observed: "redirect",
+      passed: false,
+      note: `Answered ${code}: redirects are never followed; point the endpoint at the final URL.`,
+    };
   }
   return {
     ...base,
@@ -212,7 +224,12 @@ export function judgeCase(c: GradeCase, response: GradeResponse): GradeCaseResul
  *
  * @example summarize("https://example.com/hook", started, results).percent // 100
  */
-export function summarize(url: string, startedAt: number, cases: GradeCaseResult[], now = Date.now()): GradeReport {
+export function summarize(
+  url: string,
+  startedAt: number,
+  cases: GradeCaseResult[],
+  now = Date.now(),
+): GradeReport {
   const passed = cases.filter((c) => c.passed).length;
   const valid = cases.find((c) => c.id === "valid");
   const caveat =

@@ -14,7 +14,11 @@ import type { Actor } from "./principal.js";
  *
  * @example const port: GradeReceiver = (t) => gradeReceiver(client, { ...t, requestTimeoutMs: 5000, totalTimeoutMs: 30000 });
  */
-export type GradeReceiver = (target: { url: string; secret: string; headers: Record<string, string> }) => Promise<GradeReport>;
+export type GradeReceiver = (target: {
+  url: string;
+  secret: string;
+  headers: Record<string, string>;
+}) => Promise<GradeReport>;
 
 /**
  * Grades an endpoint's receiver against Standard Webhooks (ADR 15): the requests go to the
@@ -37,7 +41,11 @@ export class EndpointGradeService {
   async grade(actor: Actor, appIdOrUid: string, endpointIdOrUid: string): Promise<GradeReport> {
     const { app, endpoint } = await this.endpoints.resolve(actor, appIdOrUid, endpointIdOrUid);
     if (!this.send) {
-      throw new ApiError(503, "grading_unavailable", "This process cannot send grading requests; use a process started with `hookrelay start`.");
+      throw new ApiError(
+        503,
+        "grading_unavailable",
+        "This process cannot send grading requests; use a process started with `hookrelay start`.",
+      );
     }
     if (this.running.has(endpoint.id)) {
       throw ApiError.conflict("A grading run for this endpoint is already in progress; wait for its report.");

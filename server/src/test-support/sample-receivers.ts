@@ -46,29 +46,32 @@ export async function startSampleReceiver(handler: Handler): Promise<SampleRecei
 export const header = (h: IncomingHttpHeaders, name: string): string => String(h[name] ?? "");
 
 /** Does it right: the reference library, which checks the signature and the timestamp. */
-export const correctReceiver = (secret: string): Handler => (headers, body) => {
-  try {
-    new Webhook(secret).verify(body, {
-      "webhook-id": header(headers, "webhook-id"),
-      "webhook-timestamp": header(headers, "webhook-timestamp"),
-      "webhook-signature": header(headers, "webhook-signature"),
-    });
-    return 204;
-  } catch {
-    return 400;
-  }
-};
+export const correctReceiver =
+  (secret: string): Handler =>
+  (headers, body) => {
+    try {
+      new Webhook(secret).verify(body, {
+        "webhook-id": header(headers, "webhook-id"),
+        "webhook-timestamp": header(headers, "webhook-timestamp"),
+        "webhook-signature": header(headers, "webhook-signature"),
+      });
+      return 204;
+    } catch {
+      return 400;
+    }
+  };
 
 /** Trusts everything. */
 export const trustingReceiver: Handler = () => 200;
 
 /** Checks every v1 entry against the HMAC but never looks at how old the timestamp is. */
-export const timestampBlindReceiver = (secret: string): Handler => (headers, body) => {
-  const id = header(headers, "webhook-id");
-  const timestamp = Number(header(headers, "webhook-timestamp"));
-  if (!id || !Number.isInteger(timestamp) || timestamp <= 0) return 400;
-  const expected = new Webhook(secret).sign(id, new Date(timestamp * 1000), body);
-  const entries = header(headers, "webhook-signature").split(" ");
-  return entries.includes(expected) ? 200 : 401;
-};
-
+export const timestampBlindReceiver =
+  (secret: string): Handler =>
+  (headers, body) => {
+    const id = header(headers, "webhook-id");
+    const timestamp = Number(header(headers, "webhook-timestamp"));
+    if (!id || !Number.isInteger(timestamp) || timestamp <= 0) return 400;
+    const expected = new Webhook(secret).sign(id, new Date(timestamp * 1000), body);
+    const entries = header(headers, "webhook-signature").split(" ");
+    return entries.includes(expected) ? 200 : 401;
+  };

@@ -44,7 +44,12 @@ describeEachStore("endpoint grading on %s", (kind) => {
     });
     const grader = sender;
     t = await startTestApp(overrides, kind, { gradeReceiver: (target) => grader.grade(target) });
-    const res = await t.app.inject({ method: "POST", url: "/api/v1/app", headers: t.auth, payload: { name: "Grades", uid: "grades" } });
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/app",
+      headers: t.auth,
+      payload: { name: "Grades", uid: "grades" },
+    });
     expect(res.statusCode).toBe(201);
     return t;
   }
@@ -53,15 +58,28 @@ describeEachStore("endpoint grading on %s", (kind) => {
     const receiver = await startSampleReceiver(handler);
     receivers.push(receiver);
     const url = receiver.url.replace("127.0.0.1", HOST);
-    const res = await t!.app.inject({ method: "POST", url: "/api/v1/app/grades/endpoint", headers: t!.auth, payload: { url, secret: SECRET } });
+    const res = await t!.app.inject({
+      method: "POST",
+      url: "/api/v1/app/grades/endpoint",
+      headers: t!.auth,
+      payload: { url, secret: SECRET },
+    });
     expect(res.statusCode, res.body).toBe(201);
     return { id: res.json<{ id: string }>().id, receiver };
   }
 
   const grade = (endpointId: string) =>
-    t!.app.inject({ method: "POST", url: `/api/v1/app/grades/endpoint/${endpointId}/grade`, headers: t!.auth });
+    t!.app.inject({
+      method: "POST",
+      url: `/api/v1/app/grades/endpoint/${endpointId}/grade`,
+      headers: t!.auth,
+    });
 
-  const misses = (r: GradeReport) => r.cases.filter((c) => !c.passed).map((c) => c.id).sort();
+  const misses = (r: GradeReport) =>
+    r.cases
+      .filter((c) => !c.passed)
+      .map((c) => c.id)
+      .sort();
 
   it("grades three receivers: 100 % for the correct one, low and partial with the misses named, each run audited", async () => {
     await setup({ allowPrivateNetworks: "127.0.0.0/8" });
@@ -76,14 +94,26 @@ describeEachStore("endpoint grading on %s", (kind) => {
 
     const low = (await grade(trusting.id)).json<GradeReport>();
     expect(low.percent).toBe(33);
-    expect(misses(low)).toEqual(["bad_signature", "future_timestamp", "missing_headers", "stale_timestamp", "v1a_only", "wrong_body"]);
+    expect(misses(low)).toEqual([
+      "bad_signature",
+      "future_timestamp",
+      "missing_headers",
+      "stale_timestamp",
+      "v1a_only",
+      "wrong_body",
+    ]);
     expect(low.cases.every((c) => c.fix.length > 0)).toBe(true);
 
     const partial = (await grade(blind.id)).json<GradeReport>();
     expect(partial.percent).toBe(78);
     expect(misses(partial)).toEqual(["future_timestamp", "stale_timestamp"]);
 
-    const audit = await t!.store.db.selectFrom("audit_log").selectAll().where("action", "=", "endpoint.grade").orderBy("seq").execute();
+    const audit = await t!.store.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "endpoint.grade")
+      .orderBy("seq")
+      .execute();
     expect(audit.map((row) => row.resource_id)).toEqual([correct.id, trusting.id, blind.id]);
     expect(JSON.stringify(audit)).not.toContain(SECRET.slice(6));
   });
@@ -93,7 +123,10 @@ describeEachStore("endpoint grading on %s", (kind) => {
     const { id, receiver } = await endpointFor(correctReceiver(SECRET));
     const res = await grade(id);
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: "endpoint_address_refused", detail: expect.stringMatching(/HOOKRELAY_ALLOW_PRIVATE_NETWORKS/) });
+    expect(res.json()).toMatchObject({
+      code: "endpoint_address_refused",
+      detail: expect.stringMatching(/HOOKRELAY_ALLOW_PRIVATE_NETWORKS/),
+    });
     expect(receiver.requests).toBe(0);
   });
 
@@ -102,14 +135,23 @@ describeEachStore("endpoint grading on %s", (kind) => {
     expect((await grade("ep_missing")).statusCode).toBe(404);
     const bare = await startTestApp({ allowPrivateNetworks: "127.0.0.0/8" }, kind);
     try {
-      await bare.app.inject({ method: "POST", url: "/api/v1/app", headers: bare.auth, payload: { name: "G", uid: "grades" } });
+      await bare.app.inject({
+        method: "POST",
+        url: "/api/v1/app",
+        headers: bare.auth,
+        payload: { name: "G", uid: "grades" },
+      });
       const created = await bare.app.inject({
         method: "POST",
         url: "/api/v1/app/grades/endpoint",
         headers: bare.auth,
         payload: { url: "https://example.com/hook" },
       });
-      const res = await bare.app.inject({ method: "POST", url: `/api/v1/app/grades/endpoint/${created.json<{ id: string }>().id}/grade`, headers: bare.auth });
+      const res = await bare.app.inject({
+        method: "POST",
+        url: `/api/v1/app/grades/endpoint/${created.json<{ id: string }>().id}/grade`,
+        headers: bare.auth,
+      });
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({ code: "grading_unavailable" });
     } finally {
