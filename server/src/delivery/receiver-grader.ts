@@ -98,8 +98,8 @@ export function buildGradeRequests(
  * Sends every case to the receiver, one after the other (the replay must follow the valid
  * delivery), through the SSRF-guarded client, and grades the answers. Never more than
  * {@link MAX_GRADE_REQUESTS} requests, each within `requestTimeoutMs`, all within
- * `totalTimeoutMs`. Rejects with the SSRF refusal (code ESSRF) when the address is not
- * allowed; any other failure is a graded case.
+ * `totalTimeoutMs`. Rejects with the SSRF refusal (code ESSRF) when the first request's address
+ * is not allowed, so nothing was sent; any other failure is a graded case.
  *
  * @example
  * const report = await gradeReceiver(client, { url, secret, requestTimeoutMs: 5000, totalTimeoutMs: 30000 });
@@ -123,7 +123,13 @@ export async function gradeReceiver(
             reason: `Not sent: the run's time limit (${target.totalTimeoutMs} ms) was reached.`,
             durationMs: 0,
           }
-        : await sendOne(client, target, request, Math.min(target.requestTimeoutMs, left));
+        : await sendOne(
+            client,
+            target,
+            request,
+            Math.min(target.requestTimeoutMs, left),
+            results.length === 0,
+          );
     results.push(judgeCase(meta, response));
   }
   return summarize(target.url, startedAt, results);
@@ -170,6 +176,7 @@ async function sendOne(
   target: GradeTarget,
   request: GradeRequest,
   timeoutMs: number,
+  first: boolean,
 ): Promise<GradeResponse> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -185,8 +192,9 @@ async function sendOne(
     });
     return { kind: "response", status: res.statusCode, durationMs: elapsed() };
   } catch (error) {
-    // The address is the same for every case: refuse the whole run rather than grade it.
-    if (isSsrfError(error)) throw innermost(error);
+    // Refused before anything was sent: the run is refused as a whole (the API answers 422).
+    // Later (a name that now resolves elsewhere), it is that case's failure, reported as sent.
+    if (isSsrfError(error) && first) throw innermost(error);
     if (controller.signal.aborted) return { kind: "timeout", durationMs: elapsed() };
     return {
       kind: "network_error",

@@ -23,8 +23,8 @@ export type GradeReceiver = (target: {
 /**
  * Grades an endpoint's receiver against Standard Webhooks (ADR 15): the requests go to the
  * endpoint's URL, signed with its current secret, carrying its custom headers. One run per
- * endpoint at a time in this process; each run is audited before anything is sent, so no
- * request goes out on a tenant's behalf without its row.
+ * endpoint at a time in this process. Each run that sent requests on the tenant's behalf is
+ * audited as `endpoint.grade`, with its score.
  *
  * @example const report = await grades.grade(actor, "acme", "ep_…"); report.percent // 78
  */
@@ -52,21 +52,25 @@ export class EndpointGradeService {
     }
     this.running.add(endpoint.id);
     try {
-      await this.audit.run(
-        actor,
-        async () => undefined,
-        () => ({
-          action: "endpoint.grade",
-          appId: app.id,
-          resourceId: endpoint.id,
-          changes: { grade: { before: null, after: { url: endpoint.url } } },
-        }),
-      );
-      return await this.send({
+      const report = await this.send({
         url: endpoint.url,
         secret: this.keyring.open(endpoint.secret),
         headers: openHeaders(this.keyring, endpoint.headers),
       });
+      // Recorded with its score once the requests went out; a run the SSRF guard refused sent
+      // nothing and leaves no row, like any other refused request.
+      return await this.audit.run(
+        actor,
+        async () => report,
+        () => ({
+          action: "endpoint.grade",
+          appId: app.id,
+          resourceId: endpoint.id,
+          changes: {
+            grade: { before: null, after: { url: report.url, passed: report.passed, total: report.total } },
+          },
+        }),
+      );
     } catch (error) {
       if ((error as { code?: unknown }).code === "ESSRF") {
         throw new ApiError(422, "endpoint_address_refused", `Grading not sent: ${(error as Error).message}.`);

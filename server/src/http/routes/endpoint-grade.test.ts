@@ -115,7 +115,24 @@ describeEachStore("endpoint grading on %s", (kind) => {
       .orderBy("seq")
       .execute();
     expect(audit.map((row) => row.resource_id)).toEqual([correct.id, trusting.id, blind.id]);
+    expect(audit.map((row) => JSON.parse(row.changes).grade.after.passed)).toEqual([9, 3, 7]);
     expect(JSON.stringify(audit)).not.toContain(SECRET.slice(6));
+  });
+
+  it("runs one grading at a time per endpoint (409 for the second), each within its time limit", async () => {
+    await setup({
+      allowPrivateNetworks: "127.0.0.0/8",
+      gradeRequestTimeoutMs: 200,
+      gradeTotalTimeoutMs: 500,
+    });
+    const { id } = await endpointFor(() => "hang");
+    const [a, b] = await Promise.all([grade(id), grade(id)]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const report = (a.statusCode === 200 ? a : b).json<GradeReport>();
+    expect(report.passed).toBe(0);
+    expect(report.cases[0]).toMatchObject({ observed: "timeout", status: null });
+    expect(report.cases.at(-1)).toMatchObject({ observed: "not_run" });
+    expect(report.durationMs).toBeLessThan(1_500);
   });
 
   it("refuses a private address unless HOOKRELAY_ALLOW_PRIVATE_NETWORKS allows it, sending nothing", async () => {
@@ -128,6 +145,12 @@ describeEachStore("endpoint grading on %s", (kind) => {
       detail: expect.stringMatching(/HOOKRELAY_ALLOW_PRIVATE_NETWORKS/),
     });
     expect(receiver.requests).toBe(0);
+    const rows = await t!.store.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("action", "=", "endpoint.grade")
+      .execute();
+    expect(rows).toEqual([]);
   });
 
   it("answers 404 for an unknown endpoint and 503 where no grader is wired", async () => {
