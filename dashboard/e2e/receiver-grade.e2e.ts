@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { apiClient } from "./support/api.js";
 import { type Browser, chromiumAvailable, launchBrowser } from "./support/browser.js";
+import { clippedTables } from "./support/layout.js";
 import { type Receiver, startReceiver } from "./support/receivers.js";
 import { type RunningServer, startServer } from "./support/server.js";
 
@@ -56,6 +57,12 @@ describe.skipIf(!chromiumAvailable)("dashboard: receiver grade", () => {
     expect(await bad.textContent()).toMatch(
       /Accepted \(200\) but should have been refused[\s\S]*HMAC-SHA256/,
     );
+
+    // The fixes wrap: nothing is cut off at 1440 px; on a phone the table scrolls in its box.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(await clippedTables(page)).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect((await clippedTables(page)).filter((line) => line.startsWith("page"))).toEqual([]);
 
     const audit = await api<{ data: { action: string; resourceId: string }[] }>(
       "GET",
