@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
-import type { GradeReport } from "../lib/receiver-grade.js";
+import { GRADE_CASE_IDS, type GradeReport } from "../lib/receiver-grade.js";
 import { generateSecret } from "../lib/standard-webhooks.js";
 import {
   correctReceiver,
@@ -141,6 +141,7 @@ describe("buildGradeRequests", () => {
       authorization: "Bearer x",
       "webhook-id": "forged",
     });
+    expect(requests.map((r) => r.id)).toEqual([...GRADE_CASE_IDS]);
     const [valid, replay, ...rest] = requests;
     expect(replay!.headers).toEqual(valid!.headers);
     expect(replay!.body).toBe(valid!.body);
@@ -149,6 +150,7 @@ describe("buildGradeRequests", () => {
     expect(new Set([valid!.headers["webhook-id"], ...ids]).size).toBe(ids.length + 1);
     const missing = requests.find((r) => r.id === "missing_headers")!;
     expect(Object.keys(missing.headers).filter((h) => /^(webhook|svix)-/.test(h))).toEqual([]);
+    expect(missing.headers).toMatchObject({ "content-type": "application/json", authorization: "Bearer x" });
     expect(
       requests.find((r) => r.id === "rotated_keys")!.headers["webhook-signature"]!.split(" "),
     ).toHaveLength(2);

@@ -13,7 +13,7 @@ import {
 } from "../lib/receiver-grade.js";
 import { generateSecret } from "../lib/standard-webhooks.js";
 import { createAddressPolicy } from "./address-policy.js";
-import { buildDeliveryHeaders, USER_AGENT } from "./attempt.js";
+import { buildDeliveryHeaders } from "./attempt.js";
 import { DeliveryClient, isSsrfError, type Resolver } from "./http-client.js";
 
 /** Who to grade, with what secret, within which bounds. */
@@ -89,7 +89,7 @@ export function buildGradeRequests(
     signed("wrong_body", { signBody: gradeBody("wrong_body", "msg_other", nowMs, 1) }),
     signed("stale_timestamp", { at: now - GRADE_TIMESTAMP_OFFSET_SECONDS }),
     signed("future_timestamp", { at: now + GRADE_TIMESTAMP_OFFSET_SECONDS }),
-    { ...missing, headers: { ...bare, "content-type": "application/json", "user-agent": USER_AGENT } },
+    { ...missing, headers: bare },
     v1a,
   ];
 }
