@@ -7,6 +7,7 @@ import type { DestinationStream, Logger } from "pino";
 import { type Config, type ConfigInput, loadConfig } from "./config/config.js";
 import { createAddressPolicy } from "./delivery/address-policy.js";
 import { DeliveryClient } from "./delivery/http-client.js";
+import { createGradeSender } from "./delivery/receiver-grader.js";
 import { buildApp } from "./http/app.js";
 import { buildWorkerApp } from "./http/worker-app.js";
 import { Heartbeat } from "./lib/heartbeat.js";
@@ -85,6 +86,7 @@ export async function openServices(
     heartbeat: options.heartbeat,
     taskWakeup: options.taskWakeup,
     logger: options.logger,
+    gradeReceiver: options.gradeReceiver,
   });
   return {
     ...opened,
@@ -125,9 +127,18 @@ export async function start(
   // Counted only when served (HOOKRELAY_METRICS); the API checks the same setting itself.
   const servedMetrics = config.metrics ? metrics : undefined;
   const heartbeat = config.role !== "api" ? new Heartbeat() : undefined;
+  // The API sends the receiver grader's requests (ADR 15) through the same SSRF guard as deliveries.
+  const grader =
+    config.role !== "worker"
+      ? createGradeSender({
+          allowCidrs: config.allowPrivateNetworks,
+          requestTimeoutMs: config.gradeRequestTimeoutMs,
+          totalTimeoutMs: config.gradeTotalTimeoutMs,
+        })
+      : undefined;
   // The API of a process that also runs the worker wakes its task runner when it starts a task.
   const taskWakeup = config.role === "all" ? new Wakeup() : undefined;
-  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat, taskWakeup });
+  const opened = await openServices(config, { warn: (m) => logger.warn(m), logger, metrics: servedMetrics, heartbeat, taskWakeup, gradeReceiver: grader && ((target) => grader.grade(target)) });
   const { store, keyring, keyFile, createdKey, services, wakeup } = opened;
   if (createdKey) {
     lifecycle.warn({ keyFile }, `Created the data key ${keyFile} (mode 0600). It seals secrets at rest: back it up with the database.`);
@@ -223,6 +234,7 @@ export async function start(
         // claiming, waits up to shutdownGraceMs for its sends, records them and hands back the
         // rows still in flight; then the rest, and the pool last.
         await Promise.all([app?.close(), worker?.stop(config.shutdownGraceMs), retention?.stop(), presence?.stop(), tasks?.stop()]);
+        await grader?.close();
         await opened.close();
       })()),
   };

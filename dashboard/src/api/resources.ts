@@ -14,6 +14,7 @@ import type {
   EndpointStats,
   EventTypeIn,
   EventTypeOut,
+  GradeReportOut,
   InboundReprocessOut,
   InboundRequestDetailOut,
   InboundRequestOut,
@@ -88,6 +89,8 @@ export const endpoints = {
   /** Starts a background task that sends the endpoint's messages in the range again. */
   bulkReplay: (app: string, ep: string, body: BulkReplayIn) =>
     api<TaskStart>(`${epPath(app, ep)}/bulk-replay`, { method: "POST", body }),
+  /** Runs the receiver grader: nine signed test deliveries, up to HOOKRELAY_GRADE_TOTAL_TIMEOUT_MS. */
+  grade: (app: string, ep: string) => api<GradeReportOut>(`${epPath(app, ep)}/grade`, { method: "POST", body: {} }),
   sendExample: (app: string, ep: string, eventType: string) =>
     api<MessageOut>(`${epPath(app, ep)}/send-example`, { method: "POST", body: { eventType } }),
   messages: (app: string, ep: string, query: Query) =>

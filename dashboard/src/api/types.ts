@@ -23,6 +23,7 @@ import type {
 } from "../../../server/src/contract/background-tasks";
 import type { Page } from "../../../server/src/contract/common";
 import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-status";
+import type { GradeReportOut } from "../../../server/src/contract/endpoint-grade";
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
 import type { MessageOut } from "../../../server/src/contract/messages";
@@ -54,6 +55,7 @@ export type {
   EndpointOut,
   EndpointStats,
   EventTypeOut,
+  GradeReportOut,
   MessageAttemptOut,
   MessageEndpointOut,
   MessageOut,

@@ -4,12 +4,13 @@ import { Command } from "commander";
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
 import { CLI_ACTOR } from "../services/principal.js";
+import { registerGradeCommand } from "./grade.js";
 import { registerSecretsCommands } from "./secrets.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { registerVerifyCommand } from "./verify-command.js";
 import { withServices } from "./with-services.js";
 
-/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log, check signatures. */
+/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log, check signatures, grade a receiver. */
 const program = new Command()
   .name("hookrelay")
   .description("Self-hostable, Svix-compatible webhook gateway")
@@ -40,6 +41,7 @@ registerTokenCommands(program);
 registerSecretsCommands(program);
 
 registerVerifyCommand(program);
+registerGradeCommand(program);
 
 const audit = program.command("audit").description("the audit log");
 

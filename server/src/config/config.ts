@@ -60,6 +60,13 @@ const schema = z.object({
   slowDownMinSeconds: z.coerce.number().int().min(0).default(30),
   deliveryTimeoutMs: z.coerce.number().int().min(100).default(15_000),
   responseBodyMaxBytes: z.coerce.number().int().min(0).default(64 * 1024),
+  /** Budget of each request the receiver grader sends (`POST …/endpoint/{id}/grade`, `hookrelay grade`). */
+  gradeRequestTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /**
+   * Budget of a whole grading run (9 requests); cases not sent by then fail as not run. The API
+   * call waits for it in silence, so it stays under the default connectionTimeoutMs (60 s).
+   */
+  gradeTotalTimeoutMs: z.coerce.number().int().min(100).max(55_000).default(30_000),
   workerConcurrency: z.coerce.number().int().min(1).max(10_000).default(256),
   workerBatchSize: z.coerce.number().int().min(1).max(5_000).default(200),
   workerPollMs: z.coerce.number().int().min(5).default(250),

@@ -31,6 +31,7 @@ import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
 import { BackgroundTaskService } from "./background-tasks.js";
+import { EndpointGradeService, type GradeReceiver } from "./endpoint-grade.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
@@ -62,6 +63,8 @@ export interface Services {
   health: HealthService;
   applications: ApplicationService;
   endpoints: EndpointService;
+  /** The receiver conformance grader (ADR 15). */
+  endpointGrade: EndpointGradeService;
   eventTypes: EventTypeService;
   retrySchedules: RetryScheduleService;
   messages: MessageService;
@@ -102,6 +105,8 @@ export interface ServiceExtras {
   taskWakeup?: Wakeup | undefined;
   /** Where best-effort failures (an operational event that could not be written) are logged. */
   logger?: Logger | undefined;
+  /** Sends the receiver grader's requests through the SSRF guard; without it grading answers 503. */
+  gradeReceiver?: GradeReceiver | undefined;
 }
 
 /**
@@ -215,6 +220,7 @@ export function createServices(
     }),
     applications,
     endpoints,
+    endpointGrade: new EndpointGradeService(endpoints, keyring, auditLog, extras.gradeReceiver),
     eventTypes,
     retrySchedules,
     messages,

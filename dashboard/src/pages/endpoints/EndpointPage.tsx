@@ -12,6 +12,7 @@ import { EndpointAttempts } from "./EndpointAttempts";
 import { EndpointDetailsCard } from "./EndpointDetailsCard";
 import { EndpointHeader } from "./EndpointHeader";
 import { EndpointTasksCard } from "./EndpointTasksCard";
+import { GradeCard } from "./GradeCard";
 import { HeadersCard } from "./HeadersCard";
 import { RecoverCard } from "./RecoverCard";
 import { SecretCard } from "./SecretCard";
@@ -58,6 +59,10 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
           </Writable>
         </div>
       </div>
+      <Writable>
+        {/* Full width: each miss comes with its fix, a sentence or two. */}
+        <GradeCard appId={appId} endpointId={ep.data.id} />
+      </Writable>
       {/* Full width: the attempts table (result, reason, message, time) does not fit in two thirds. */}
       <EndpointAttempts appId={appId} endpointId={ep.data.id} />
     </div>

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 
 import { afterAll, beforeAll, expect, it } from "vitest";
 
+import { createGradeSender, type GradeSender } from "../../delivery/receiver-grader.js";
 import { CLI_ACTOR } from "../../services/principal.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { describeEachStore } from "../../test-support/postgres.js";
@@ -41,8 +42,17 @@ describeEachStore("audit log on %s", (kind) => {
   let t: TestApp;
   let adminId: string;
 
+  // The grader for real, aimed at a closed loopback port: every case fails fast, nothing leaves.
+  let grader: GradeSender;
+
   beforeAll(async () => {
-    t = await startTestApp({}, kind);
+    grader = createGradeSender({
+      allowCidrs: ["127.0.0.0/8"],
+      requestTimeoutMs: 2_000,
+      totalTimeoutMs: 5_000,
+      resolve: async () => [{ address: "127.0.0.1", family: 4 }],
+    });
+    t = await startTestApp({}, kind, { gradeReceiver: (target) => grader.grade(target) });
     adminId = (
       await t.store.db
         .selectFrom("tokens")
@@ -51,7 +61,10 @@ describeEachStore("audit log on %s", (kind) => {
         .executeTakeFirstOrThrow()
     ).id;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await grader.close();
+  });
 
   async function api(method: Method, url: string, payload?: object, auth = t.auth) {
     const res = await t.app.inject({
@@ -353,6 +366,18 @@ describeEachStore("audit log on %s", (kind) => {
         status: 202,
         action: "message.expunge-all-contents",
         check: (row) => expect(row.resourceId).toBe(ctx.app),
+      },
+      {
+        op: "v1.endpoint.grade",
+        run: () => api("POST", `/api/v1/app/${ctx.app}/endpoint/main/grade`),
+        status: 200,
+        action: "endpoint.grade",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.endpoint);
+          expect(row.changes).toEqual({
+            grade: { before: null, after: { url: "https://example.com/put", passed: 0, total: 9 } },
+          });
+        },
       },
       {
         op: "hookrelay.source.create",

@@ -3,6 +3,7 @@ import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
 import { backgroundTaskRoutes } from "./background-tasks.js";
+import { endpointGradeRoutes } from "./endpoint-grade.js";
 import { endpointRoutes } from "./endpoints.js";
 import { eventTypeOpenApiRoutes } from "./event-type-openapi.js";
 import { eventTypeRoutes } from "./event-types.js";
@@ -25,6 +26,7 @@ export const routes: RouteModule[] = [
   eventTypeOpenApiRoutes,
   endpointRoutes,
   retryScheduleRoutes,
+  endpointGradeRoutes,
   messageRoutes,
   attemptRoutes,
   backgroundTaskRoutes,
