@@ -56,6 +56,7 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     createdAt: Iso(row.created_at),
     updatedAt: Iso(row.updated_at),
     version: 1,
+    polling: row.polling === 1,
   };
 }
 
@@ -232,14 +233,15 @@ export class EndpointService {
   }
 
   private async insert(actor: Actor, app: ApplicationRow, input: EndpointIn): Promise<EndpointRow> {
-    this.checkUrl(input.url);
+    // A polling endpoint has no URL (the contract allows none only with polling: true).
+    if (input.url !== undefined) this.checkUrl(input.url);
     if (input.uid && (await this.repo.find(app.id, input.uid))) throw uidConflict();
     const now = Date.now();
     const row: EndpointRow = {
       id: newId("ep"),
       app_id: app.id,
       uid: input.uid ?? null,
-      url: input.url,
+      url: input.url ?? "",
       description: input.description ?? "",
       disabled: input.disabled ? 1 : 0,
       event_types: jsonList(either(input.filterTypes, input.eventTypes) ?? null),
@@ -250,6 +252,7 @@ export class EndpointService {
       old_secrets: "[]",
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,
+      polling: input.polling ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -278,6 +281,9 @@ export class EndpointService {
     input: EndpointPatch,
     replace: boolean,
   ): Promise<EndpointOut> {
+    if (input.url !== undefined && existing.polling === 1) {
+      throw new ApiError(422, "polling_endpoint", "A polling endpoint has no URL; change it with PATCH without `url`");
+    }
     if (input.url !== undefined) this.checkUrl(input.url);
     const types = either(input.filterTypes, input.eventTypes);
     const rate = either(input.throttleRate, input.rateLimit);

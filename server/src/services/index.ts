@@ -16,6 +16,7 @@ import { InboundRequestsRepository } from "../store/inbound-requests-repository.
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
 import { MessageWriter } from "../store/message-writer.js";
 import { MessagesRepository } from "../store/messages-repository.js";
+import { PollerRepository } from "../store/poller-repository.js";
 import { QueueViewRepository } from "../store/queue-view-repository.js";
 import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
@@ -34,6 +35,7 @@ import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
 import { InboundLogService } from "./inbound-log.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
+import { PollerService } from "./pollers.js";
 import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { SourceService } from "./sources.js";
@@ -54,6 +56,8 @@ export interface Services {
   eventTypes: EventTypeService;
   messages: MessageService;
   attempts: AttemptService;
+  /** Polling endpoints: reading, consumer positions. */
+  pollers: PollerService;
   stats: StatsService;
   /** The retry queue and dead letter, and the backlog /metrics reports. */
   queue: QueueService;
@@ -168,6 +172,7 @@ export function createServices(
     eventTypes,
     messages,
     attempts,
+    pollers: new PollerService(new PollerRepository(db), endpoints, config.pollerSafetyLagMs),
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),
     queue: new QueueService(queueView, applications),
     sources,

@@ -23,6 +23,7 @@ export interface Database {
   audit_log: AuditRow;
   audit_chain: AuditChainRow;
   audit_checkpoints: AuditCheckpointRow;
+  poller_consumers: PollerConsumerRow;
 }
 
 export interface ApplicationRow {
@@ -66,6 +67,22 @@ export interface EndpointRow {
   headers: string;
   /** Start of the current run of failures; null while the endpoint is healthy. */
   first_failure_at: number | null;
+  /**
+   * 1: a polling endpoint (migration 0012): read through the poller API, never delivered to.
+   * Optional because the column defaults to 0; every row read from the database has it.
+   */
+  polling?: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A consumer's position on a polling endpoint (migration 0012). */
+export interface PollerConsumerRow {
+  endpoint_id: string;
+  consumer_id: string;
+  app_id: string;
+  /** Exclusive message-id cursor: every message with a smaller id has been acknowledged. */
+  position: string;
   created_at: number;
   updated_at: number;
 }

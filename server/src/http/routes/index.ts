@@ -8,6 +8,7 @@ import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
 import { messageRoutes } from "./messages.js";
+import { pollerRoutes } from "./poller.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
 import { tokenRoutes } from "./tokens.js";
@@ -20,6 +21,7 @@ export const routes: RouteModule[] = [
   endpointRoutes,
   messageRoutes,
   attemptRoutes,
+  pollerRoutes,
   tokenRoutes,
   statsRoutes,
   sourceRoutes,

@@ -8,6 +8,7 @@ import * as apiKeys from "./0004-api-keys.js";
 import { sealSecrets } from "./0005-seal-secrets.js";
 import * as auditLog from "./0006-audit-log.js";
 import * as inboundReprocess from "./0007-inbound-reprocess.js";
+import * as pollingEndpoints from "./0012-polling-endpoints.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
@@ -23,5 +24,6 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0005-seal-secrets": sealSecrets(keyring),
     "0006-audit-log": auditLog,
     "0007-inbound-reprocess": inboundReprocess,
+    "0012-polling-endpoints": pollingEndpoints,
   }),
 });
