@@ -22,6 +22,7 @@ import type {
   OverviewStats,
   Page,
   Period,
+  PollerConsumerListOut,
   PortalAccessOut,
   QueueItem,
   Scope,
@@ -161,4 +162,10 @@ export const sources = {
       method: "POST",
       body: force ? { force: true } : {},
     }),
+};
+
+/** Polling endpoints: the consumers that read one and their stored positions. */
+export const pollers = {
+  consumers: (app: string, ep: string) =>
+    api<PollerConsumerListOut>(`${appPath(app)}/poller/${e(ep)}/consumer`),
 };

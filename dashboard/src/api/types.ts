@@ -19,6 +19,7 @@ import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-s
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
 import type { MessageOut } from "../../../server/src/contract/messages";
+import type { PollerConsumerListOut } from "../../../server/src/contract/poller";
 import type { QueueItemOut } from "../../../server/src/contract/queue";
 import type { Scope } from "../../../server/src/contract/scopes";
 import type {
@@ -51,6 +52,7 @@ export type {
   MessageStatusText,
   Page,
   Period,
+  PollerConsumerListOut,
 };
 
 /** Svix MessageStatus: 0 success, 1 pending, 2 fail, 3 sending. */
@@ -58,7 +60,10 @@ export type MessageStatus = DeliveryStatusCode;
 
 /** Body of endpoint create / patch as the dashboard sends it. */
 export interface EndpointIn {
-  url: string;
+  /** Absent for a polling endpoint. */
+  url?: string;
+  /** Create a polling endpoint (Hookrelay): its reader pulls messages; sent on create only. */
+  polling?: boolean;
   description?: string;
   uid?: string | null;
   disabled?: boolean;

@@ -11,6 +11,7 @@ import { EndpointAttempts } from "./EndpointAttempts";
 import { EndpointDetailsCard } from "./EndpointDetailsCard";
 import { EndpointHeader } from "./EndpointHeader";
 import { HeadersCard } from "./HeadersCard";
+import { PollerConsumersCard } from "./PollerConsumersCard";
 import { RecoverCard } from "./RecoverCard";
 import { SecretCard } from "./SecretCard";
 import { SendExampleCard } from "./SendExampleCard";
@@ -40,12 +41,17 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
         </div>
         <div className="min-w-0 space-y-6">
           <EndpointDetailsCard endpoint={ep.data} />
-          <Writable>
-            <SendExampleCard appId={appId} endpoint={ep.data} />
-            <SecretCard appId={appId} endpointId={ep.data.id} />
-            <RecoverCard appId={appId} endpointId={ep.data.id} />
-            <HeadersCard appId={appId} endpointId={ep.data.id} />
-          </Writable>
+          {/* A polling endpoint is never delivered to: no example, signing, recovery or headers. */}
+          {ep.data.polling ? (
+            <PollerConsumersCard appId={appId} endpointId={ep.data.id} />
+          ) : (
+            <Writable>
+              <SendExampleCard appId={appId} endpoint={ep.data} />
+              <SecretCard appId={appId} endpointId={ep.data.id} />
+              <RecoverCard appId={appId} endpointId={ep.data.id} />
+              <HeadersCard appId={appId} endpointId={ep.data.id} />
+            </Writable>
+          )}
         </div>
       </div>
       {/* Full width: the attempts table (result, reason, message, time) does not fit in two thirds. */}
