@@ -163,10 +163,32 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     expect(await count(hook.id)).toBe(1);
     expect(await count(sink)).toBe(0);
     expect(await statusOf(svix.messageAttempt.resend("nodelivery", msg!.id, sink))).toBe(400);
+    await svix.eventType.create({ name: "poller.example", description: "An example" });
+    expect(await statusOf(svix.endpoint.sendExample("nodelivery", sink, { eventType: "poller.example" }))).toBe(400);
     expect(await count(sink)).toBe(0);
     expect(ns(await svix.message.poller.poll("nodelivery", sink))).toEqual([1]);
     // A webhook endpoint is not a polling endpoint.
     expect(await statusOf(svix.message.poller.poll("nodelivery", hook.id))).toBe(404);
+  });
+
+  it("creates a polling endpoint only without a URL, and keeps it without one", async () => {
+    await svix.application.create({ name: "Shape", uid: "shape" });
+    const post = (body: object) =>
+      fetch(`${url}/api/v1/app/shape/endpoint`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ polling: true, url: "https://example.com/hook" })).status).toBe(422);
+    expect((await post({ description: "neither" })).status).toBe(422);
+    const sink = await pollingEndpoint("shape");
+    const out = await svix.endpoint.get("shape", sink);
+    expect(out.url).toBe("");
+    // Its filters change like any endpoint's; a URL cannot be given to it.
+    await svix.endpoint.patch("shape", sink, { eventTypes: ["invoice.paid"] });
+    expect((await svix.endpoint.get("shape", sink)).eventTypes).toEqual(["invoice.paid"]);
+    expect(await statusOf(svix.endpoint.patch("shape", sink, { url: "https://example.com/hook" }))).toBe(422);
+    expect(await statusOf(svix.endpoint.upsert("shape", sink, { url: "https://example.com/hook" }))).toBe(422);
   });
 
   it("keeps pollers to their application", async () => {
