@@ -151,6 +151,17 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     expect(ns(await svix.message.poller.consumerPoll("seek", sink, "c"))).toEqual([1, 2, 3, 4]);
     // The iterator a seek returns reads on from there.
     expect(ns(await svix.message.poller.poll("seek", sink, { iterator: seek.iterator }))).toEqual([3, 4]);
+
+    // Positions go with their endpoint, and the endpoint with its application.
+    const positions = async () =>
+      (await t.store.db.selectFrom("poller_consumers").select("consumer_id").where("endpoint_id", "=", sink).execute()).length;
+    expect(await positions()).toBe(1);
+    await svix.endpoint.delete("seek", sink);
+    expect(await positions()).toBe(0);
+    const other = await pollingEndpoint("seek");
+    await svix.message.poller.consumerSeek("seek", other, "c", { after: new Date(0) });
+    await svix.application.delete("seek");
+    expect(await t.store.db.selectFrom("poller_consumers").select("consumer_id").where("endpoint_id", "=", other).execute()).toEqual([]);
   });
 
   it("never creates deliveries for a polling endpoint", async () => {
