@@ -15,7 +15,10 @@ export const PollerConsumerParams = PollerParams.extend({
     .min(1)
     .max(256)
     .regex(/^[a-zA-Z0-9\-_.]+$/, "may contain only letters, digits, '-', '_' and '.'")
-    .meta({ description: "The reader's own name for itself; its position is kept per name.", example: "billing-sync" }),
+    .meta({
+      description: "The reader's own name for itself; its position is kept per name.",
+      example: "billing-sync",
+    }),
 });
 export type PollerConsumerParams = z.output<typeof PollerConsumerParams>;
 
@@ -28,7 +31,9 @@ export const PollerPollQuery = z.object({
   iterator: Iterator,
   event_type: EventTypeName.optional().describe("Only messages of this event type."),
   channel: Channel.optional().describe("Only messages sent to this channel."),
-  after: Timestamp.optional().describe("Without an iterator: start with the messages created after this time."),
+  after: Timestamp.optional().describe(
+    "Without an iterator: start with the messages created after this time.",
+  ),
 });
 export type PollerPollQuery = z.output<typeof PollerPollQuery>;
 

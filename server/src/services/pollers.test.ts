@@ -51,7 +51,12 @@ describeEachStore("polling endpoint order under late commits (%s)", (kind) => {
   }
 
   function pollers(lagMs: number, clock: { now: number }): PollerService {
-    return new PollerService(new PollerRepository(t.store.db), t.services.endpoints, lagMs, () => createdAt + clock.now);
+    return new PollerService(
+      new PollerRepository(t.store.db),
+      t.services.endpoints,
+      lagMs,
+      () => createdAt + clock.now,
+    );
   }
 
   it("hands out a late-committing earlier message before the later one, with the lag", async () => {

@@ -46,14 +46,22 @@ export class PollerService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async poll(principal: Principal, appIdOrUid: string, sinkId: string, query: PollerPollQuery): Promise<PollingEndpointOut> {
+  async poll(
+    principal: Principal,
+    appIdOrUid: string,
+    sinkId: string,
+    query: PollerPollQuery,
+  ): Promise<PollingEndpointOut> {
     const { app, endpoint } = await this.sink(principal, appIdOrUid, sinkId);
     const start = query.iterator
       ? decodeIterator(query.iterator)
       : query.after
         ? lastIdAt("msg", new Date(query.after))
         : "";
-    return this.page(app, endpoint, start, query.limit, { eventType: query.event_type, channel: query.channel });
+    return this.page(app, endpoint, start, query.limit, {
+      eventType: query.event_type,
+      channel: query.channel,
+    });
   }
 
   async consumerPoll(
@@ -152,7 +160,14 @@ function atLeast(position: string, floor: string): string {
 }
 
 function consumerRow(endpoint: EndpointRow, consumerId: string, position: string, now: number) {
-  return { endpoint_id: endpoint.id, consumer_id: consumerId, app_id: endpoint.app_id, position, created_at: now, updated_at: now };
+  return {
+    endpoint_id: endpoint.id,
+    consumer_id: consumerId,
+    app_id: endpoint.app_id,
+    position,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /**

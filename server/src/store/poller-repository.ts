@@ -68,7 +68,9 @@ export class PollerRepository {
       .insertInto("poller_consumers")
       .values(row)
       .onConflict((oc) =>
-        oc.columns(["endpoint_id", "consumer_id"]).doUpdateSet({ position: row.position, updated_at: row.updated_at }),
+        oc
+          .columns(["endpoint_id", "consumer_id"])
+          .doUpdateSet({ position: row.position, updated_at: row.updated_at }),
       )
       .execute();
   }

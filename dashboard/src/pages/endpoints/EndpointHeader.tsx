@@ -43,7 +43,11 @@ export function EndpointHeader({ appId, endpoint }: { appId: string; endpoint: E
   });
 
   function confirmDelete() {
-    if (window.confirm(`Delete endpoint ${endpointLabel(appId, endpoint)}? Its delivery history is removed too.`))
+    if (
+      window.confirm(
+        `Delete endpoint ${endpointLabel(appId, endpoint)}? Its delivery history is removed too.`,
+      )
+    )
       remove.mutate();
   }
 

@@ -27,6 +27,24 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
   if (ep.isError)
     return <ErrorState error={ep.error} what="the endpoint" onRetry={() => void ep.refetch()} />;
 
+  // A polling endpoint is never delivered to: its readers and their positions take the place of
+  // the delivery activity, attempts, example, signing, recovery and header cards.
+  if (ep.data.polling) {
+    return (
+      <div className="space-y-6">
+        <EndpointHeader appId={appId} endpoint={ep.data} />
+        <div className="grid grid-cols-1 gap-6 xl:grid-cols-3">
+          <div className="min-w-0 xl:col-span-2">
+            <PollerConsumersCard appId={appId} endpointId={ep.data.id} />
+          </div>
+          <div className="min-w-0">
+            <EndpointDetailsCard endpoint={ep.data} />
+          </div>
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div className="space-y-6">
       <EndpointHeader appId={appId} endpoint={ep.data} />
@@ -41,17 +59,12 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
         </div>
         <div className="min-w-0 space-y-6">
           <EndpointDetailsCard endpoint={ep.data} />
-          {/* A polling endpoint is never delivered to: no example, signing, recovery or headers. */}
-          {ep.data.polling ? (
-            <PollerConsumersCard appId={appId} endpointId={ep.data.id} />
-          ) : (
-            <Writable>
-              <SendExampleCard appId={appId} endpoint={ep.data} />
-              <SecretCard appId={appId} endpointId={ep.data.id} />
-              <RecoverCard appId={appId} endpointId={ep.data.id} />
-              <HeadersCard appId={appId} endpointId={ep.data.id} />
-            </Writable>
-          )}
+          <Writable>
+            <SendExampleCard appId={appId} endpoint={ep.data} />
+            <SecretCard appId={appId} endpointId={ep.data.id} />
+            <RecoverCard appId={appId} endpointId={ep.data.id} />
+            <HeadersCard appId={appId} endpointId={ep.data.id} />
+          </Writable>
         </div>
       </div>
       {/* Full width: the attempts table (result, reason, message, time) does not fit in two thirds. */}

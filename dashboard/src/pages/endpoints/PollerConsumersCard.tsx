@@ -34,8 +34,8 @@ export function PollerConsumersCard({ appId, endpointId }: { appId: string; endp
         <ErrorState error={consumers.error} what="the consumers" onRetry={() => void consumers.refetch()} />
       ) : consumers.data.data.length === 0 ? (
         <EmptyState title="No consumer has polled yet">
-          A reader polls <code className="text-xs">{path}/consumer/&lt;name&gt;</code>; its position
-          is kept here.
+          A reader polls <code className="text-xs">{path}/consumer/&lt;name&gt;</code>; its position is kept
+          here.
         </EmptyState>
       ) : (
         <Table label="Polling consumers">

@@ -45,7 +45,13 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
   async function send(appId: string, items: { eventType: string; channels?: string[]; n: number }[]) {
     const out = [];
     for (const item of items) {
-      out.push(await svix.message.create(appId, { eventType: item.eventType, channels: item.channels, payload: { n: item.n } }));
+      out.push(
+        await svix.message.create(appId, {
+          eventType: item.eventType,
+          channels: item.channels,
+          payload: { n: item.n },
+        }),
+      );
       await sleep(3);
     }
     await sleep(3);
@@ -81,7 +87,9 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
 
     expect(ns(await svix.message.poller.poll("filters", sink, { eventType: "invoice.voided" }))).toEqual([3]);
     expect(ns(await svix.message.poller.poll("filters", sink, { channel: "b" }))).toEqual([3, 4]);
-    expect(ns(await svix.message.poller.poll("filters", sink, { after: sent[1]!.timestamp }))).toEqual([3, 4]);
+    expect(ns(await svix.message.poller.poll("filters", sink, { after: sent[1]!.timestamp }))).toEqual([
+      3, 4,
+    ]);
 
     const first = await svix.message.poller.poll("filters", sink, { limit: 2 });
     expect([ns(first), first.done]).toEqual([[1, 3], false]);
@@ -93,19 +101,29 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     await send("filters", [{ eventType: "invoice.paid", n: 5 }]);
     expect(ns(await svix.message.poller.poll("filters", sink, { iterator: rest.iterator }))).toEqual([5]);
 
-    expect(await statusOf(svix.message.poller.poll("filters", sink, { iterator: "not-an-iterator" }))).toBe(400);
+    expect(await statusOf(svix.message.poller.poll("filters", sink, { iterator: "not-an-iterator" }))).toBe(
+      400,
+    );
   });
 
   it("gives a consumer every message exactly once when it acknowledges, across pages and a restart", async () => {
     await svix.application.create({ name: "Consumer", uid: "consumer" });
     const sink = await pollingEndpoint("consumer");
-    await send("consumer", [1, 2, 3, 4, 5].map((n) => ({ eventType: "e", n })));
+    await send(
+      "consumer",
+      [1, 2, 3, 4, 5].map((n) => ({ eventType: "e", n })),
+    );
 
     const p1 = await svix.message.poller.consumerPoll("consumer", sink, "sync", { limit: 2 });
     expect(ns(p1)).toEqual([1, 2]);
     // Not acknowledged (no iterator passed): the same page again.
-    expect(ns(await svix.message.poller.consumerPoll("consumer", sink, "sync", { limit: 2 }))).toEqual([1, 2]);
-    const p2 = await svix.message.poller.consumerPoll("consumer", sink, "sync", { limit: 2, iterator: p1.iterator });
+    expect(ns(await svix.message.poller.consumerPoll("consumer", sink, "sync", { limit: 2 }))).toEqual([
+      1, 2,
+    ]);
+    const p2 = await svix.message.poller.consumerPoll("consumer", sink, "sync", {
+      limit: 2,
+      iterator: p1.iterator,
+    });
     expect(ns(p2)).toEqual([3, 4]);
     // Another consumer has its own position.
     expect(ns(await svix.message.poller.consumerPoll("consumer", sink, "audit", { limit: 1 }))).toEqual([1]);
@@ -116,13 +134,21 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     const app2: FastifyInstance = await buildApp({ config: t.config, services, logger: false });
     try {
       await app2.listen({ host: "127.0.0.1", port: 0 });
-      const svix2 = new Svix(t.token, { serverUrl: `http://127.0.0.1:${(app2.server.address() as { port: number }).port}` });
+      const svix2 = new Svix(t.token, {
+        serverUrl: `http://127.0.0.1:${(app2.server.address() as { port: number }).port}`,
+      });
       // p2 was never acknowledged: it comes again from the other server.
       const again = await svix2.message.poller.consumerPoll("consumer", sink, "sync", { limit: 2 });
       expect(ns(again)).toEqual([3, 4]);
-      const p3 = await svix2.message.poller.consumerPoll("consumer", sink, "sync", { limit: 2, iterator: again.iterator });
+      const p3 = await svix2.message.poller.consumerPoll("consumer", sink, "sync", {
+        limit: 2,
+        iterator: again.iterator,
+      });
       expect([ns(p3), p3.done]).toEqual([[5], true]);
-      const end = await svix2.message.poller.consumerPoll("consumer", sink, "sync", { limit: 2, iterator: p3.iterator });
+      const end = await svix2.message.poller.consumerPoll("consumer", sink, "sync", {
+        limit: 2,
+        iterator: p3.iterator,
+      });
       expect([ns(end), end.done]).toEqual([[], true]);
     } finally {
       await app2.close();
@@ -142,7 +168,10 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
   it("seeks a consumer to a time", async () => {
     await svix.application.create({ name: "Seek", uid: "seek" });
     const sink = await pollingEndpoint("seek");
-    const sent = await send("seek", [1, 2, 3, 4].map((n) => ({ eventType: "e", n })));
+    const sent = await send(
+      "seek",
+      [1, 2, 3, 4].map((n) => ({ eventType: "e", n })),
+    );
     const seek = await svix.message.poller.consumerSeek("seek", sink, "c", { after: sent[1]!.timestamp });
     expect(typeof seek.iterator).toBe("string");
     expect(ns(await svix.message.poller.consumerPoll("seek", sink, "c"))).toEqual([3, 4]);
@@ -154,14 +183,26 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
 
     // Positions go with their endpoint, and the endpoint with its application.
     const positions = async () =>
-      (await t.store.db.selectFrom("poller_consumers").select("consumer_id").where("endpoint_id", "=", sink).execute()).length;
+      (
+        await t.store.db
+          .selectFrom("poller_consumers")
+          .select("consumer_id")
+          .where("endpoint_id", "=", sink)
+          .execute()
+      ).length;
     expect(await positions()).toBe(1);
     await svix.endpoint.delete("seek", sink);
     expect(await positions()).toBe(0);
     const other = await pollingEndpoint("seek");
     await svix.message.poller.consumerSeek("seek", other, "c", { after: new Date(0) });
     await svix.application.delete("seek");
-    expect(await t.store.db.selectFrom("poller_consumers").select("consumer_id").where("endpoint_id", "=", other).execute()).toEqual([]);
+    expect(
+      await t.store.db
+        .selectFrom("poller_consumers")
+        .select("consumer_id")
+        .where("endpoint_id", "=", other)
+        .execute(),
+    ).toEqual([]);
   });
 
   it("never creates deliveries for a polling endpoint", async () => {
@@ -170,12 +211,15 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     const hook = await svix.endpoint.create("nodelivery", { url: "https://example.com/hook" });
     const [msg] = await send("nodelivery", [{ eventType: "e", n: 1 }]);
     const count = async (endpointId: string) =>
-      (await t.store.db.selectFrom("deliveries").select("id").where("endpoint_id", "=", endpointId).execute()).length;
+      (await t.store.db.selectFrom("deliveries").select("id").where("endpoint_id", "=", endpointId).execute())
+        .length;
     expect(await count(hook.id)).toBe(1);
     expect(await count(sink)).toBe(0);
     expect(await statusOf(svix.messageAttempt.resend("nodelivery", msg!.id, sink))).toBe(400);
     await svix.eventType.create({ name: "poller.example", description: "An example" });
-    expect(await statusOf(svix.endpoint.sendExample("nodelivery", sink, { eventType: "poller.example" }))).toBe(400);
+    expect(
+      await statusOf(svix.endpoint.sendExample("nodelivery", sink, { eventType: "poller.example" })),
+    ).toBe(400);
     expect(await count(sink)).toBe(0);
     expect(ns(await svix.message.poller.poll("nodelivery", sink))).toEqual([1]);
     // A webhook endpoint is not a polling endpoint.
@@ -199,7 +243,9 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     await svix.endpoint.patch("shape", sink, { eventTypes: ["invoice.paid"] });
     expect((await svix.endpoint.get("shape", sink)).eventTypes).toEqual(["invoice.paid"]);
     expect(await statusOf(svix.endpoint.patch("shape", sink, { url: "https://example.com/hook" }))).toBe(422);
-    expect(await statusOf(svix.endpoint.upsert("shape", sink, { url: "https://example.com/hook" }))).toBe(422);
+    expect(await statusOf(svix.endpoint.upsert("shape", sink, { url: "https://example.com/hook" }))).toBe(
+      422,
+    );
   });
 
   it("keeps pollers to their application", async () => {
@@ -212,7 +258,9 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     expect(await statusOf(portal.message.poller.consumerPoll("mine", mine, "c"))).toBe(200);
     expect(await statusOf(portal.message.poller.poll("theirs", theirs))).toBe(404);
     expect(await statusOf(portal.message.poller.consumerPoll("theirs", theirs, "c"))).toBe(404);
-    expect(await statusOf(portal.message.poller.consumerSeek("theirs", theirs, "c", { after: new Date() }))).toBe(404);
+    expect(
+      await statusOf(portal.message.poller.consumerSeek("theirs", theirs, "c", { after: new Date() })),
+    ).toBe(404);
     // Another application's endpoint under one's own application is not found either.
     expect(await statusOf(portal.message.poller.poll("mine", theirs))).toBe(404);
   });

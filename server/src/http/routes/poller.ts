@@ -72,7 +72,13 @@ export const pollerRoutes: RouteModule = (app, { services }) => {
       },
     },
     async (req) =>
-      pollers.consumerPoll(principalOf(req), req.params.app_id, req.params.sink_id, req.params.consumer_id, req.query),
+      pollers.consumerPoll(
+        principalOf(req),
+        req.params.app_id,
+        req.params.sink_id,
+        req.params.consumer_id,
+        req.query,
+      ),
   );
 
   app.post(
@@ -83,13 +89,20 @@ export const pollerRoutes: RouteModule = (app, { services }) => {
         tags,
         operationId: "v1.message.poller.consumer-seek",
         summary: "Move a consumer's position",
-        description: "Sets the consumer's stored position: it reads on with the messages created after `after`.",
+        description:
+          "Sets the consumer's stored position: it reads on with the messages created after `after`.",
         params: PollerConsumerParams,
         body: PollingEndpointConsumerSeekIn,
         response: { 200: PollingEndpointConsumerSeekOut },
       },
     },
     async (req) =>
-      pollers.consumerSeek(principalOf(req), req.params.app_id, req.params.sink_id, req.params.consumer_id, req.body),
+      pollers.consumerSeek(
+        principalOf(req),
+        req.params.app_id,
+        req.params.sink_id,
+        req.params.consumer_id,
+        req.body,
+      ),
   );
 };
