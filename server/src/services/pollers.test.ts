@@ -5,7 +5,7 @@ import { PollerRepository } from "../store/poller-repository.js";
 import type { MessageRow } from "../store/schema.js";
 import { startTestApp, type TestApp } from "../test-support/harness.js";
 import { describeEachStore } from "../test-support/postgres.js";
-import { PollerService } from "./pollers.js";
+import { decodeIterator, PollerService } from "./pollers.js";
 import { CLI_ACTOR } from "./principal.js";
 
 /**
@@ -32,12 +32,12 @@ describeEachStore("polling endpoint order under late commits (%s)", (kind) => {
   });
 
   /** Commits a message whose id was made at `madeAt` (ms after the endpoint's creation). */
-  async function commit(madeAt: number, n: number): Promise<string> {
+  async function commit(madeAt: number, n: number, eventType = "e"): Promise<string> {
     const at = createdAt + madeAt;
     const row: MessageRow = {
       id: idAt("msg", new Date(at)),
       app_id: appId,
-      event_type: "e",
+      event_type: eventType,
       event_id: null,
       payload: JSON.stringify({ n }),
       channels: null,
@@ -60,29 +60,46 @@ describeEachStore("polling endpoint order under late commits (%s)", (kind) => {
   }
 
   it("hands out a late-committing earlier message before the later one, with the lag", async () => {
-    const clock = { now: 9_200 };
+    const clock = { now: 9_000 };
     const p = pollers(1_000, clock);
-    // B (made at +8.6 s) commits while A (made at +8.0 s) is still in its transaction.
+    // A's id was made at +8.5 s but its transaction is still open; B (+8.6 s) commits first.
     await commit(8_600, 2);
     const first = await p.consumerPoll(CLI_ACTOR, appId, sink, "c", { limit: 10 });
-    // B is younger than the lag and A is not visible yet: nothing is handed out, nothing skipped.
+    // Both are younger than the lag: nothing is handed out, nothing is stepped over.
     expect(first.data).toEqual([]);
-    await commit(8_000, 1);
+    await commit(8_500, 1); // at +9.0 s: 0.5 s after its id, within the lag
     clock.now = 9_700;
     const second = await p.consumerPoll(CLI_ACTOR, appId, sink, "c", { limit: 10, iterator: first.iterator });
     expect(second.data.map((m) => (m.payload as { n: number }).n)).toEqual([1, 2]);
   });
 
   it("would skip that message without the lag (why the lag exists)", async () => {
-    const clock = { now: 9_200 };
+    const clock = { now: 9_000 };
     const p = pollers(0, clock);
     await commit(8_600, 2);
     const first = await p.consumerPoll(CLI_ACTOR, appId, sink, "c", { limit: 10 });
     expect(first.data.map((m) => (m.payload as { n: number }).n)).toEqual([2]);
-    await commit(8_000, 1);
+    await commit(8_500, 1);
     clock.now = 9_700;
     const second = await p.consumerPoll(CLI_ACTOR, appId, sink, "c", { limit: 10, iterator: first.iterator });
     expect(second.data).toEqual([]);
+  });
+
+  it("moves a caught-up reader's iterator to the cutoff, so a rare filter does not rescan", async () => {
+    const clock = { now: 5_000 };
+    const p = pollers(1_000, clock);
+    const last = [await commit(1_000, 1), await commit(2_000, 2), await commit(3_000, 3)].at(-1)!;
+    const empty = await p.poll(CLI_ACTOR, appId, sink, { limit: 10, event_type: "rare" });
+    expect([empty.data, empty.done]).toEqual([[], true]);
+    expect(decodeIterator(empty.iterator) > last).toBe(true);
+    await commit(4_500, 4, "rare"); // younger than the cutoff of that poll: still ahead of its iterator
+    clock.now = 6_000;
+    const next = await p.poll(CLI_ACTOR, appId, sink, {
+      limit: 10,
+      event_type: "rare",
+      iterator: empty.iterator,
+    });
+    expect(next.data.map((m) => (m.payload as { n: number }).n)).toEqual([4]);
   });
 
   it("starts a consumer at the endpoint's creation and never hands out younger messages", async () => {

@@ -139,13 +139,18 @@ export class PollerService {
       channels: parseJson<string[] | null>(endpoint.channels, null),
       ...extra,
     };
-    const below = idAt("msg", new Date(this.now() - this.safetyLagMs));
-    const rows = await this.repo.read(filter, from, below, limit + 1);
+    const cutoff = this.now() - this.safetyLagMs;
+    const rows = await this.repo.read(filter, from, idAt("msg", new Date(cutoff)), limit + 1);
     const data = rows.slice(0, limit);
+    const done = rows.length <= limit;
+    // Caught up, the next read starts at the cutoff: everything before it has committed (that is
+    // what the lag is for) and none of it matched, so a reader whose filter matches rarely does
+    // not rescan the same stretch of the application's messages at every poll.
+    const next = done ? atLeast(lastIdAt("msg", new Date(cutoff - 1)), from) : data.at(-1)!.id;
     return {
       data: data.map(toPollingMessageOut),
-      iterator: encodeIterator(data.at(-1)?.id ?? from),
-      done: rows.length <= limit,
+      iterator: encodeIterator(next),
+      done,
     };
   }
 }
