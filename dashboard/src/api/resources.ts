@@ -27,6 +27,7 @@ import type {
   OverviewStats,
   Page,
   Period,
+  PollerConsumerListOut,
   PortalAccessOut,
   QueueItem,
   RetryScheduleOut,
@@ -201,4 +202,10 @@ export const sources = {
       method: "POST",
       body: force ? { force: true } : {},
     }),
+};
+
+/** Polling endpoints: the consumers that read one and their stored positions. */
+export const pollers = {
+  consumers: (app: string, ep: string) =>
+    api<PollerConsumerListOut>(`${appPath(app)}/poller/${e(ep)}/consumer`),
 };

@@ -28,6 +28,7 @@ import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contra
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
 import type { MessageOut } from "../../../server/src/contract/messages";
 import type { OperationalWebhookEndpointOut } from "../../../server/src/contract/operational-webhooks";
+import type { PollerConsumerListOut } from "../../../server/src/contract/poller";
 import type { QueueItemOut } from "../../../server/src/contract/queue";
 import type { RetryScheduleOut } from "../../../server/src/contract/retry-schedules";
 import type { Scope } from "../../../server/src/contract/scopes";
@@ -63,6 +64,7 @@ export type {
   OperationalWebhookEndpointOut,
   Page,
   Period,
+  PollerConsumerListOut,
 };
 
 /** Svix MessageStatus: 0 success, 1 pending, 2 fail, 3 sending. */
@@ -70,7 +72,10 @@ export type MessageStatus = DeliveryStatusCode;
 
 /** Body of endpoint create / patch as the dashboard sends it. */
 export interface EndpointIn {
-  url: string;
+  /** Absent for a polling endpoint. */
+  url?: string;
+  /** Create a polling endpoint (Hookrelay): its reader pulls messages; sent on create only. */
+  polling?: boolean;
   description?: string;
   uid?: string | null;
   disabled?: boolean;

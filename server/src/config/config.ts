@@ -102,6 +102,12 @@ const schema = z.object({
   /** A file holding the data key (first line) and earlier keys (following lines), instead of secretKey. */
   secretKeyFile: z.string().optional(),
   groupCommitMaxWaitMs: z.coerce.number().min(0).max(50).default(1),
+  /**
+   * Polling endpoints hand out only messages older than this: a message's id is made before its
+   * transaction commits, so on PostgreSQL a later id can commit first; a reader that had moved
+   * past it would skip the earlier one. Must exceed the longest message transaction.
+   */
+  pollerSafetyLagMs: z.coerce.number().int().min(0).max(600_000).default(5_000),
   groupCommitMaxBatch: z.coerce.number().int().min(1).default(500),
   retentionDays: z.coerce.number().int().min(1).default(90),
   /** Days audit-log rows are kept; older ones are cut off by retention, the chain kept verifiable (ADR 6). */

@@ -149,11 +149,25 @@ const fields = {
  *
  * @example EndpointIn.parse({ url: "https://example.com/hook", filterTypes: ["invoice.paid"] })
  */
-export const EndpointIn = z.strictObject({
-  ...fields,
-  secret: EndpointSecret.nullish(),
-  headers: EndpointHeaders.nullish(),
-});
+export const EndpointIn = z
+  .strictObject({
+    ...fields,
+    url: EndpointUrl.optional(),
+    /**
+     * Hookrelay: a polling endpoint (Svix's "poller"), which has no URL: its receiver pulls the
+     * messages through `/api/v1/app/{app_id}/poller/{endpoint_id}` instead of being sent them.
+     */
+    polling: z
+      .boolean()
+      .meta({ description: "Hookrelay: create a polling endpoint (no `url`); its messages are read through the poller API, never delivered.", example: false })
+      .optional(),
+    secret: EndpointSecret.nullish(),
+    headers: EndpointHeaders.nullish(),
+  })
+  .refine((v) => (v.polling === true) === (v.url === undefined), {
+    message: "give a url, or polling: true without a url",
+    path: ["url"],
+  });
 export type EndpointIn = z.output<typeof EndpointIn>;
 
 /** PUT body: replaces everything but the secret and the headers, which have their own routes. */
@@ -208,6 +222,8 @@ export const EndpointOut = z.object({
   maxInFlight: z.number().nullable(),
   disableAfterFailures: z.number().nullable(),
   circuit: EndpointCircuit,
+  /** Hookrelay: a polling endpoint (no URL, read through the poller API). */
+  polling: z.boolean(),
 });
 export type EndpointOut = z.output<typeof EndpointOut>;
 

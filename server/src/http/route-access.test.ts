@@ -26,6 +26,8 @@ describeEachStore("access to every route (%s)", (kind) => {
     ids.app_id = (await api("POST", "/api/v1/app", { name: "Tenant A", uid: "tenant-a" })).id;
     const other = (await api("POST", "/api/v1/app", { name: "Tenant B", uid: "tenant-b" })).id;
     ids.endpoint_id = (await api("POST", `/api/v1/app/${ids.app_id}/endpoint`, { url: "https://example.com/hook" })).id;
+    ids.sink_id = (await api("POST", `/api/v1/app/${ids.app_id}/endpoint`, { polling: true })).id;
+    ids.consumer_id = "reader";
     ids.msg_id = (await api("POST", `/api/v1/app/${ids.app_id}/msg`, { eventType: "order.created", payload: { a: 1 } })).id;
     ids.source_id = (
       await api("POST", `/api/v1/app/${ids.app_id}/source`, { name: "gh", provider: "github", config: { secret: "s3cret-s3cret" } })
@@ -67,7 +69,7 @@ describeEachStore("access to every route (%s)", (kind) => {
   async function snapshot(): Promise<string> {
     const db = t.store.db;
     const parts: unknown[] = [];
-    for (const table of ["applications", "endpoints", "messages", "deliveries", "sources", "event_types", "inbound_requests"] as const) {
+    for (const table of ["applications", "endpoints", "messages", "deliveries", "sources", "event_types", "inbound_requests", "poller_consumers"] as const) {
       parts.push(await sql`select * from ${sql.table(table)} order by 1`.execute(db).then((r) => r.rows));
     }
     parts.push(
@@ -107,6 +109,7 @@ describeEachStore("access to every route (%s)", (kind) => {
     "PUT /api/v1/operational-webhook/endpoint/:endpoint_id": { url: "https://example.com/ops" },
     "PUT /api/v1/operational-webhook/endpoint/:endpoint_id/headers": { headers: {} },
     "POST /api/v1/operational-webhook/endpoint/:endpoint_id/secret/rotate": {},
+    "POST /api/v1/app/:app_id/poller/:sink_id/consumer/:consumer_id/seek": { after: new Date(0).toISOString() },
   };
 
   const call = (method: string, url: string, token: string | undefined, remoteAddress?: string) => {

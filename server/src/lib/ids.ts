@@ -54,6 +54,16 @@ export function idAt(prefix: IdPrefix, date: Date): string {
   return `${prefix}_${encode(Math.max(0, date.getTime()), TIME_CHARS)}${"0".repeat(2 * HALF_CHARS)}`;
 }
 
+/**
+ * The highest id of `prefix` that {@link newId} can make at `date`: as an exclusive lower bound,
+ * "every id made after `date`".
+ *
+ * @example lastIdAt("msg", new Date(1_700_000_000_000)) // "msg_…zzzzzzzzzzzzzz"
+ */
+export function lastIdAt(prefix: IdPrefix, date: Date): string {
+  return `${prefix}_${encode(Math.max(0, date.getTime()), TIME_CHARS)}${"z".repeat(2 * HALF_CHARS)}`;
+}
+
 /** Milliseconds since the epoch encoded in an id made by {@link newId}, or undefined. */
 export function idTime(id: string): number | undefined {
   const body = id.slice(id.indexOf("_") + 1);

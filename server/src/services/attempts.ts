@@ -28,6 +28,8 @@ import { type MessageService, toMessageOut } from "./messages.js";
 import type { Actor, Principal } from "./principal.js";
 
 const DAY_MS = 86_400_000;
+
+const POLLING_REFUSAL = "A polling endpoint is read through the poller API; nothing is delivered to it";
 /** Svix's default window of endpoint stats. */
 const STATS_DEFAULT_DAYS = 28;
 
@@ -182,6 +184,8 @@ export class AttemptService {
     if (endpoint.disabled === 1) {
       throw ApiError.badRequest("The endpoint is disabled; enable it before resending.", "endpoint_disabled");
     }
+    // Its reader pulls the message through the poller API; there is no URL to send it to.
+    if (endpoint.polling === 1) throw ApiError.badRequest(POLLING_REFUSAL, "polling_endpoint");
     if (msg.payload === null) {
       throw ApiError.badRequest(
         "Unable to resend message. Payload is missing (probably expired).",
@@ -237,6 +241,7 @@ export class AttemptService {
     const eventType = await this.eventTypes.find(input.eventType);
     if (!eventType) throw ApiError.notFound("Event type");
     if (endpoint.disabled === 1) throw ApiError.badRequest("The endpoint is disabled", "endpoint_disabled");
+    if (endpoint.polling === 1) throw ApiError.badRequest(POLLING_REFUSAL, "polling_endpoint");
     const payload = examplePayload(input.eventType, eventType.schemas as unknown);
     return this.messages.create(
       actor,

@@ -27,6 +27,7 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     createdAt: Iso(row.created_at),
     updatedAt: Iso(row.updated_at),
     version: 1,
+    polling: row.polling === 1,
     maxInFlight: row.max_in_flight,
     disableAfterFailures: row.disable_after_failures,
     circuit: {

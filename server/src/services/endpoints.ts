@@ -212,14 +212,15 @@ export class EndpointService {
   }
 
   private async insert(actor: Actor, app: ApplicationRow, input: EndpointIn): Promise<EndpointRow> {
-    this.checkUrl(input.url);
+    // A polling endpoint has no URL (the contract allows none only with polling: true).
+    if (input.url !== undefined) this.checkUrl(input.url);
     if (input.uid && (await this.repo.find(app.id, input.uid))) throw uidConflict();
     const now = Date.now();
     const row: EndpointRow = {
       id: newId("ep"),
       app_id: app.id,
       uid: input.uid ?? null,
-      url: input.url,
+      url: input.url ?? "",
       description: input.description ?? "",
       disabled: input.disabled ? 1 : 0,
       event_types: jsonList(either(input.filterTypes, input.eventTypes) ?? null),
@@ -240,6 +241,7 @@ export class EndpointService {
       window_started_at: null,
       window_attempts: 0,
       window_failures: 0,
+      polling: input.polling ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -270,6 +272,9 @@ export class EndpointService {
     input: EndpointPatch,
     replace: boolean,
   ): Promise<EndpointOut> {
+    if (input.url !== undefined && existing.polling === 1) {
+      throw new ApiError(422, "polling_endpoint", "A polling endpoint has no URL; change it with PATCH without `url`");
+    }
     if (input.url !== undefined) this.checkUrl(input.url);
     const types = either(input.filterTypes, input.eventTypes);
     const rate = either(input.throttleRate, input.rateLimit);

@@ -18,6 +18,7 @@ import { InboundRequestsRepository } from "../store/inbound-requests-repository.
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
 import { MessageWriter } from "../store/message-writer.js";
 import { MessagesRepository } from "../store/messages-repository.js";
+import { PollerRepository } from "../store/poller-repository.js";
 import { QueueViewRepository } from "../store/queue-view-repository.js";
 import type { InboundRequestRow } from "../store/schema.js";
 import { SourcesRepository } from "../store/sources-repository.js";
@@ -44,6 +45,7 @@ import { InboundReprocessService } from "./inbound-reprocess.js";
 import { MessageService } from "./messages.js";
 import { OperationalEvents } from "./operational-events.js";
 import { OperationalWebhookService } from "./operational-webhooks.js";
+import { PollerService } from "./pollers.js";
 import { QueueService } from "./queue.js";
 import { SourceRateLimits } from "./rate-limits.js";
 import { RetryScheduleService } from "./retry-schedules.js";
@@ -71,6 +73,8 @@ export interface Services {
   attempts: AttemptService;
   /** Recover, bulk replay, replay missing and purge contents, run by the worker's task runner. */
   backgroundTasks: BackgroundTaskService;
+  /** Polling endpoints: reading, consumer positions. */
+  pollers: PollerService;
   stats: StatsService;
   /** The retry queue and dead letter, and the backlog /metrics reports. */
   queue: QueueService;
@@ -226,6 +230,7 @@ export function createServices(
     messages,
     attempts,
     backgroundTasks: new BackgroundTaskService(new TasksRepository(store), applications, endpoints, auditLog, extras.taskWakeup),
+    pollers: new PollerService(new PollerRepository(db), endpoints, config.pollerSafetyLagMs),
     stats: new StatsService(new StatsRepository(db), applications, endpoints, (range) => requestLog.countByStatus(range)),
     queue: new QueueService(queueView, applications),
     sources,

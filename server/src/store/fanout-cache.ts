@@ -54,6 +54,8 @@ export class FanoutCache {
       .select(["id", "app_id", "event_types", "channels"])
       .where("app_id", "in", missing)
       .where("disabled", "=", 0)
+      // Polling endpoints are read by their consumers (services/pollers.ts), never delivered to.
+      .where("polling", "=", 0)
       .orderBy("id")
       .execute();
     for (const appId of missing) result.set(appId, []);

@@ -25,6 +25,7 @@ export interface Database {
   audit_checkpoints: AuditCheckpointRow;
   worker_heartbeats: WorkerHeartbeatRow;
   throttle_slots: ThrottleSlotRow;
+  poller_consumers: PollerConsumerRow;
 }
 
 export interface ApplicationRow {
@@ -90,6 +91,22 @@ export interface EndpointRow {
   window_started_at: number | null;
   window_attempts: number;
   window_failures: number;
+  /**
+   * 1: a polling endpoint (migration 0012): read through the poller API, never delivered to.
+   * Optional because the column defaults to 0; every row read from the database has it.
+   */
+  polling?: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A consumer's position on a polling endpoint (migration 0012). */
+export interface PollerConsumerRow {
+  endpoint_id: string;
+  consumer_id: string;
+  app_id: string;
+  /** Exclusive message-id cursor: every message with a smaller id has been acknowledged. */
+  position: string;
   created_at: number;
   updated_at: number;
 }

@@ -20,7 +20,7 @@ export function CreateEndpointDialog({
   const mutation = useMutation({
     mutationFn: (draft: EndpointDraft) => {
       const { disabled: _disabled, ...body } = bodyOf(draft);
-      return endpoints.create(appId, body);
+      return endpoints.create(appId, draft.polling ? { ...body, polling: true } : body);
     },
     onSuccess: async (ep) => {
       await client.invalidateQueries({ queryKey: ["endpoints", appId] });

@@ -20,6 +20,7 @@ export function EndpointDetailsCard({ endpoint }: { endpoint: EndpointOut }) {
   return (
     <Card title="Configuration">
       <dl className="divide-y divide-slate-100 text-sm">
+        {endpoint.polling && <Row label="Type">Polling endpoint</Row>}
         <Row label="Event types">
           {types.length ? (
             <span className="flex flex-wrap justify-end gap-1">

@@ -29,14 +29,24 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
 
   return (
     <form onSubmit={submit} className="space-y-4">
-      <TextField
-        label="Endpoint URL"
-        type="url"
-        required
-        value={draft.url}
-        onChange={(e) => set("url", e.target.value)}
-        placeholder="https://example.com/webhooks"
-      />
+      {!editing && (
+        <CheckboxField
+          label="Polling endpoint"
+          hint="No URL: the receiver pulls its messages through the poller API instead of being sent them."
+          checked={draft.polling}
+          onChange={(e) => set("polling", e.target.checked)}
+        />
+      )}
+      {!draft.polling && (
+        <TextField
+          label="Endpoint URL"
+          type="url"
+          required
+          value={draft.url}
+          onChange={(e) => set("url", e.target.value)}
+          placeholder="https://example.com/webhooks"
+        />
+      )}
       <TextField
         label="Description"
         value={draft.description}

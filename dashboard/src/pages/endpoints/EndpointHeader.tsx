@@ -11,7 +11,7 @@ import { StatusBadge } from "../../components/StatusBadge";
 import { Writable } from "../../components/Writable";
 import { CircuitBadge } from "./CircuitBadge";
 import { EndpointForm } from "./EndpointForm";
-import { bodyOf, draftOf, type EndpointDraft } from "./fields";
+import { bodyOf, draftOf, type EndpointDraft, endpointLabel } from "./fields";
 
 /** The endpoint's URL and status, with edit, enable/disable and delete. */
 export function EndpointHeader({ appId, endpoint }: { appId: string; endpoint: EndpointOut }) {
@@ -44,7 +44,11 @@ export function EndpointHeader({ appId, endpoint }: { appId: string; endpoint: E
   });
 
   function confirmDelete() {
-    if (window.confirm(`Delete endpoint ${endpoint.url}? Its delivery history is removed too.`))
+    if (
+      window.confirm(
+        `Delete endpoint ${endpointLabel(appId, endpoint)}? Its delivery history is removed too.`,
+      )
+    )
       remove.mutate();
   }
 
@@ -58,7 +62,9 @@ export function EndpointHeader({ appId, endpoint }: { appId: string; endpoint: E
       </div>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex min-w-0 items-center gap-3">
-          <h2 className="truncate font-mono text-base font-semibold text-slate-900">{endpoint.url}</h2>
+          <h2 className="truncate font-mono text-base font-semibold text-slate-900">
+            {endpointLabel(appId, endpoint)}
+          </h2>
           <StatusBadge
             status={endpoint.disabled ? "disabled" : "enabled"}
             label={endpoint.disabled ? "Disabled" : "Enabled"}

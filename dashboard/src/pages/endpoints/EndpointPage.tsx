@@ -14,6 +14,7 @@ import { EndpointHeader } from "./EndpointHeader";
 import { EndpointTasksCard } from "./EndpointTasksCard";
 import { GradeCard } from "./GradeCard";
 import { HeadersCard } from "./HeadersCard";
+import { PollerConsumersCard } from "./PollerConsumersCard";
 import { RecoverCard } from "./RecoverCard";
 import { SecretCard } from "./SecretCard";
 import { SendExampleCard } from "./SendExampleCard";
@@ -28,6 +29,24 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
   if (ep.isPending) return <Loading label="Loading endpoint…" />;
   if (ep.isError)
     return <ErrorState error={ep.error} what="the endpoint" onRetry={() => void ep.refetch()} />;
+
+  // A polling endpoint is never delivered to: its readers and their positions take the place of
+  // the delivery activity, attempts, example, signing, recovery and header cards.
+  if (ep.data.polling) {
+    return (
+      <div className="space-y-6">
+        <EndpointHeader appId={appId} endpoint={ep.data} />
+        <div className="grid grid-cols-1 gap-6 xl:grid-cols-3">
+          <div className="min-w-0 xl:col-span-2">
+            <PollerConsumersCard appId={appId} endpointId={ep.data.id} />
+          </div>
+          <div className="min-w-0">
+            <EndpointDetailsCard endpoint={ep.data} />
+          </div>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <div className="space-y-6">

@@ -15,7 +15,7 @@ import { StatusBadge } from "../../components/StatusBadge";
 import { Table, Td, Th } from "../../components/Table";
 import { formatDate } from "../../lib/format";
 import { CreateEndpointDialog } from "./CreateEndpointDialog";
-import { filterTypesOf } from "./fields";
+import { endpointLabel, filterTypesOf } from "./fields";
 
 export function EndpointsTab({ appId }: { appId: string }) {
   const [creating, setCreating] = useState(false);
@@ -69,7 +69,7 @@ export function EndpointsTab({ appId }: { appId: string }) {
                           params={{ appId, endpointId: ep.id }}
                           className="font-medium text-indigo-700 hover:underline"
                         >
-                          {ep.url}
+                          {endpointLabel(appId, ep)}
                         </Link>
                       </Td>
                       <Td>

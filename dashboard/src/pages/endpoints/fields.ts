@@ -9,8 +9,23 @@ export function rateLimitOf(ep: EndpointOut): number | null {
   return ep.rateLimit ?? ep.throttleRate ?? null;
 }
 
+/**
+ * What names an endpoint in lists and headings: its URL, or for a polling endpoint (no URL)
+ * the path its reader polls.
+ */
+export function endpointLabel(appId: string, ep: EndpointOut): string {
+  return ep.polling ? pollerPath(appId, ep.id) : ep.url;
+}
+
+/** The path a polling endpoint's reader polls (Svix's `message.poller.poll`). */
+export function pollerPath(appId: string, endpointId: string): string {
+  return `/api/v1/app/${appId}/poller/${endpointId}`;
+}
+
 export interface EndpointDraft {
   url: string;
+  /** A polling endpoint: no URL; chosen when creating, fixed after. */
+  polling: boolean;
   description: string;
   uid: string;
   filterTypes: string[];
@@ -26,6 +41,7 @@ export interface EndpointDraft {
 export function draftOf(ep?: EndpointOut): EndpointDraft {
   return {
     url: ep?.url ?? "",
+    polling: ep?.polling ?? false,
     description: ep?.description ?? "",
     uid: ep?.uid ?? "",
     filterTypes: ep ? filterTypesOf(ep) : [],
@@ -47,7 +63,7 @@ const list = (text: string) =>
 export function bodyOf(draft: EndpointDraft): EndpointIn {
   const channels = list(draft.channels);
   return {
-    url: draft.url.trim(),
+    ...(draft.polling ? {} : { url: draft.url.trim() }),
     description: draft.description.trim(),
     uid: draft.uid.trim() || null,
     filterTypes: draft.filterTypes.length ? draft.filterTypes : null,

@@ -12,6 +12,7 @@ import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
 import { messageRoutes } from "./messages.js";
 import { operationalWebhookRoutes } from "./operational-webhooks.js";
+import { pollerRoutes } from "./poller.js";
 import { retryScheduleRoutes } from "./retry-schedules.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
@@ -30,6 +31,7 @@ export const routes: RouteModule[] = [
   messageRoutes,
   attemptRoutes,
   backgroundTaskRoutes,
+  pollerRoutes,
   tokenRoutes,
   statsRoutes,
   sourceRoutes,

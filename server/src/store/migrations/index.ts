@@ -11,6 +11,7 @@ import * as inboundReprocess from "./0007-inbound-reprocess.js";
 import * as endpointCircuit from "./0008-endpoint-circuit.js";
 import * as backgroundTasks from "./0010-background-tasks.js";
 import * as retryPolicies from "./0011-retry-policies.js";
+import * as pollingEndpoints from "./0012-polling-endpoints.js";
 import * as workerHeartbeats from "./0013-worker-heartbeats.js";
 
 /**
@@ -30,6 +31,7 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0008-endpoint-circuit": endpointCircuit,
     "0010-background-tasks": backgroundTasks,
     "0011-retry-policies": retryPolicies,
+    "0012-polling-endpoints": pollingEndpoints,
     "0013-worker-heartbeats": workerHeartbeats,
   }),
 });
