@@ -15,10 +15,9 @@ import type {
 import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
-import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
-import { generateSecret, unexpiredSecrets, withSecretPrefix } from "../lib/standard-webhooks.js";
-import type { EndpointsRepository, EndpointVersion, OldSecret } from "../store/endpoints-repository.js";
+import { generateSecret, withSecretPrefix } from "../lib/standard-webhooks.js";
+import type { EndpointsRepository, EndpointVersion } from "../store/endpoints-repository.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import { type ApplicationRow, CircuitState, type EndpointRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
@@ -29,9 +28,8 @@ import { toEndpointOut } from "./endpoint-out.js";
 import { createEndpointUrlCheck } from "./endpoint-url-check.js";
 import type { OperationalEvents } from "./operational-events.js";
 import type { Actor, Principal } from "./principal.js";
+import { rotatedSecret } from "./secret-rotation.js";
 
-/** Previous secrets kept signing after rotations; the oldest beyond this are dropped early. */
-const MAX_OLD_SECRETS = 5;
 /** Compare-and-set retries before a concurrent-writer conflict is reported to the client. */
 const CAS_ATTEMPTS = 5;
 /**
@@ -327,21 +325,9 @@ export class EndpointService {
     }
   }
 
-  /** The secret columns after a rotation at now: the current secret joins the old ones. */
-  private rotated(
-    row: EndpointRow,
-    key: string | undefined,
-    graceSeconds: number | undefined,
-  ): Pick<EndpointRow, "secret" | "old_secrets"> {
-    const now = Date.now();
-    const grace = graceSeconds ?? this.config.secretGraceSeconds;
-    const old = unexpiredSecrets(parseJson<OldSecret[]>(row.old_secrets, []), now);
-    // A zero grace period means "stop signing with it now": nothing to keep.
-    if (grace > 0) old.unshift({ key: row.secret, expiresAt: now + grace * 1000 });
-    return {
-      secret: this.keyring.seal(key ? withSecretPrefix(key) : generateSecret()),
-      old_secrets: JSON.stringify(old.slice(0, MAX_OLD_SECRETS)),
-    };
+  /** The secret columns after a rotation now: the current secret joins the old ones for the grace period. */
+  private rotated(row: EndpointRow, key: string | undefined, graceSeconds: number | undefined) {
+    return rotatedSecret(row, key, graceSeconds ?? this.config.secretGraceSeconds, this.keyring, Date.now());
   }
 
   /**

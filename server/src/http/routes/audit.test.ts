@@ -19,6 +19,8 @@ const EXEMPT = new Set([
   "hookrelay.ingest.source",
   // Checks a signature; stores nothing.
   "hookrelay.verify",
+  // A polling consumer's own read position, like a cursor: the reader's state, not configuration.
+  "v1.message.poller.consumer-seek",
 ]);
 
 const ENDPOINT_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
