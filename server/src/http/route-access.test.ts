@@ -87,6 +87,7 @@ describeEachStore("access to every route (%s)", (kind) => {
     "PUT /api/v1/app/:app_id": { name: "renamed" },
     "PATCH /api/v1/app/:app_id": { name: "renamed" },
     "POST /api/v1/app/:app_id/msg": { eventType: "order.created", payload: {} },
+    "POST /api/v1/app/:app_id/msg/precheck/active": { eventType: "order.created" },
     "POST /api/v1/app/:app_id/endpoint": { url: "https://example.com/other" },
     "PUT /api/v1/app/:app_id/endpoint/:endpoint_id": { url: "https://example.com/other" },
     "PATCH /api/v1/app/:app_id/endpoint/:endpoint_id": { description: "x" },

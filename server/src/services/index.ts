@@ -42,6 +42,7 @@ import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
 import { InboundFailureWatch } from "./inbound-failure-watch.js";
 import { InboundLogService } from "./inbound-log.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
+import { MessagePrecheckService } from "./message-precheck.js";
 import { MessageService } from "./messages.js";
 import { OperationalEvents } from "./operational-events.js";
 import { OperationalWebhookService } from "./operational-webhooks.js";
@@ -84,6 +85,8 @@ export interface Services {
   inboundLog: InboundLogService;
   inboundReprocess: InboundReprocessService;
   audit: AuditService;
+  /** Svix's `message.precheck`: would a message reach any endpoint? */
+  messagePrecheck: MessagePrecheckService;
   /** `POST /api/v1/verify`: explains whether a received webhook verifies. */
   signatureVerify: SignatureVerifyService;
   /** The event catalog as OpenAPI: import (Svix's) and export. */
@@ -247,6 +250,7 @@ export function createServices(
     }),
     audit: new AuditService(auditRepo, applications),
     signatureVerify: new SignatureVerifyService(endpoints, keyring),
+    messagePrecheck: new MessagePrecheckService(applications, endpointsRepo),
     eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
     operationalWebhooks,
     operationalEvents,

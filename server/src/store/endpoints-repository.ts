@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 
+import { parseJson } from "../lib/json.js";
 import type { FanoutCache } from "./fanout-cache.js";
 import { type Page, type PageRequest, paginate } from "./paginate.js";
 import type { Database, EndpointRow } from "./schema.js";
@@ -90,5 +91,19 @@ export class EndpointsRepository {
       page,
       "ascending",
     );
+  }
+
+  /** The filters of the application's enabled endpoints, polling ones included (`message.precheck`). */
+  async enabledFilters(appId: string): Promise<{ eventTypes: string[] | null; channels: string[] | null }[]> {
+    const rows = await this.db
+      .selectFrom("endpoints")
+      .select(["event_types", "channels"])
+      .where("app_id", "=", appId)
+      .where("disabled", "=", 0)
+      .execute();
+    return rows.map((r) => ({
+      eventTypes: parseJson<string[] | null>(r.event_types, null),
+      channels: parseJson<string[] | null>(r.channels, null),
+    }));
   }
 }

@@ -17,8 +17,9 @@ const EXEMPT = new Set([
   "v1.endpoint.send-example",
   "hookrelay.ingest.platform",
   "hookrelay.ingest.source",
-  // Checks a signature; stores nothing.
+  // Checks a signature, or whether a message would be delivered; stores nothing.
   "hookrelay.verify",
+  "v1.message.precheck",
   // A polling consumer's own read position, like a cursor: the reader's state, not configuration.
   "v1.message.poller.consumer-seek",
 ]);

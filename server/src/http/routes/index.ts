@@ -10,6 +10,7 @@ import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
+import { messagePrecheckRoutes } from "./message-precheck.js";
 import { messageRoutes } from "./messages.js";
 import { operationalWebhookRoutes } from "./operational-webhooks.js";
 import { pollerRoutes } from "./poller.js";
@@ -29,6 +30,7 @@ export const routes: RouteModule[] = [
   retryScheduleRoutes,
   endpointGradeRoutes,
   messageRoutes,
+  messagePrecheckRoutes,
   attemptRoutes,
   backgroundTaskRoutes,
   pollerRoutes,
