@@ -32,7 +32,9 @@ describe.skipIf(!chromiumAvailable)("screenshots of every page", () => {
 
   beforeAll(async () => {
     [server, healthy, failing, browser] = await Promise.all([
-      startServer(),
+      // The dead-letter pages need the failing endpoint's deliveries exhausted, which its circuit
+      // opening would hold back (the circuit has its own browser test).
+      startServer({ HOOKRELAY_CIRCUIT_FAILURE_THRESHOLD: "0", HOOKRELAY_CIRCUIT_FAILURE_RATE_PERCENT: "0" }),
       startReceiver(200, '{"received":true}'),
       startReceiver(500, '{"error":"upstream unavailable","retryable":true}'),
       launchBrowser(),

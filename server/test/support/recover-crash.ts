@@ -85,6 +85,10 @@ export async function runRecoverCrash(options: RecoverCrashOptions): Promise<Rec
     HOOKRELAY_TASK_PAUSE_MS: String(options.pauseMs ?? 20),
     HOOKRELAY_TASK_LEASE_MS: "1500",
     HOOKRELAY_TASK_POLL_MS: "100",
+    // Thousands of deliveries are first made to fail on purpose: with the circuit breaker on, the
+    // endpoint's circuit would open and hold them pending instead of letting them fail.
+    HOOKRELAY_CIRCUIT_FAILURE_THRESHOLD: "0",
+    HOOKRELAY_CIRCUIT_FAILURE_RATE_PERCENT: "0",
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
   const servers: ServerProcess[] = [];
