@@ -109,8 +109,8 @@ export function createMetrics(sources: MetricsSources = {}) {
     }),
     inboundRequests: new Counter({
       name: "hookrelay_inbound_requests_total",
-      help: "Inbound webhook calls by provider and outcome (accepted, duplicate, or the rejection code)",
-      labelNames: ["provider", "outcome"] as const,
+      help: "Inbound webhook calls by provider, source and outcome (accepted, duplicate, handshake, or the rejection code)",
+      labelNames: ["provider", "source", "outcome"] as const,
       registers: [registry],
     }),
     deliveryAttempts: new Counter({

@@ -64,8 +64,17 @@ export interface InboundServiceDeps {
   retentionDays: number;
   /** Told of every verification failure and success, for `inbound.source.failing` (operational webhooks). */
   verification?: Pick<InboundFailureWatch, "failed" | "verified"> | undefined;
-  /** Counts each call by provider and outcome (`hookrelay_inbound_requests_total`); absent when not served. */
+  /** Counts each call by provider, source and outcome (`hookrelay_inbound_requests_total`); absent when not served. */
   metrics?: Pick<Metrics, "inboundRequests"> | undefined;
+}
+
+/**
+ * The source a call reached, once found: the metric's labels. Never the path's text, which
+ * anyone can vary (a label per made-up path would grow the series without bound).
+ */
+interface Seen {
+  provider?: string;
+  source?: string;
 }
 
 /** Everything about one call that goes into its log row. */
@@ -94,22 +103,22 @@ export class InboundService {
 
   async ingest(input: IngestInput): Promise<IngestOut> {
     // The provider of a source that was found: never the path's text, which anyone can vary.
-    const seen: { provider?: string } = {};
+    const seen: Seen = {};
     try {
       const out = await this.decide(input, seen);
-      this.count(seen.provider, out.status);
+      this.count(seen, out.status);
       return out;
     } catch (error) {
-      this.count(seen.provider, error instanceof ApiError ? error.code : "error");
+      this.count(seen, error instanceof ApiError ? error.code : "error");
       throw error;
     }
   }
 
-  private count(provider: string | undefined, outcome: string): void {
-    this.deps.metrics?.inboundRequests.inc({ provider: provider ?? "unknown", outcome });
+  private count(seen: Seen, outcome: string): void {
+    this.deps.metrics?.inboundRequests.inc({ provider: seen.provider ?? "unknown", source: seen.source ?? "unknown", outcome });
   }
 
-  private async decide(input: IngestInput, seen: { provider?: string }): Promise<IngestOut> {
+  private async decide(input: IngestInput, seen: Seen): Promise<IngestOut> {
     const { sources, rateLimits, requests } = this.deps;
     const receivedAt = Date.now();
     const source =
@@ -118,6 +127,7 @@ export class InboundService {
         : input.platform && (await sources.loadForPlatform(input.platform.provider, input.platform.app));
     if (!source) throw ApiError.notFound("Source");
     seen.provider = source.row.provider;
+    seen.source = source.row.id;
     const received: Received = { source, input, receivedAt };
 
     if (!ipAllowed(source.ipAllowlist, input.ip)) {

@@ -8,7 +8,7 @@ import { describeEachStore } from "../../test-support/postgres.js";
 
 const SECRET = "github_webhook_secret";
 
-/** `hookrelay_inbound_requests_total{provider,outcome}` as `/metrics` serves it, after real ingest calls. */
+/** `hookrelay_inbound_requests_total{provider,source,outcome}` as `/metrics` serves it, after real ingest calls. */
 describeEachStore("inbound request metrics on %s", (kind) => {
   let t: TestApp | undefined;
   afterEach(async () => {
@@ -16,7 +16,7 @@ describeEachStore("inbound request metrics on %s", (kind) => {
     t = undefined;
   });
 
-  it("counts each call by provider and outcome, never by the path's text", async () => {
+  it("counts each call by provider, source and outcome, never by the path's text", async () => {
     t = await startTestApp({}, kind, { metrics: createMetrics() });
     const app = t.app;
     const auth = t.auth;
@@ -55,10 +55,12 @@ describeEachStore("inbound request metrics on %s", (kind) => {
       const line = text.split("\n").find((l) => l.startsWith(`hookrelay_inbound_requests_total{${labels}} `));
       return line === undefined ? undefined : Number(line.split(" ")[1]);
     };
-    expect(count('provider="github",outcome="accepted"')).toBe(1);
-    expect(count('provider="github",outcome="duplicate"')).toBe(1);
-    expect(count('provider="github",outcome="invalid_signature"')).toBe(1);
-    expect(count('provider="unknown",outcome="not_found"')).toBe(2);
+    const src = `source="${source}"`;
+    expect(count(`provider="github",${src},outcome="accepted"`)).toBe(1);
+    expect(count(`provider="github",${src},outcome="duplicate"`)).toBe(1);
+    expect(count(`provider="github",${src},outcome="invalid_signature"`)).toBe(1);
+    expect(count('provider="unknown",source="unknown",outcome="not_found"')).toBe(2);
+    expect(text).not.toContain("src_nothing_here");
     expect(text).not.toContain("made-up-provider");
     expect(text).toMatch(/^hookrelay_process_cpu_user_seconds_total /m);
   });
