@@ -34,7 +34,7 @@
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -263,13 +263,22 @@ async function twoInstancePhase(
   };
 }
 
+/** Whether server/dist/main.js is missing or older than some file under server/src. */
+function distIsStale(): boolean {
+  const built = join(ROOT, "server/dist/main.js");
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory() ? newer(join(dir, e.name)) : e.name.endsWith(".ts") && statSync(join(dir, e.name)).mtimeMs > builtAt,
+    );
+  return newer(join(ROOT, "server/src"));
+}
+
 async function main(): Promise<void> {
-  // dist predating the inbound routes would fail the inbound phase; rebuild then too.
-  if (
-    !existsSync(join(ROOT, "server/dist/main.js")) ||
-    !existsSync(join(ROOT, "server/dist/http/routes/ingest.js")) ||
-    !existsSync(join(ROOT, "server/dist/http/routes/audit.js"))
-  ) {
+  // The phases run the compiled server: a dist older than any source file (after a pull or a
+  // merge) would measure old code, so it is rebuilt first.
+  if (distIsStale()) {
     execFileSync("npm", ["run", "build", "-w", "server"], { cwd: ROOT, stdio: "inherit" });
   }
   const dataDir = mkdtempSync(join(tmpdir(), "hookrelay-bench-"));
