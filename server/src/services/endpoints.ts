@@ -299,8 +299,10 @@ export class EndpointService {
         updated_at: Date.now(),
       };
       // Re-enabling starts a fresh failure window and a closed circuit, or the worker would
-      // disable it again at once.
-      if (row.disabled === 1 && disabled === 0) {
+      // disable it again at once. So does a new URL: it is another receiver, and the old one's
+      // failures (an open circuit holding every delivery) say nothing about it.
+      const newReceiver = input.url !== undefined && input.url !== row.url;
+      if ((row.disabled === 1 && disabled === 0) || newReceiver) {
         Object.assign(values, {
           first_failure_at: null,
           consecutive_failures: 0,

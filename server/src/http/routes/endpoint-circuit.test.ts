@@ -85,6 +85,18 @@ describeEachStore("endpoint circuit and in-flight cap through the API (%s)", (ki
     expect(enabled.body).toMatchObject({ disabled: false, circuit: { state: "closed", consecutiveFailures: 0, nextProbeAt: null } });
   });
 
+  it("a new URL closes the circuit (another receiver); the same URL sent again keeps it", async () => {
+    const ep = await svix.endpoint.create("circuit", { url: "https://example.com/broken" });
+    const open = { circuit_state: CircuitState.open, consecutive_failures: 25, circuit_opens: 2, circuit_next_probe_at: Date.now() + 60_000 };
+    await t.store.db.updateTable("endpoints").set(open).where("id", "=", ep.id).execute();
+    const same = await request("PATCH", `/api/v1/app/circuit/endpoint/${ep.id}`, { url: "https://example.com/broken", description: "d" });
+    expect(same.body).toMatchObject({ circuit: { state: "open", consecutiveFailures: 25 } });
+    const moved = await request("PATCH", `/api/v1/app/circuit/endpoint/${ep.id}`, { url: "https://example.com/fixed" });
+    expect(moved.body).toMatchObject({ url: "https://example.com/fixed", circuit: { state: "closed", consecutiveFailures: 0, nextProbeAt: null } });
+    const row = await t.store.db.selectFrom("endpoints").select(["circuit_opens", "first_failure_at"]).where("id", "=", ep.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ circuit_opens: 0, first_failure_at: null });
+  });
+
   it("refuses a cap or a disable count out of range with a 422 naming the field", async () => {
     for (const body of [{ maxInFlight: 0 }, { maxInFlight: 10_001 }, { disableAfterFailures: 0 }, { maxInFlight: "8" }]) {
       const res = await request("POST", "/api/v1/app/circuit/endpoint", { url: "https://example.com/bad", ...body });
