@@ -9,12 +9,11 @@ import type {
 } from "../contract/background-tasks.js";
 import { Iso, type Page } from "../contract/common.js";
 import { ApiError } from "../lib/errors.js";
-import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { mapPage } from "../store/paginate.js";
 import type { TaskRow } from "../store/schema.js";
-import type { TaskParams, TasksRepository,TaskType } from "../store/tasks-repository.js";
+import { newTaskRow, type TaskParams, type TasksRepository, type TaskType } from "../store/tasks-repository.js";
 import type { ApplicationService } from "./applications.js";
 import type { AuditLog } from "./audit-log.js";
 import type { EndpointService } from "./endpoints.js";
@@ -111,23 +110,7 @@ export class BackgroundTaskService {
 
   private async start(actor: Actor, appId: string, endpointId: string | null, task: TaskType, params: TaskParams): Promise<TaskStartOut> {
     const now = Date.now();
-    const row: TaskRow = {
-      id: newId("qtask"),
-      app_id: appId,
-      endpoint_id: endpointId,
-      task,
-      status: "running",
-      params: JSON.stringify(params),
-      cursor: null,
-      scanned: 0,
-      affected: 0,
-      total: null,
-      error: null,
-      lease_owner: null,
-      lease_until: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const row = newTaskRow(appId, endpointId, task, params, now);
     // The task commits with its audit row: an acknowledged task is recorded and will run.
     await this.audit.run(
       actor,

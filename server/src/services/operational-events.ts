@@ -4,7 +4,7 @@ import type { OperationalEventType } from "../contract/operational-webhooks.js";
 import { newId } from "../lib/ids.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { ApplicationsRepository } from "../store/applications-repository.js";
-import type { RecordedOutcome } from "../store/deliveries-repository.js";
+import type { CircuitChange, RecordedOutcome } from "../store/deliveries-repository.js";
 import type { EndpointsRepository } from "../store/endpoints-repository.js";
 import type { FanoutCache } from "../store/fanout-cache.js";
 import type { GroupCommit } from "../store/group-commit.js";
@@ -14,24 +14,8 @@ import { OPERATIONAL_APP_ID } from "../store/operational-app.js";
 import type { ApplicationRow, EndpointRow, MessageRow } from "../store/schema.js";
 import type { SourceFailing } from "./inbound-failure-watch.js";
 
-
 /** Svix sends `message.attempt.failing` on a delivery's fourth failed attempt. */
 export const FAILING_AFTER_ATTEMPTS = 4;
-
-/**
- * The circuit breaker's change, as the worker reports it (`onCircuitChange`).
- *
- * @example events.onCircuitChange({ endpointId, appId, state: "open", consecutiveFailures: 5, nextProbeAt: Date.now() + 30_000, at: Date.now() })
- */
-export interface CircuitChange {
-  endpointId: string;
-  appId: string;
-  /** `disabled`: the endpoint's `disableAfterFailures` rule fired. */
-  state: "open" | "closed" | "disabled";
-  consecutiveFailures: number;
-  nextProbeAt: number | null;
-  at: number;
-}
 
 /** What {@link OperationalEvents} writes with and reads from. */
 export interface OperationalEventsDeps {

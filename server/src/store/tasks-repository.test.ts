@@ -1,32 +1,15 @@
 import { describe, expect, it } from "vitest";
 
-import { newId } from "../lib/ids.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { type Seed, storePerTest } from "../test-support/store.js";
 import type { Store } from "./database.js";
 import { DeliveryStatus, type TaskRow } from "./schema.js";
-import { type TaskParams, TasksRepository } from "./tasks-repository.js";
+import { newTaskRow, type TaskParams, TasksRepository } from "./tasks-repository.js";
 
 const HOUR = 3_600_000;
 
 function taskRow(appId: string, endpointId: string | null, task: string, params: TaskParams, at = Date.now()): TaskRow {
-  return {
-    id: newId("qtask"),
-    app_id: appId,
-    endpoint_id: endpointId,
-    task,
-    status: "running",
-    params: JSON.stringify(params),
-    cursor: null,
-    scanned: 0,
-    affected: 0,
-    total: null,
-    error: null,
-    lease_owner: null,
-    lease_until: null,
-    created_at: at,
-    updated_at: at,
-  };
+  return newTaskRow(appId, endpointId, task, params, at);
 }
 
 async function statuses(store: Store, endpointId: string): Promise<Map<string, { status: number; next_trigger: number }>> {

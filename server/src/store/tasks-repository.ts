@@ -1,16 +1,43 @@
 import type { Kysely } from "kysely";
 
+import { newId } from "../lib/ids.js";
 import type { Store } from "./database.js";
 import { type Page, type PageRequest, paginate } from "./paginate.js";
 import { type Database, DeliveryStatus, type TaskRow } from "./schema.js";
 import { claimTask, failTask, releaseTask, type TaskLease } from "./tasks/claim-task.js";
 import { type BatchOutcome, runTaskBatch } from "./tasks/run-batch.js";
+import type { TaskParams } from "./tasks/task-kinds.js";
 
 export type { TaskLease } from "./tasks/claim-task.js";
 export type { BatchOutcome } from "./tasks/run-batch.js";
 export { TASK_TYPES, type TaskParams, type TaskType } from "./tasks/task-kinds.js";
 
 /** Filters of the task listing. @example const f: TaskFilter = { status: "running" }; */
+/**
+ * A task as it is first written: running, not yet leased, nothing scanned, its request in `params`.
+ *
+ * @example await repo.insert(newTaskRow("app_…", "ep_…", "endpoint.recover", { since }, Date.now()), trx)
+ */
+export function newTaskRow(appId: string, endpointId: string | null, task: string, params: TaskParams, now: number): TaskRow {
+  return {
+    id: newId("qtask"),
+    app_id: appId,
+    endpoint_id: endpointId,
+    task,
+    status: "running",
+    params: JSON.stringify(params),
+    cursor: null,
+    scanned: 0,
+    affected: 0,
+    total: null,
+    error: null,
+    lease_owner: null,
+    lease_until: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export interface TaskFilter {
   /** Only this application's tasks (tokens limited to one application). */
   appId?: string | undefined;

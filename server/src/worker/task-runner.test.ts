@@ -1,10 +1,9 @@
 import { expect, it } from "vitest";
 
-import { newId } from "../lib/ids.js";
 import { createMetrics } from "../lib/metrics.js";
 import { Wakeup } from "../lib/wakeup.js";
 import { DeliveryStatus } from "../store/schema.js";
-import { TasksRepository } from "../store/tasks-repository.js";
+import { newTaskRow, TasksRepository } from "../store/tasks-repository.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { storePerTest } from "../test-support/store.js";
 import type { BackgroundTaskQueue } from "./ports.js";
@@ -13,26 +12,10 @@ import { TaskRunner } from "./task-runner.js";
 const config = { taskBatchSize: 4, taskPauseMs: 1, taskLeaseMs: 60_000, taskPollMs: 20, taskMaxLagMs: 60_000 };
 
 async function recoverTask(repo: TasksRepository, appId: string, endpointId: string): Promise<string> {
-  const id = newId("qtask");
   const now = Date.now();
-  await repo.insert({
-    id,
-    app_id: appId,
-    endpoint_id: endpointId,
-    task: "endpoint.recover",
-    status: "running",
-    params: JSON.stringify({ since: now - 60_000 }),
-    cursor: null,
-    scanned: 0,
-    affected: 0,
-    total: null,
-    error: null,
-    lease_owner: null,
-    lease_until: null,
-    created_at: now,
-    updated_at: now,
-  });
-  return id;
+  const row = newTaskRow(appId, endpointId, "endpoint.recover", { since: now - 60_000 }, now);
+  await repo.insert(row);
+  return row.id;
 }
 
 async function until(probe: () => Promise<boolean>, ms = 10_000): Promise<void> {
