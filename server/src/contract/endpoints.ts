@@ -1,13 +1,31 @@
 import { z } from "zod";
 
+import { isEd25519Secret, parseEd25519Secret } from "../lib/ed25519-keys.js";
+import { SIGNATURE_SCHEMES } from "../lib/signature-schemes.js";
 import { SECRET_PATTERN } from "../lib/standard-webhooks.js";
 import { AppParams, Channel, EventTypeName, Metadata, Uid } from "./common.js";
 
-/** An endpoint signing secret: base64, optionally prefixed `whsec_` (stored with the prefix). */
+/**
+ * An endpoint signing key: an HMAC secret (base64, optionally prefixed `whsec_`, stored with the
+ * prefix) or, as in Svix, an ed25519 secret key `whsk_` + base64(seed ‖ public key).
+ */
 export const EndpointSecret = z
   .string()
-  .regex(SECRET_PATTERN, "must be 32–100 base64 characters, optionally prefixed with 'whsec_'")
+  .refine(
+    (v) => (isEd25519Secret(v) ? parseEd25519Secret(v) !== undefined : SECRET_PATTERN.test(v)),
+    "must be 32–100 base64 characters, optionally prefixed with 'whsec_', or an ed25519 key 'whsk_' + base64 of its 64 bytes",
+  )
   .meta({ example: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD" });
+
+/** The algorithms an endpoint key signs with (Standard Webhooks `v1` and `v1a`). */
+export const SIGNATURE_ALGORITHMS = ["hmac-sha256", "ed25519"] as const;
+export type SignatureAlgorithm = (typeof SIGNATURE_ALGORITHMS)[number];
+
+/** Hookrelay: with no key given, generate one for this algorithm. */
+const SignatureAlgorithmIn = z.enum(SIGNATURE_ALGORITHMS).meta({
+  description: "Hookrelay: with no key given, generate one of this kind: `hmac-sha256` (`whsec_`) or `ed25519` (`whsk_`, `v1a` signatures; receivers verify with the public key).",
+  example: "ed25519",
+});
 
 /**
  * True for an absolute http(s) URL with a host. Whitespace is refused outright because
@@ -140,6 +158,15 @@ const fields = {
     .max(1_000_000)
     .meta({ description: "Disable the endpoint after this many consecutive failed attempts.", example: 10 })
     .nullish(),
+  /** Hookrelay's own: the signature headers deliveries carry (see `lib/signature-schemes.ts`). */
+  signatureScheme: z
+    .enum(SIGNATURE_SCHEMES)
+    .meta({
+      description:
+        "Hookrelay: `standard-webhooks` (webhook-id/-timestamp/-signature, the default) or `x-webhook-signature` (`X-Webhook-Signature: t=<unix>,v1=<hex HMAC-SHA256 of {t}.{body}>` with `X-Webhook-Event`; HMAC secrets only).",
+      example: "standard-webhooks",
+    })
+    .nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
   version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
@@ -162,6 +189,7 @@ export const EndpointIn = z
       .meta({ description: "Hookrelay: create a polling endpoint (no `url`); its messages are read through the poller API, never delivered.", example: false })
       .optional(),
     secret: EndpointSecret.nullish(),
+    signatureAlgorithm: SignatureAlgorithmIn.nullish(),
     headers: EndpointHeaders.nullish(),
   })
   .refine((v) => (v.polling === true) === (v.url === undefined), {
@@ -224,9 +252,15 @@ export const EndpointOut = z.object({
   circuit: EndpointCircuit,
   /** Hookrelay: a polling endpoint (no URL, read through the poller API). */
   polling: z.boolean(),
+  /** Hookrelay: how deliveries are signed, and with what kind of key. */
+  signatureScheme: z.enum(SIGNATURE_SCHEMES),
+  signatureAlgorithm: z.enum(SIGNATURE_ALGORITHMS),
+  /** Hookrelay: the `whpk_` key receivers verify `v1a` signatures with; null for HMAC endpoints. */
+  publicKey: z.string().nullable().meta({ example: "whpk_1SiA4o9hyqTCpIqC5V9HUakiiaeACeqfZTInDBbOir4=" }),
 });
 export type EndpointOut = z.output<typeof EndpointOut>;
 
+/** The `whsec_` secret, or for an ed25519 endpoint its `whpk_` public key (as Svix answers). */
 export const EndpointSecretOut = z.object({ key: z.string() });
 export type EndpointSecretOut = z.output<typeof EndpointSecretOut>;
 
@@ -234,6 +268,8 @@ export const EndpointSecretRotateIn = z.strictObject({
   key: EndpointSecret.nullish(),
   /** How long the previous secret keeps signing (0 – 7 days); defaults to HOOKRELAY_SECRET_GRACE_SECONDS. */
   gracePeriodSeconds: z.number().int().min(0).max(604_800).nullish(),
+  /** Hookrelay: with no `key`, generate one of this kind (default: the kind the endpoint has). */
+  signatureAlgorithm: SignatureAlgorithmIn.nullish(),
 });
 export type EndpointSecretRotateIn = z.output<typeof EndpointSecretRotateIn>;
 

@@ -257,6 +257,23 @@ describe("buildDeliveryHeaders", () => {
     expect(h["svix-signature"]).toBe(h["webhook-signature"]);
     expect(h["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
   });
+
+  it("sends only the X-Webhook-* headers under that scheme, and custom headers cannot replace them", () => {
+    const h = buildDeliveryHeaders({
+      msgId: "msg_1",
+      timestampSeconds: 1700000000,
+      body: "{}",
+      secrets: [secret],
+      scheme: "x-webhook-signature",
+      eventType: "wallet.created",
+      custom: { "X-Webhook-Signature": "t=1,v1=forged", "X-Webhook-Event": "forged", "x-team": "payments" },
+    });
+    expect(h["x-webhook-signature"]).toMatch(/^t=1700000000,v1=[0-9a-f]{64}$/);
+    expect(h["x-webhook-event"]).toBe("wallet.created");
+    expect(h["x-webhook-id"]).toBe("msg_1");
+    expect(h["x-team"]).toBe("payments");
+    expect(Object.keys(h).some((name) => name.startsWith("webhook-") || name.startsWith("svix-"))).toBe(false);
+  });
 });
 
 describe("parseRetryAfter", () => {

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 
-import { signPayload } from "../lib/standard-webhooks.js";
+import { type SignatureScheme, SIGNATURE_HEADERS, signDelivery } from "../lib/signature-schemes.js";
 import { type DeliveryClient, isSsrfError } from "./http-client.js";
 
 export type AttemptKind = "success" | "http_error" | "timeout" | "network_error" | "ssrf_refused";
@@ -26,6 +26,10 @@ export interface AttemptInput {
   msgId: string;
   /** Every secret to sign with: the current one first, then those still in their rotation grace. */
   secrets: string[];
+  /** The endpoint's signature scheme; Standard Webhooks when absent. */
+  scheme?: SignatureScheme | undefined;
+  /** The message's event type (sent as `X-Webhook-Event` by the `x-webhook-signature` scheme). */
+  eventType?: string | undefined;
   /** The endpoint's custom headers. */
   headers?: Record<string, string>;
   /** Total budget for the request: connect, headers and body. */
@@ -42,12 +46,7 @@ export const USER_AGENT = "Hookrelay/0.1";
 const PROTECTED_HEADERS = new Set([
   "content-type",
   "user-agent",
-  "webhook-id",
-  "webhook-timestamp",
-  "webhook-signature",
-  "svix-id",
-  "svix-timestamp",
-  "svix-signature",
+  ...SIGNATURE_HEADERS,
   "host",
   "content-length",
   "connection",
@@ -63,9 +62,10 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const UNSAFE_VALUE = /[\r\n\0]/;
 
 /**
- * The request headers of a delivery: JSON content type, our user agent, the Standard Webhooks
- * trio and the same values under Svix's `svix-*` names, plus the endpoint's custom headers
- * where they do not collide (case-insensitively) with any of those or a hop-by-hop header.
+ * The request headers of a delivery: JSON content type, our user agent, the identity and
+ * signature headers of the endpoint's scheme (`signDelivery`: by default the Standard Webhooks
+ * trio and the same values under Svix's `svix-*` names), plus the endpoint's custom headers
+ * where they do not collide (case-insensitively) with any signature header or a hop-by-hop one.
  *
  * @example buildDeliveryHeaders({ msgId: "msg_1", timestampSeconds: 1700000000, body: "{}", secrets: ["whsec_…"], custom: { "x-env": "prod" } })
  */
@@ -75,6 +75,8 @@ export function buildDeliveryHeaders(input: {
   body: string;
   secrets: string[];
   custom?: Record<string, string> | undefined;
+  scheme?: SignatureScheme | undefined;
+  eventType?: string | undefined;
 }): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.custom ?? {})) {
@@ -82,17 +84,17 @@ export function buildDeliveryHeaders(input: {
     const lower = name.toLowerCase();
     if (!PROTECTED_HEADERS.has(lower)) headers[lower] = value;
   }
-  const timestamp = String(input.timestampSeconds);
-  const signature = signPayload(input.msgId, input.timestampSeconds, input.body, input.secrets);
   headers["content-type"] = "application/json";
   headers["user-agent"] = USER_AGENT;
-  headers["webhook-id"] = input.msgId;
-  headers["webhook-timestamp"] = timestamp;
-  headers["webhook-signature"] = signature;
-  headers["svix-id"] = input.msgId;
-  headers["svix-timestamp"] = timestamp;
-  headers["svix-signature"] = signature;
-  return headers;
+  const signed = signDelivery({
+    scheme: input.scheme ?? "standard-webhooks",
+    keys: input.secrets,
+    msgId: input.msgId,
+    timestampSeconds: input.timestampSeconds,
+    body: input.body,
+    eventType: input.eventType ?? "",
+  });
+  return Object.assign(headers, signed);
 }
 
 /**
@@ -111,6 +113,8 @@ export async function attemptDelivery(client: Pick<DeliveryClient, "send">, inpu
     body: input.body,
     secrets: input.secrets,
     custom: input.headers,
+    scheme: input.scheme,
+    eventType: input.eventType,
   });
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), input.timeoutMs);

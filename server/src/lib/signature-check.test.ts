@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign } from "node:crypto";
+import { createHmac, generateKeyPairSync, sign } from "node:crypto";
 
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
@@ -69,5 +69,20 @@ describe("checkSignature", () => {
     const other = Buffer.from(generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }).x!, "base64url");
     expect(withKey(`whpk_${other.toString("base64")}`)).toMatchObject({ valid: false, reason: "no_match" });
     expect(withKey("whpk_short")).toMatchObject({ valid: false, reason: "invalid_key" });
+  });
+
+  it("checks seed 003's X-Webhook-Signature (t=…,v1=<hex>) with the secret's text as the HMAC key", () => {
+    const hex = (secret: string, t: number, body = BODY) => createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
+    const x = (value: string) => ({ "X-Webhook-Signature": value, "X-Webhook-ID": "msg_1", "X-Webhook-Event": "invoice.paid" });
+    const ok = check(x(`t=${TS},v1=${hex(CURRENT, TS)}`));
+    expect(ok).toMatchObject({ valid: true, headerFamily: "x-webhook", msgId: "msg_1", timestamp: String(TS), skewSeconds: 0, signedContent: `${TS}.${BODY}` });
+    expect(ok.signatures).toEqual([{ version: "v1", wellFormed: true, matchedKey: "current" }]);
+    expect(check(x(`t=${TS},v1=${hex("whsec_other", TS)},v1=${hex(PREVIOUS, TS)}`)).signatures.map((s) => s.matchedKey)).toEqual([null, "previous 1"]);
+    expect(check(x(`t=${TS},v1=${hex(CURRENT, TS)}`), `${BODY} `)).toMatchObject({ valid: false, reason: "no_match" });
+    expect(check(x(`t=${TS - 600},v1=${hex(CURRENT, TS - 600)}`))).toMatchObject({ valid: false, reason: "timestamp_too_old" });
+    expect(check(x(`t=${TS * 1000},v1=${hex(CURRENT, TS * 1000)}`))).toMatchObject({ valid: false, reason: "invalid_timestamp" });
+    expect(check(x(`t=${TS * 1000},v1=x`)).detail).toContain("milliseconds");
+    expect(check(x(`v1=${hex(CURRENT, TS)}`))).toMatchObject({ valid: false, reason: "missing_headers" });
+    expect(check(x(`t=${TS},v1=abc`))).toMatchObject({ valid: false, reason: "no_signatures" });
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 
+import { isEd25519Secret, signEd25519 } from "./ed25519-keys.js";
 import { safeEqual } from "./hash.js";
 import { parseJson } from "./json.js";
 
@@ -79,16 +80,21 @@ function hmacOf(key: Buffer, msgId: string, timestamp: string, body: string | Bu
 }
 
 /**
- * The `webhook-signature` header value: one space-separated `v1,<base64>` entry per secret.
+ * The `webhook-signature` header value: one space-separated entry per secret, `v1,<base64>`
+ * (HMAC-SHA256) for a `whsec_` secret and `v1a,<base64>` (ed25519) for a `whsk_` secret key.
  * Several secrets are passed during a rotation, so a receiver holding either the old or the new
- * secret accepts the message. Throws for a secret without a key.
+ * key accepts the message. Throws for a secret without a key.
  *
  * @example signPayload("msg_1", 1614265330, '{"a":1}', ["whsec_…"]) // "v1,g0hM9Ss…="
  */
 export function signPayload(msgId: string, timestampSeconds: number, body: string, secrets: string[]): string {
   const timestamp = String(timestampSeconds);
   return secrets
-    .map((secret) => "v1," + hmacOf(secretKey(secret), msgId, timestamp, body).toString("base64"))
+    .map((secret) =>
+      isEd25519Secret(secret)
+        ? "v1a," + signEd25519(secret, `${msgId}.${timestamp}.${body}`)
+        : "v1," + hmacOf(secretKey(secret), msgId, timestamp, body).toString("base64"),
+    )
     .join(" ");
 }
 

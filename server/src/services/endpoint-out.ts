@@ -1,6 +1,7 @@
 import { Iso } from "../contract/common.js";
 import { CIRCUIT_STATES, type EndpointOut } from "../contract/endpoints.js";
 import { parseJson } from "../lib/json.js";
+import { signatureSchemeOf } from "../lib/signature-schemes.js";
 import { CircuitState, type EndpointRow } from "../store/schema.js";
 
 /**
@@ -28,6 +29,9 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     updatedAt: Iso(row.updated_at),
     version: 1,
     polling: row.polling === 1,
+    signatureScheme: signatureSchemeOf(row.signature_scheme),
+    signatureAlgorithm: row.public_key ? "ed25519" : "hmac-sha256",
+    publicKey: row.public_key ?? null,
     maxInFlight: row.max_in_flight,
     disableAfterFailures: row.disable_after_failures,
     circuit: {

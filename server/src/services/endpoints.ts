@@ -11,12 +11,12 @@ import type {
   EndpointSecretOut,
   EndpointSecretRotateIn,
   EndpointUpdate,
+  SignatureAlgorithm,
 } from "../contract/endpoints.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Keyring } from "../lib/keyring.js";
-import { generateSecret, withSecretPrefix } from "../lib/standard-webhooks.js";
 import type { EndpointsRepository, EndpointVersion } from "../store/endpoints-repository.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
 import { type ApplicationRow, CircuitState, type EndpointRow } from "../store/schema.js";
@@ -28,7 +28,7 @@ import { toEndpointOut } from "./endpoint-out.js";
 import { createEndpointUrlCheck } from "./endpoint-url-check.js";
 import type { OperationalEvents } from "./operational-events.js";
 import type { Actor, Principal } from "./principal.js";
-import { rotatedSecret } from "./secret-rotation.js";
+import { algorithmOfRow, assertSchemeFitsKey, newEndpointSigning, rotatedSecret } from "./secret-rotation.js";
 
 /** Compare-and-set retries before a concurrent-writer conflict is reported to the client. */
 const CAS_ATTEMPTS = 5;
@@ -146,7 +146,8 @@ export class EndpointService {
     endpointIdOrUid: string,
   ): Promise<EndpointSecretOut> {
     const { endpoint } = await this.resolve(principal, appIdOrUid, endpointIdOrUid);
-    return { key: this.keyring.open(endpoint.secret) };
+    // An ed25519 endpoint answers with its public key, as Svix does: the secret key never leaves.
+    return { key: endpoint.public_key ?? this.keyring.open(endpoint.secret) };
   }
 
   /**
@@ -162,7 +163,7 @@ export class EndpointService {
   ): Promise<void> {
     const { app, endpoint } = await this.resolve(actor, appIdOrUid, endpointIdOrUid);
     await this.modify(actor, "endpoint.secret.rotate", app, endpoint, ["secret", "old_secrets"], (row) => ({
-      ...this.rotated(row, input.key ?? undefined, input.gracePeriodSeconds ?? undefined),
+      ...this.rotated(row, input.key ?? undefined, input.gracePeriodSeconds ?? undefined, input.signatureAlgorithm ?? undefined),
       updated_at: Date.now(),
     }));
   }
@@ -225,7 +226,7 @@ export class EndpointService {
       channels: jsonList(input.channels ?? null),
       metadata: JSON.stringify(input.metadata ?? {}),
       throttle_rate: either(input.throttleRate, input.rateLimit) || null,
-      secret: this.keyring.seal(input.secret ? withSecretPrefix(input.secret) : generateSecret()),
+      ...newEndpointSigning(input, this.keyring),
       old_secrets: "[]",
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,
@@ -296,6 +297,7 @@ export class EndpointService {
             : replace
               ? null
               : row.disable_after_failures,
+        signature_scheme: input.signatureScheme ?? (replace ? "standard-webhooks" : row.signature_scheme),
         updated_at: Date.now(),
       };
       // Re-enabling starts a fresh failure window and a closed circuit, or the worker would
@@ -314,12 +316,13 @@ export class EndpointService {
           window_failures: 0,
         } satisfies Partial<EndpointRow>);
       }
-      if (input.secret) Object.assign(values, this.rotated(row, input.secret, undefined));
+      if (input.secret) Object.assign(values, this.rotated({ ...row, ...values }, input.secret, undefined));
+      assertSchemeFitsKey(values.signature_scheme, algorithmOfRow(values.public_key !== undefined ? values : row));
       return values;
     };
     try {
       return toEndpointOut(
-        await this.modify(actor, "endpoint.update", app, existing, input.secret ? ["secret", "old_secrets"] : [], change),
+        await this.modify(actor, "endpoint.update", app, existing, input.secret ? ["secret", "old_secrets"] : input.signatureScheme ? ["secret"] : [], change),
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw uidConflict();
@@ -328,8 +331,8 @@ export class EndpointService {
   }
 
   /** The secret columns after a rotation now: the current secret joins the old ones for the grace period. */
-  private rotated(row: EndpointRow, key: string | undefined, graceSeconds: number | undefined) {
-    return rotatedSecret(row, key, graceSeconds ?? this.config.secretGraceSeconds, this.keyring, Date.now());
+  private rotated(row: EndpointRow, key: string | undefined, graceSeconds: number | undefined, algorithm?: SignatureAlgorithm) {
+    return rotatedSecret(row, key, graceSeconds ?? this.config.secretGraceSeconds, this.keyring, Date.now(), algorithm);
   }
 
   /**

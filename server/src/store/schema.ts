@@ -100,6 +100,13 @@ export interface EndpointRow {
    * Optional because the column defaults to 0; every row read from the database has it.
    */
   polling?: number;
+  /**
+   * How deliveries are signed (migration 0017): `standard-webhooks` or `x-webhook-signature`
+   * (`lib/signature-schemes.ts`). Optional because the column has a default.
+   */
+  signature_scheme?: string;
+  /** The `whpk_` public key of the current secret when it is an ed25519 `whsk_` key; null for HMAC (migration 0017). */
+  public_key?: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -5,6 +5,7 @@ import { attemptDelivery, type AttemptOutcome } from "../delivery/attempt.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
+import { signatureSchemeOf } from "../lib/signature-schemes.js";
 import { liveSecrets } from "../lib/standard-webhooks.js";
 import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-repository.js";
 import { DeliveryStatus } from "../store/schema.js";
@@ -57,6 +58,8 @@ export async function decide(
       msgId: message.id,
       secrets: liveSecrets(endpoint.secret, endpoint.old_secrets, now).map((s) => keyring.open(s)),
       headers: parseJson<Record<string, string>>(keyring.open(endpoint.headers), {}),
+      scheme: signatureSchemeOf(endpoint.signature_scheme),
+      eventType: message.event_type,
       timeoutMs: config.deliveryTimeoutMs,
       maxResponseBytes: config.responseBodyMaxBytes,
       now,

@@ -28,6 +28,8 @@ export type ClaimedEndpoint = Pick<
   "id" | "url" | "secret" | "old_secrets" | "headers" | "disabled" | "first_failure_at" | "throttle_rate"
   // The endpoint's own retry schedule (migration 0011); the other levels come from the worker's policy cache.
   | "retry_schedule"
+  // How deliveries are signed (migration 0017).
+  | "signature_scheme"
 >;
 /** The message columns a worker needs to send. @example claimed.message.payload */
 export type ClaimedMessage = Pick<MessageRow, "id" | "payload" | "event_type" | "created_at">;
@@ -107,7 +109,7 @@ export async function claimDeliveries(
       .compile(),
     db
       .selectFrom("endpoints")
-      .select(["id", "url", "secret", "old_secrets", "headers", "disabled", "first_failure_at", "throttle_rate", "retry_schedule"])
+      .select(["id", "url", "secret", "old_secrets", "headers", "disabled", "first_failure_at", "throttle_rate", "retry_schedule", "signature_scheme"])
       .where("id", "in", leased("endpoint_id"))
       .compile(),
     db
