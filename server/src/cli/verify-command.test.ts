@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,5 +67,18 @@ describe("hookrelay verify", () => {
     const ok = await hookrelay(dataDir, "verify", "--app", "cli-app", "--endpoint", "cli-ep", ...signed(secret), "--body", BODY);
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toContain("matches the current key");
+  });
+
+  it("checks seed 003's X-Webhook-Signature (t=…,v1=<hex>) with a given secret", async () => {
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const t = Math.floor(Date.now() / 1000);
+    const hex = createHmac("sha256", secret).update(`${t}.${BODY}`).digest("hex");
+    const headers = ["-H", `X-Webhook-Signature: t=${t},v1=${hex}`, "-H", "X-Webhook-ID: msg_cli", "-H", "X-Webhook-Event: invoice.paid"];
+    const ok = await hookrelay(dataDir, "verify", "--secret", secret, ...headers, "--body", BODY);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toContain("v1, matches the given secret key");
+    expect(ok.out).toContain(`signed content: ${JSON.stringify(`${t}.${BODY}`)}`);
+    const bad = await hookrelay(dataDir, "verify", "--secret", secret, ...headers, "--body", `${BODY} `);
+    expect(bad.code).toBe(2);
   });
 });

@@ -37,7 +37,8 @@ export function parseHeader(text: string): [string, string] {
  */
 export function formatReport(r: VerifyOut): string {
   const lines = [`${r.valid ? "VALID" : "INVALID"} (${r.reason}): ${r.detail}`];
-  if (r.headerFamily) lines.push(`headers:        ${r.headerFamily}-id / ${r.headerFamily}-timestamp / ${r.headerFamily}-signature`);
+  if (r.headerFamily === "x-webhook") lines.push("headers:        X-Webhook-Signature (t=…,v1=…) / X-Webhook-ID");
+  else if (r.headerFamily) lines.push(`headers:        ${r.headerFamily}-id / ${r.headerFamily}-timestamp / ${r.headerFamily}-signature`);
   if (r.msgId !== null) lines.push(`message id:     ${r.msgId}`);
   if (r.timestamp !== null) lines.push(`timestamp:      ${r.timestamp}${r.skewSeconds === null ? "" : ` (skew ${r.skewSeconds} s)`}`);
   for (const [i, s] of r.signatures.entries()) {
@@ -52,7 +53,7 @@ export function formatReport(r: VerifyOut): string {
 export function registerVerifyCommand(program: Command): void {
   program
     .command("verify")
-    .description("check a received webhook's signature and explain the verdict (exit 0 valid, 2 invalid)")
+    .description("check a received webhook's signature (Standard Webhooks v1/v1a, or X-Webhook-Signature t=…,v1=…) and explain the verdict (exit 0 valid, 2 invalid)")
     .option("--secret <whsec>", "check with this whsec_ secret (no database needed)")
     .option("--public-key <whpk>", "check v1a (ed25519) signatures with this whpk_ public key")
     .option("--app <app>", "with --endpoint: the application (id or uid)")

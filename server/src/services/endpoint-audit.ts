@@ -30,6 +30,9 @@ export function endpointAuditEntry(
       throttleRate: r.throttle_rate,
       maxInFlight: r.max_in_flight,
       disableAfterFailures: r.disable_after_failures,
+      signatureScheme: r.signature_scheme ?? null,
+      // Public (its change shows a rotation to or from ed25519); the secret itself only as a fingerprint.
+      publicKey: r.public_key ?? null,
       secret: open(r.secret),
       headers: parseJson<EndpointHeaders>(open(r.headers), {}),
     };

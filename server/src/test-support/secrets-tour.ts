@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 
 import { expect } from "vitest";
 
+import { generateEd25519Secret } from "../lib/ed25519-keys.js";
+
 /** One API call: the harness's `app.inject` or `fetch` against a real server. */
 export type Call = (
   method: "GET" | "POST" | "PUT" | "PATCH",
@@ -86,6 +88,17 @@ export async function secretsTour(
   );
   await ok("PATCH", `${base}/endpoint/${ep2.id as string}`, {
     secret: keep("endpoint secret (PATCH)", whsec()),
+  });
+
+  // ed25519 secret keys (whsk_), given and rotated to; only their public keys may be shown.
+  const ep3 = await ok(
+    "POST",
+    `${base}/endpoint`,
+    { url: "https://receiver.invalid/ed25519", secret: keep("ed25519 secret key (given)", generateEd25519Secret()) },
+    { "idempotency-key": random("idem") },
+  );
+  await ok("POST", `${base}/endpoint/${ep3.id as string}/secret/rotate`, {
+    key: keep("ed25519 secret key (rotated to)", generateEd25519Secret()),
   });
 
   await ok("PUT", `${base}/endpoint/${ep2.id as string}/headers`, {
