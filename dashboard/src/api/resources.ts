@@ -32,6 +32,7 @@ import type {
   QueueItem,
   RetryScheduleOut,
   Scope,
+  SignatureAlgorithm,
   SourceIn,
   SourceOut,
   TaskStart,
@@ -72,8 +73,9 @@ export const endpoints = {
     api<EndpointOut>(epPath(app, ep), { method: "PATCH", body }),
   remove: (app: string, ep: string) => api<void>(epPath(app, ep), { method: "DELETE" }),
   secret: (app: string, ep: string) => api<{ key: string }>(`${epPath(app, ep)}/secret`),
-  rotateSecret: (app: string, ep: string) =>
-    api<void>(`${epPath(app, ep)}/secret/rotate`, { method: "POST", body: {} }),
+  /** With `signatureAlgorithm`, the new key is generated of that kind (Hookrelay); otherwise of the current kind. */
+  rotateSecret: (app: string, ep: string, body: { signatureAlgorithm?: SignatureAlgorithm } = {}) =>
+    api<void>(`${epPath(app, ep)}/secret/rotate`, { method: "POST", body }),
   headers: (app: string, ep: string) => api<EndpointHeadersOut>(`${epPath(app, ep)}/headers`),
   /** PATCH: only the changed headers, so masked credentials are never written back. */
   patchHeaders: (
@@ -91,7 +93,8 @@ export const endpoints = {
   bulkReplay: (app: string, ep: string, body: BulkReplayIn) =>
     api<TaskStart>(`${epPath(app, ep)}/bulk-replay`, { method: "POST", body }),
   /** Runs the receiver grader: nine signed test deliveries, up to HOOKRELAY_GRADE_TOTAL_TIMEOUT_MS. */
-  grade: (app: string, ep: string) => api<GradeReportOut>(`${epPath(app, ep)}/grade`, { method: "POST", body: {} }),
+  grade: (app: string, ep: string) =>
+    api<GradeReportOut>(`${epPath(app, ep)}/grade`, { method: "POST", body: {} }),
   sendExample: (app: string, ep: string, eventType: string) =>
     api<MessageOut>(`${epPath(app, ep)}/send-example`, { method: "POST", body: { eventType } }),
   messages: (app: string, ep: string, query: Query) =>
@@ -151,7 +154,8 @@ const opsPath = "/api/v1/operational-webhook/endpoint";
 /** Operational-webhook endpoints (admin keys only) and the attempts of the events sent to them. */
 export const operationalWebhooks = {
   list: (query: Query) => api<Page<OperationalWebhookEndpointOut>>(opsPath, { query }),
-  create: (body: OperationalEndpointIn) => api<OperationalWebhookEndpointOut>(opsPath, { method: "POST", body }),
+  create: (body: OperationalEndpointIn) =>
+    api<OperationalWebhookEndpointOut>(opsPath, { method: "POST", body }),
   remove: (id: string) => api<void>(`${opsPath}/${e(id)}`, { method: "DELETE" }),
   secret: (id: string) => api<{ key: string }>(`${opsPath}/${e(id)}/secret`),
   attempts: (id: string, query: Query) =>

@@ -85,7 +85,15 @@ export interface EndpointIn {
   maxInFlight?: number | null;
   disableAfterFailures?: number | null;
   metadata?: Record<string, string>;
+  /** Hookrelay: the signature headers deliveries carry. */
+  signatureScheme?: SignatureScheme;
+  /** Hookrelay, on create only: generate a key of this kind. */
+  signatureAlgorithm?: SignatureAlgorithm;
 }
+
+/** How an endpoint's deliveries are signed (Hookrelay), and with what kind of key. */
+export type SignatureScheme = EndpointOut["signatureScheme"];
+export type SignatureAlgorithm = EndpointOut["signatureAlgorithm"];
 
 /** Body of an operational-webhook endpoint create, as the dashboard sends it. */
 export interface OperationalEndpointIn {

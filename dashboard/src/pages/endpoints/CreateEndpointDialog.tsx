@@ -20,7 +20,12 @@ export function CreateEndpointDialog({
   const mutation = useMutation({
     mutationFn: (draft: EndpointDraft) => {
       const { disabled: _disabled, ...body } = bodyOf(draft);
-      return endpoints.create(appId, draft.polling ? { ...body, polling: true } : body);
+      // The key's kind is chosen once, on create; rotations on the endpoint page change it later.
+      const keyed =
+        draft.signatureAlgorithm === "ed25519"
+          ? { ...body, signatureAlgorithm: draft.signatureAlgorithm }
+          : body;
+      return endpoints.create(appId, draft.polling ? { ...body, polling: true } : keyed);
     },
     onSuccess: async (ep) => {
       await client.invalidateQueries({ queryKey: ["endpoints", appId] });

@@ -2,8 +2,9 @@ import type { ReactNode } from "react";
 
 import type { EndpointOut } from "../../api/types";
 import { Card } from "../../components/Card";
+import { CopyButton } from "../../components/CopyButton";
 import { formatDate } from "../../lib/format";
-import { filterTypesOf, rateLimitOf } from "./fields";
+import { ALGORITHM_LABELS, filterTypesOf, rateLimitOf, SCHEME_LABELS } from "./fields";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -40,6 +41,26 @@ export function EndpointDetailsCard({ endpoint }: { endpoint: EndpointOut }) {
         <Row label="Disable after">
           {endpoint.disableAfterFailures ? `${endpoint.disableAfterFailures} failures in a row` : "—"}
         </Row>
+        {!endpoint.polling && (
+          <>
+            <Row label="Signature format">{SCHEME_LABELS[endpoint.signatureScheme]}</Row>
+            <Row label="Signing algorithm">{ALGORITHM_LABELS[endpoint.signatureAlgorithm]}</Row>
+          </>
+        )}
+        {endpoint.publicKey && (
+          <Row label="Public key">
+            <span className="flex items-center justify-end gap-2">
+              <code
+                className="max-w-40 truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs"
+                title={endpoint.publicKey}
+                data-public-key
+              >
+                {endpoint.publicKey}
+              </code>
+              <CopyButton text={endpoint.publicKey} />
+            </span>
+          </Row>
+        )}
         <Row label="UID">{endpoint.uid ?? "—"}</Row>
         <Row label="Created">{formatDate(endpoint.createdAt)}</Row>
         <Row label="Updated">{formatDate(endpoint.updatedAt)}</Row>

@@ -2,8 +2,9 @@ import { type FormEvent, useState } from "react";
 
 import { Button } from "../../components/Button";
 import { ActionError } from "../../components/ErrorState";
-import { CheckboxField, TextField } from "../../components/Field";
-import { type EndpointDraft } from "./fields";
+import type { SignatureAlgorithm, SignatureScheme } from "../../api/types";
+import { CheckboxField, SelectField, TextField } from "../../components/Field";
+import { ALGORITHM_LABELS, type EndpointDraft, SCHEME_LABELS } from "./fields";
 import { FilterTypesPicker } from "./FilterTypesPicker";
 
 interface Props {
@@ -96,6 +97,36 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
           pattern="[a-zA-Z0-9\-_.]+"
         />
       </div>
+      {!draft.polling && (
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+          <SelectField
+            label="Signature format"
+            value={draft.signatureScheme}
+            onChange={(e) => set("signatureScheme", e.target.value as SignatureScheme)}
+            hint="X-Webhook-Signature is for receivers written for t=…,v1=… (HMAC keys only)."
+          >
+            {Object.entries(SCHEME_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
+          {!editing && (
+            <SelectField
+              label="Signing key"
+              value={draft.signatureAlgorithm}
+              onChange={(e) => set("signatureAlgorithm", e.target.value as SignatureAlgorithm)}
+              hint="ed25519: receivers verify with a public key, no shared secret."
+            >
+              {Object.entries(ALGORITHM_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </SelectField>
+          )}
+        </div>
+      )}
       {editing && (
         <CheckboxField
           label="Disabled"

@@ -65,7 +65,7 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
           <EndpointTasksCard appId={appId} endpointId={ep.data.id} />
           <Writable>
             <SendExampleCard appId={appId} endpoint={ep.data} />
-            <SecretCard appId={appId} endpointId={ep.data.id} />
+            <SecretCard appId={appId} endpoint={ep.data} />
             <RecoverCard appId={appId} endpointId={ep.data.id} />
             <HeadersCard appId={appId} endpointId={ep.data.id} />
             <RetryScheduleCard

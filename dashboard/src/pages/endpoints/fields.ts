@@ -1,4 +1,4 @@
-import type { EndpointIn, EndpointOut } from "../../api/types";
+import type { EndpointIn, EndpointOut, SignatureAlgorithm, SignatureScheme } from "../../api/types";
 
 /** Svix renamed eventTypes → filterTypes and throttleRate → rateLimit; read either. */
 export function filterTypesOf(ep: EndpointOut): string[] {
@@ -36,7 +36,21 @@ export interface EndpointDraft {
   /** Disable after this many failed attempts in a row; empty = never on a count. */
   disableAfterFailures: string;
   disabled: boolean;
+  /** The signature headers deliveries carry. */
+  signatureScheme: SignatureScheme;
+  /** The kind of key generated on create (sent on create only; rotations change it later). */
+  signatureAlgorithm: SignatureAlgorithm;
 }
+
+/** What the dashboard calls each signature scheme and key kind. */
+export const SCHEME_LABELS: Record<SignatureScheme, string> = {
+  "standard-webhooks": "Standard Webhooks (webhook-signature)",
+  "x-webhook-signature": "X-Webhook-Signature (t=…,v1=…)",
+};
+export const ALGORITHM_LABELS: Record<SignatureAlgorithm, string> = {
+  "hmac-sha256": "HMAC-SHA256 (whsec_ secret)",
+  ed25519: "ed25519 (public key)",
+};
 
 export function draftOf(ep?: EndpointOut): EndpointDraft {
   return {
@@ -50,6 +64,8 @@ export function draftOf(ep?: EndpointOut): EndpointDraft {
     maxInFlight: ep?.maxInFlight ? String(ep.maxInFlight) : "",
     disableAfterFailures: ep?.disableAfterFailures ? String(ep.disableAfterFailures) : "",
     disabled: ep?.disabled ?? false,
+    signatureScheme: ep?.signatureScheme ?? "standard-webhooks",
+    signatureAlgorithm: ep?.signatureAlgorithm ?? "hmac-sha256",
   };
 }
 
@@ -72,5 +88,6 @@ export function bodyOf(draft: EndpointDraft): EndpointIn {
     maxInFlight: draft.maxInFlight.trim() ? Number(draft.maxInFlight) : null,
     disableAfterFailures: draft.disableAfterFailures.trim() ? Number(draft.disableAfterFailures) : null,
     disabled: draft.disabled,
+    signatureScheme: draft.signatureScheme,
   };
 }
