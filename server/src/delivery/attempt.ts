@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 
-import { type SignatureScheme, SIGNATURE_HEADERS, signDelivery } from "../lib/signature-schemes.js";
+import { SIGNATURE_HEADERS, type SignatureScheme, signDelivery } from "../lib/signature-schemes.js";
 import { type DeliveryClient, isSsrfError } from "./http-client.js";
 
 export type AttemptKind = "success" | "http_error" | "timeout" | "network_error" | "ssrf_refused";

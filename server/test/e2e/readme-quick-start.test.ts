@@ -1,23 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { readmeSnippets, rewrite, ROOT, type Run, run } from "../support/readme-snippets.js";
+import { freePort, readmeSnippets, rewrite, ROOT, type Run, run } from "../support/readme-snippets.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
 const README_SERVER = "http://127.0.0.1:8071";
 const README_RECEIVER_PORT = 3000;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /**
  * The README's quick start, run as written: its code blocks are read from README.md (by their

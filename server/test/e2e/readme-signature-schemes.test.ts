@@ -1,22 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { readmeSnippets, rewrite, ROOT, type Run, run } from "../support/readme-snippets.js";
+import { freePort, readmeSnippets, rewrite, ROOT, type Run, run } from "../support/readme-snippets.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
 const README_SERVER = "http://127.0.0.1:8071";
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as { port: number };
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /**
  * The README's "Signature schemes" section, run as written: its endpoint-creating shell lines and
@@ -48,6 +39,14 @@ describe.skipIf(spawnSync("which", ["curl"]).status !== 0)("the README's signatu
       await new Promise((res) => setTimeout(res, 50));
     }
     return { run: r, port };
+  };
+  /** The endpoint the snippet created for `port` (the receiver was not up yet) now points at the receiver's. */
+  const repoint = async (port: number, receiverPort: number): Promise<void> => {
+    const headers = { authorization: `Bearer ${server.token}`, "content-type": "application/json" };
+    const list = (await (await fetch(`${server.url}/api/v1/app/acme/endpoint`, { headers })).json()) as { data: { id: string; url: string }[] };
+    const ep = list.data.find((e) => e.url.includes(`:${port}/`))!;
+    const r = await fetch(`${server.url}/api/v1/app/acme/endpoint/${ep.id}`, { method: "PATCH", headers, body: JSON.stringify({ url: `http://127.0.0.1:${receiverPort}/` }) });
+    expect(r.status).toBe(200);
   };
   const sendOrder = async (id: number) => {
     const r = await fetch(`${server.url}/api/v1/app/acme/msg`, {
@@ -82,14 +81,7 @@ describe.skipIf(spawnSync("which", ["curl"]).status !== 0)("the README's signatu
     const publicKey = shell("signing-ed25519-endpoint", port, 3001, "WEBHOOK_PUBLIC_KEY");
     expect(publicKey).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
     const receiver = await startReceiver("signing-ed25519-receiver", 3001, { WEBHOOK_PUBLIC_KEY: publicKey });
-    // The endpoint was created for `port`; point it at the receiver's.
-    const list = (await (await fetch(`${server.url}/api/v1/app/acme/endpoint`, { headers: { authorization: `Bearer ${server.token}` } })).json()) as { data: { id: string; url: string }[] };
-    const ep = list.data.find((e) => e.url.includes(`:${port}/`))!;
-    await fetch(`${server.url}/api/v1/app/acme/endpoint/${ep.id}`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/` }),
-    });
+    await repoint(port, receiver.port);
     await sendOrder(1);
     await receiver.run.waitFor('verified {"id":1}');
     expect(receiver.run.output()).toMatch(/^rejected \{\}$/m); // the readiness probe, unsigned
@@ -100,13 +92,7 @@ describe.skipIf(spawnSync("which", ["curl"]).status !== 0)("the README's signatu
     const secret = shell("signing-x-webhook-endpoint", port, 3002, "WEBHOOK_SECRET");
     expect(secret).toMatch(/^whsec_/);
     const receiver = await startReceiver("signing-x-webhook-receiver", 3002, { WEBHOOK_SECRET: secret });
-    const list = (await (await fetch(`${server.url}/api/v1/app/acme/endpoint`, { headers: { authorization: `Bearer ${server.token}` } })).json()) as { data: { id: string; url: string }[] };
-    const ep = list.data.find((e) => e.url.includes(`:${port}/`))!;
-    await fetch(`${server.url}/api/v1/app/acme/endpoint/${ep.id}`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ url: `http://127.0.0.1:${receiver.port}/` }),
-    });
+    await repoint(port, receiver.port);
     await sendOrder(2);
     await receiver.run.waitFor('verified order.created {"id":2}');
   });

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from "react";
 
+import type { SignatureAlgorithm, SignatureScheme } from "../../api/types";
 import { Button } from "../../components/Button";
 import { ActionError } from "../../components/ErrorState";
-import type { SignatureAlgorithm, SignatureScheme } from "../../api/types";
 import { CheckboxField, SelectField, TextField } from "../../components/Field";
 import { ALGORITHM_LABELS, type EndpointDraft, SCHEME_LABELS } from "./fields";
 import { FilterTypesPicker } from "./FilterTypesPicker";
@@ -16,6 +16,15 @@ interface Props {
   onCancel?: () => void;
   /** Editing shows the enable/disable switch; creating always starts enabled. */
   editing?: boolean;
+}
+
+/** One `<option>` per entry of a value → label map. */
+function optionsOf(labels: Record<string, string>) {
+  return Object.entries(labels).map(([value, label]) => (
+    <option key={value} value={value}>
+      {label}
+    </option>
+  ));
 }
 
 export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCancel, editing }: Props) {
@@ -105,11 +114,7 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
             onChange={(e) => set("signatureScheme", e.target.value as SignatureScheme)}
             hint="X-Webhook-Signature is for receivers written for t=…,v1=… (HMAC keys only)."
           >
-            {Object.entries(SCHEME_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
+            {optionsOf(SCHEME_LABELS)}
           </SelectField>
           {!editing && (
             <SelectField
@@ -118,11 +123,7 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
               onChange={(e) => set("signatureAlgorithm", e.target.value as SignatureAlgorithm)}
               hint="ed25519: receivers verify with a public key, no shared secret."
             >
-              {Object.entries(ALGORITHM_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
+              {optionsOf(ALGORITHM_LABELS)}
             </SelectField>
           )}
         </div>
