@@ -1,6 +1,7 @@
 import { ApiError } from "../lib/errors.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { GradeReport } from "../lib/receiver-grade.js";
+import { signatureSchemeOf } from "../lib/signature-schemes.js";
 import type { AuditLog } from "./audit-log.js";
 import { openHeaders } from "./endpoint-headers.js";
 import type { EndpointService } from "./endpoints.js";
@@ -45,6 +46,15 @@ export class EndpointGradeService {
         503,
         "grading_unavailable",
         "This process cannot send grading requests; use a process started with `hookrelay start`.",
+      );
+    }
+    // The cases are Standard Webhooks HMAC cases (a v1a-only delivery is one a receiver must
+    // refuse): for an ed25519 or X-Webhook-Signature endpoint they would grade the wrong thing.
+    if (endpoint.public_key || signatureSchemeOf(endpoint.signature_scheme) !== "standard-webhooks") {
+      throw new ApiError(
+        422,
+        "grading_unsupported_scheme",
+        "The grader sends Standard Webhooks HMAC (v1) deliveries; this endpoint signs with ed25519 or X-Webhook-Signature, which it does not grade yet.",
       );
     }
     if (this.running.has(endpoint.id)) {

@@ -114,7 +114,7 @@ export function SecretCard({ appId, endpoint }: { appId: string; endpoint: Endpo
       </div>
       {rotate.isSuccess && (
         <div className="mt-2">
-          <Notice>Key rotated.</Notice>
+          <Notice>{ed25519 ? "Key rotated." : "Secret rotated."}</Notice>
         </div>
       )}
       <ActionError error={rotate.error} />

@@ -156,6 +156,13 @@ describeEachStore("endpoint grading on %s", (kind) => {
   it("answers 404 for an unknown endpoint and 503 where no grader is wired", async () => {
     await setup({ allowPrivateNetworks: "127.0.0.0/8" });
     expect((await grade("ep_missing")).statusCode).toBe(404);
+    // Endpoints signed otherwise than Standard Webhooks HMAC are refused before anything is sent.
+    for (const payload of [{ signatureAlgorithm: "ed25519" }, { signatureScheme: "x-webhook-signature" }]) {
+      const other = await t!.app.inject({ method: "POST", url: "/api/v1/app/grades/endpoint", headers: t!.auth, payload: { url: "https://example.com/hook", ...payload } });
+      const refused = await grade(other.json<{ id: string }>().id);
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({ code: "grading_unsupported_scheme" });
+    }
     const bare = await startTestApp({ allowPrivateNetworks: "127.0.0.0/8" }, kind);
     try {
       await bare.app.inject({
