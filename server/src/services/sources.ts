@@ -2,6 +2,7 @@ import { Iso, type Page } from "../contract/common.js";
 import type { SourceIn, SourceOut, SourcePatch } from "../contract/sources.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
+import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
 import type { Keyring } from "../lib/keyring.js";
 import { TtlCache } from "../lib/ttl-cache.js";
@@ -183,6 +184,21 @@ export class SourceService {
     return row && this.load(row);
   }
 
+  /**
+   * `/ingest/in/{token}`: the ingest source whose URL carries `token` (cached for a few seconds,
+   * by the token's hash so the token itself is never kept).
+   */
+  async loadByIngestToken(token: string): Promise<LoadedSource | undefined> {
+    const hash = sha256Hex(token);
+    const row = await this.lookup(`token\n${hash}`, () => this.repo.getByIngestTokenHash(hash));
+    return row && this.load(row);
+  }
+
+  /** Drops cached ingest-path lookups: after a change made outside this service (an ingest token rotated). */
+  forget(): void {
+    this.lookups.clear();
+  }
+
   /** `/webhooks/{provider}/{app}`: the application's source of a delivery platform (cached for a few seconds). */
   async loadForPlatform(provider: string, appIdOrUid: string): Promise<LoadedSource | undefined> {
     if (!DELIVERY_PLATFORMS.has(provider)) return undefined;
@@ -217,7 +233,8 @@ export class SourceService {
     return { row, ...loaded };
   }
 
-  private open(row: SourceRow): Record<string, unknown> {
+  /** The stored config of a source, opened (secrets in clear: never for an answer). */
+  open(row: SourceRow): Record<string, unknown> {
     return JSON.parse(this.keyring.open(row.config)) as Record<string, unknown>;
   }
 
@@ -305,7 +322,8 @@ export class SourceService {
     };
   }
 
-  private seal(providerName: string, config: Record<string, unknown>): string {
+  /** Validates `config` for the provider (422 naming each problem) and seals it for the row. */
+  seal(providerName: string, config: Record<string, unknown>): string {
     const provider = getProvider(providerName);
     if (!provider) throw new ApiError(422, "validation_error", `Unknown provider ${providerName}`);
     return this.keyring.seal(JSON.stringify(validateConfig(provider, config)));
