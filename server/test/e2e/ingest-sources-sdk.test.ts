@@ -1,9 +1,14 @@
+import { createHmac } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { ApiException, Ordering, Svix } from "svix";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
+import { readmeSnippets, rewrite, ROOT, run } from "../support/readme-snippets.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
@@ -185,5 +190,55 @@ describeEachStore("ingest sources through the official Svix SDK (%s)", (kind) =>
     const appId = ((await whoami.json()) as { appId: string }).appId;
     await expect(svix.endpoint.list(appId)).rejects.toMatchObject({ code: 404 });
     await svix.ingest.source.delete(source.id);
+  });
+
+  it("serves Hookrelay's own provider types over plain HTTP (careem, signed with its scheme)", async () => {
+    const admin = { authorization: `Bearer ${server.token}`, "content-type": "application/json" };
+    const res = await fetch(`${server.url}/ingest/api/v1/source`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ name: "Careem", type: "careem", config: { secret: "careem-secret" } }),
+    });
+    expect(res.status).toBe(201);
+    const source = (await res.json()) as { id: string; ingestUrl: string; type: string; config: Record<string, unknown> };
+    expect(source).toMatchObject({ type: "careem", config: { secret: "****" } });
+    // The SDK cannot read a type it does not know, as the README says.
+    await expect(svix.ingest.source.get(source.id)).rejects.toThrow(/Unexpected type/);
+    const r = await receiver();
+    const endpoint = await svix.ingest.endpoint.create(source.id, { url: r.url });
+    const secret = (await svix.ingest.endpoint.getSecret(source.id, endpoint.id)).key;
+    const body = JSON.stringify({ event_type: "order.created", data: { order: { id: "o_1" } } });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = createHmac("sha256", "careem-secret").update(`${ts}.${body}`).digest("hex");
+    const call = await fetch(source.ingestUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-careem-timestamp": ts, "x-careem-signature": signature },
+      body,
+    });
+    expect(call.status).toBe(200);
+    const [got] = await r.waitFor(1, 20_000);
+    expect(new Webhook(secret).verify(got!.body, got!.headers as Record<string, string>)).toMatchObject({ provider: "careem" });
+    await svix.ingest.source.delete(source.id);
+  });
+
+  it("runs the README's ingest example as written", async () => {
+    const code = rewrite(readmeSnippets().get("ingest")!, "http://127.0.0.1:8071", server.url);
+    // Inside the repository, so `import "svix"` resolves from its node_modules.
+    mkdirSync(join(ROOT, "tmp"), { recursive: true });
+    const dir = mkdtempSync(join(ROOT, "tmp", "readme-ingest-"));
+    try {
+      writeFileSync(join(dir, "ingest.mjs"), code);
+      const example = run(process.execPath, [join(dir, "ingest.mjs")], { HOOKRELAY_TOKEN: server.token });
+      expect(await example.exited, example.output()).toBe(0);
+      const printed = example.output().match(/^give Stripe (\S+) and verify what billing receives with (whsec_\S+)$/m);
+      expect(printed, example.output()).not.toBeNull();
+      const source = await svix.ingest.source.get("stripe-production");
+      expect(source.ingestUrl).toBe(printed![1]);
+      const [endpoint] = (await svix.ingest.endpoint.list(source.id)).data;
+      expect((await svix.ingest.endpoint.getSecret(source.id, endpoint!.id)).key).toBe(printed![2]);
+      await svix.ingest.source.delete(source.id);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
