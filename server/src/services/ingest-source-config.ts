@@ -1,3 +1,4 @@
+import { PROVIDER_NAMES } from "../contract/sources.js";
 import { ApiError } from "../lib/errors.js";
 import { SECRET_FIELDS } from "./source-config.js";
 
@@ -30,25 +31,9 @@ const SVIX_SIGNED_TYPES = [
  * Svix's `{ secret }` shapes (StripeConfig, GithubConfig, ShopifyConfig, SlackConfig, ZoomConfig,
  * SegmentConfig, HubspotConfig, clerk's and resend's SvixConfig) are exactly our providers'
  * `secret`, and Hookrelay's own providers take their own settings (README, "Inbound webhooks").
+ * `standard-webhooks` is Svix's `svix` here; `generic-webhook` is for ingest sources only.
  */
-const SAME_NAME_TYPES = [
-  "generic-webhook",
-  "stripe",
-  "github",
-  "shopify",
-  "slack",
-  "clerk",
-  "resend",
-  "zoom",
-  "segment",
-  "hubspot",
-  "twilio",
-  "careem",
-  "talabat",
-  "deliveroo",
-  "jahez",
-  "hmac",
-] as const;
+const SAME_NAME_TYPES: readonly string[] = [...PROVIDER_NAMES.filter((name) => name !== "standard-webhooks"), "generic-webhook"];
 
 /** Every ingest `type` Hookrelay accepts, sorted. */
 export const INGEST_SOURCE_TYPES: readonly string[] = [...SAME_NAME_TYPES, ...SVIX_SIGNED_TYPES].sort();
@@ -81,7 +66,7 @@ export function mapIngestConfig(
   // Svix's optional secrets arrive as explicit nulls from its serializers; absent is the same.
   for (const [key, value] of Object.entries(given)) if (value === null) delete given[key];
   if ((SVIX_SIGNED_TYPES as readonly string[]).includes(type)) return { provider: "standard-webhooks", config: given };
-  if (!(SAME_NAME_TYPES as readonly string[]).includes(type)) {
+  if (!SAME_NAME_TYPES.includes(type)) {
     throw new ApiError(
       422,
       "validation_error",

@@ -43,7 +43,14 @@ describeEachStore("ingest sources through the official Svix SDK (%s)", (kind) =>
 
   beforeAll(async () => {
     if (kind === "postgres") schema = await createPgSchema(TEST_POSTGRES_URL!);
-    server = await startServer({ env: { ...(schema ? { DATABASE_URL: schema.url } : {}) } });
+    server = await startServer({
+      env: {
+        // Request logging on: the ingest URL's token must still never reach the log.
+        HOOKRELAY_LOG_REQUESTS: "true",
+        HOOKRELAY_LOG_LEVEL: "info",
+        ...(schema ? { DATABASE_URL: schema.url } : {}),
+      },
+    });
     svix = new Svix(server.token, { serverUrl: server.url });
   }, 60_000);
 
@@ -138,6 +145,9 @@ describeEachStore("ingest sources through the official Svix SDK (%s)", (kind) =>
     const afterRotate = await r.waitFor(2, 20_000);
     const second = new Webhook(secret).verify(afterRotate[1]!.body, afterRotate[1]!.headers as Record<string, string>) as Relayed;
     expect(second.original.id).toBe("evt_new_url");
+    // Neither token reached the log, though every request was logged.
+    expect(server.output()).toContain("/ingest/in/[redacted]");
+    for (const url of [source.ingestUrl!, ingestUrl]) expect(server.output()).not.toContain(url.split("/").pop()!);
     // The source's own id is no URL: only the token reaches an ingest source.
     expect((await postStripe(`${server.url}/ingest/${source.id}`, { ...event, id: "evt_by_id" })).status).toBe(404);
 

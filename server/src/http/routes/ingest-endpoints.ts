@@ -1,5 +1,4 @@
 import { ListQuery, listResponse, NoContent } from "../../contract/common.js";
-import { EndpointHeadersIn, EndpointHeadersOut, EndpointSecretOut, EndpointSecretRotateIn } from "../../contract/endpoints.js";
 import {
   IngestEndpointIn,
   IngestEndpointOut,
@@ -10,6 +9,7 @@ import {
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
+import { endpointCredentialRoutes } from "./endpoint-credential-routes.js";
 
 const tags = ["Ingest"];
 const base = "/ingest/api/v1/source/:source_id/endpoint";
@@ -112,75 +112,14 @@ export const ingestEndpointRoutes: RouteModule = (app, { services }) => {
     },
   );
 
-  app.get(
-    `${path}/secret`,
+  endpointCredentialRoutes(
+    app,
+    { path, params, tags, operation: "v1.ingest.endpoint", noun: "ingest endpoint", sent: "relayed calls" },
     {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.ingest.endpoint.get-secret",
-        summary: "Get an ingest endpoint's signing secret",
-        description: "Returns the `whsec_…` secret the relayed calls are signed with (Standard Webhooks).",
-        params,
-        response: { 200: EndpointSecretOut },
-      },
-    },
-    async (req) => endpoints.getSecret(principalOf(req), req.params.source_id, req.params.endpoint_id),
-  );
-
-  app.post(
-    `${path}/secret/rotate`,
-    {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.ingest.endpoint.rotate-secret",
-        summary: "Rotate an ingest endpoint's signing secret",
-        description: "Sets a new secret (generated unless `key` is given); the previous one keeps signing for `gracePeriodSeconds` (default 24 hours).",
-        params,
-        body: EndpointSecretRotateIn.nullish(),
-        response: { 204: NoContent },
-      },
-    },
-    async (req, reply) => {
-      await endpoints.rotateSecret(actorOf(req), req.params.source_id, req.params.endpoint_id, req.body ?? {});
-      return reply.code(204).send();
-    },
-  );
-
-  app.get(
-    `${path}/headers`,
-    {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.ingest.endpoint.get-headers",
-        summary: "Get an ingest endpoint's custom headers",
-        description: "Returns the headers sent with every relayed call; values of sensitive ones are masked.",
-        params,
-        response: { 200: EndpointHeadersOut },
-      },
-    },
-    async (req) => endpoints.getHeaders(principalOf(req), req.params.source_id, req.params.endpoint_id),
-  );
-
-  app.put(
-    `${path}/headers`,
-    {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.ingest.endpoint.set-headers",
-        summary: "Replace an ingest endpoint's custom headers",
-        description: "Replaces every custom header sent with the endpoint's relayed calls.",
-        params,
-        body: EndpointHeadersIn,
-        response: { 204: NoContent },
-      },
-    },
-    async (req, reply) => {
-      await endpoints.setHeaders(actorOf(req), req.params.source_id, req.params.endpoint_id, req.body);
-      return reply.code(204).send();
+      getSecret: (principal, p) => endpoints.getSecret(principal, p.source_id, p.endpoint_id),
+      rotateSecret: (actor, p, input) => endpoints.rotateSecret(actor, p.source_id, p.endpoint_id, input),
+      getHeaders: (principal, p) => endpoints.getHeaders(principal, p.source_id, p.endpoint_id),
+      setHeaders: (actor, p, input) => endpoints.setHeaders(actor, p.source_id, p.endpoint_id, input),
     },
   );
 };
