@@ -2,7 +2,7 @@ import type { ApplicationTokenExpireIn, AppPortalAccessIn, TokenIn } from "../co
 import type { ApplicationRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { Actor } from "./principal.js";
-import { PORTAL_SCOPES, READ_ONLY_PORTAL_SCOPES } from "./scopes.js";
+import { PORTAL_SCOPES, READ_ONLY_PORTAL_SCOPES, type Scope } from "./scopes.js";
 import type { CreatedToken, TokenService } from "./tokens.js";
 
 /** Lifetime of a portal session when the request names none. */
@@ -58,6 +58,8 @@ export class AppTokenService {
     actor: Actor,
     target: Pick<ApplicationRow, "id">,
     input: Pick<AppPortalAccessIn, "capabilities" | "readOnly" | "sessionId" | "expiry"> | null | undefined,
+    /** What a writable session may do; an ingest source's dashboard manages endpoints only. */
+    writableScopes: readonly Scope[] = PORTAL_SCOPES,
   ): Promise<CreatedToken> {
     const capabilities = input?.capabilities;
     const readOnly =
@@ -70,7 +72,7 @@ export class AppTokenService {
         appId: target.id,
         kind: "portal",
         readOnly,
-        scopes: readOnly ? READ_ONLY_PORTAL_SCOPES : PORTAL_SCOPES,
+        scopes: readOnly ? READ_ONLY_PORTAL_SCOPES : writableScopes,
         sessionId,
         ttlSeconds: input?.expiry ?? PORTAL_DEFAULT_SECONDS,
       },

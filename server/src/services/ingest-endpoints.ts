@@ -5,6 +5,7 @@ import type { IngestEndpointIn, IngestEndpointOut, IngestEndpointUpsertIn } from
 import type { Keyring } from "../lib/keyring.js";
 import type { EndpointsRepository } from "../store/endpoints-repository.js";
 import { mapPage, type PageRequest } from "../store/paginate.js";
+import type { ApplicationRow, EndpointRow } from "../store/schema.js";
 import type { AuditLog } from "./audit-log.js";
 import { EndpointService } from "./endpoints.js";
 import type { IngestSourceService } from "./ingest-sources.js";
@@ -34,7 +35,7 @@ export function toIngestEndpointOut(ep: EndpointOut): IngestEndpointOut {
  * endpoints of an ingest source's internal application, managed by the endpoint service (URL
  * check, sealed secrets, rotation with grace, headers, audit as `ingest_endpoint.*`) under a
  * resolver that reaches that application through the source's id or uid, for admin keys only.
- * Transformations (`…/transformation`) are not served here (see the lead's wiring note).
+ * Transformations (`…/transformation`) are not served here: they attach through {@link IngestEndpointService.resolve}.
  *
  * @example const ep = await ingestEndpoints.create(actor, "stripe-production", { url: "https://example.com/hook" })
  */
@@ -50,6 +51,15 @@ export class IngestEndpointService {
   ) {
     const resolver = { resolve: (principal: Principal, sourceIdOrUid: string) => sources.application(principal, sourceIdOrUid) };
     this.endpoints = new EndpointService(repo, resolver, keyring, config, audit, undefined, "ingest_endpoint");
+  }
+
+  /**
+   * The source's internal application and one of its endpoints (404 for either): for features
+   * layered on an ingest endpoint the way they are on any endpoint, such as Svix's
+   * `…/endpoint/{endpoint_id}/transformation`, which then use `app.id` and `endpoint.id`.
+   */
+  resolve(principal: Principal, sourceId: string, endpointId: string): Promise<{ app: ApplicationRow; endpoint: EndpointRow }> {
+    return this.endpoints.resolve(principal, sourceId, endpointId);
   }
 
   async list(principal: Principal, sourceId: string, page: PageRequest): Promise<Page<IngestEndpointOut>> {

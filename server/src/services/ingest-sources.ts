@@ -180,10 +180,13 @@ export class IngestSourceService {
     input: IngestSourceConsumerPortalAccessIn | null | undefined,
   ): Promise<{ token: string }> {
     const app = await this.application(actor, idOrUid);
-    const created = await this.deps.appTokens.openPortalFor(actor, app, {
-      readOnly: input?.readOnly ?? null,
-      expiry: input?.expiry ?? PORTAL_DEFAULT_SECONDS,
-    });
+    // Endpoints only: no messages into the source's application, no changes to its source.
+    const created = await this.deps.appTokens.openPortalFor(
+      actor,
+      app,
+      { readOnly: input?.readOnly ?? null, expiry: input?.expiry ?? PORTAL_DEFAULT_SECONDS },
+      ["app:read", "app:write"],
+    );
     return { token: created.token };
   }
 

@@ -66,7 +66,7 @@ export class SourceService {
     appIdOrUid: string,
     sourceIdOrUid: string,
   ): Promise<{ app: ApplicationRow; source: SourceRow }> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
+    const app = await this.application(principal, appIdOrUid);
     const source = await this.repo.find(app.id, sourceIdOrUid);
     if (!source) throw ApiError.notFound("Source");
     return { app, source };
@@ -78,7 +78,7 @@ export class SourceService {
     page: PageRequest,
     baseUrl: string,
   ): Promise<Page<SourceOut>> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
+    const app = await this.application(principal, appIdOrUid);
     return mapPage(await this.repo.list(app.id, page), (row) => this.toOut(row, app, baseUrl));
   }
 
@@ -88,7 +88,7 @@ export class SourceService {
     input: SourceIn,
     baseUrl: string,
   ): Promise<SourceOut> {
-    const app = await this.applications.resolve(actor, appIdOrUid);
+    const app = await this.application(actor, appIdOrUid);
     return this.toOut(await this.insert(actor, app, input), app, baseUrl);
   }
 
@@ -110,7 +110,7 @@ export class SourceService {
     input: SourceIn,
     baseUrl: string,
   ): Promise<{ source: SourceOut; created: boolean }> {
-    const app = await this.applications.resolve(actor, appIdOrUid);
+    const app = await this.application(actor, appIdOrUid);
     const existing = await this.repo.find(app.id, sourceIdOrUid);
     if (!existing) {
       if (sourceIdOrUid.startsWith("src_") || !/^[a-zA-Z0-9\-_.]{1,256}$/.test(sourceIdOrUid)) {
@@ -175,6 +175,17 @@ export class SourceService {
     );
     this.cache.delete(source.id);
     this.lookups.clear();
+  }
+
+  /**
+   * The application of an application-scoped source route. An internal application (an ingest
+   * source's, reachable by its portal session) has no sources to manage here: its source is
+   * managed through `/ingest/api/v1/source` only (ADR 20).
+   */
+  private async application(principal: Principal, appIdOrUid: string): Promise<ApplicationRow> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    if (app.internal !== null) throw ApiError.notFound("Application");
+    return app;
   }
 
   /** `/ingest/{source_id}`: the source by id, ready to verify with (cached for a few seconds). */

@@ -159,6 +159,10 @@ describeEachStore("ingest sources through the official Svix SDK (%s)", (kind) =>
     const appId = ((await whoami.json()) as { appId: string }).appId;
     expect((await session.endpoint.list(appId)).data.map((e) => e.id)).toEqual([endpoint.id]);
     await expect(session.ingest.source.list()).rejects.toMatchObject({ code: 403 });
+    // Endpoints only: the session can neither publish into the source's application nor touch its source.
+    await expect(session.message.create(appId, { eventType: "invoice.paid", payload: {} })).rejects.toMatchObject({ code: 403 });
+    const asSource = await fetch(`${server.url}/api/v1/app/${appId}/source`, { headers: { authorization: `Bearer ${portal.token}` } });
+    expect(asSource.status).toBe(404);
 
     // Upsert: replaces (masked secret kept), or creates under the path's uid.
     const replaced = await sources.upsert(source.id, { name: "Stripe (prod)", uid: "stripe-prod", type: "stripe", config: source.config as { secret: string } });
