@@ -70,6 +70,7 @@ export const API_TAGS = [
   { name: "Statistics", description: "Delivery and inbound counts, success rates, latency and the queue." },
   { name: "Audit log", description: "A tamper-evident record of every change: who, what, when." },
   { name: "Verification", description: "Help for receivers: check a received webhook's signature and see why it fails." },
+  { name: "Ingest", description: "Svix's ingest sources: environment-level sources with their own ingest URL and endpoints; a provider's verified calls are relayed to them." },
   { name: "Operational webhooks", description: "Endpoints that receive events about Hookrelay itself: endpoint changes, failing deliveries, open circuits, failing inbound sources." },
   { name: "Health", description: "Liveness and readiness for probes and operators." },
 ];

@@ -30,7 +30,8 @@ export const PUBLIC_ROUTES: readonly RegExp[] = [
   /^\/api\/v1\/health(\/ping|\/report)?\/?$/,
   /^\/healthz$/,
   /^\/webhooks\//,
-  /^\/ingest\//,
+  // Not /ingest/api/…: Svix's ingest management API takes a token like the rest of /api.
+  /^\/ingest\/(?!api\/)/,
   /^\/metrics$/,
   /^\/openapi\.json$/,
   /^\/docs(\/|$)/,

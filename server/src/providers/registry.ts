@@ -1,5 +1,6 @@
 import { careem } from "./careem.js";
 import { deliveroo } from "./deliveroo.js";
+import { genericWebhook } from "./generic-webhook.js";
 import { github } from "./github.js";
 import { hmac } from "./hmac.js";
 import { hubspot } from "./hubspot.js";
@@ -35,7 +36,14 @@ const providers: readonly Provider[] = [
   hmac,
 ];
 
-const byName: ReadonlyMap<string, Provider> = new Map(providers.map((p) => [p.name, p]));
+/**
+ * Providers only an ingest source may use (ADR 20): `generic-webhook` verifies nothing, which is
+ * safe only behind the unguessable token of an ingest URL. Not in {@link providerNames}, so an
+ * application's source cannot name them.
+ */
+const ingestOnly: readonly Provider[] = [genericWebhook];
+
+const byName: ReadonlyMap<string, Provider> = new Map([...providers, ...ingestOnly].map((p) => [p.name, p]));
 
 /**
  * Names of every registered provider, for validating a source's `provider` field.

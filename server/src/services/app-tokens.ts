@@ -1,7 +1,8 @@
 import type { ApplicationTokenExpireIn, AppPortalAccessIn, TokenIn } from "../contract/tokens.js";
+import type { ApplicationRow } from "../store/schema.js";
 import type { ApplicationService } from "./applications.js";
 import type { Actor } from "./principal.js";
-import { PORTAL_SCOPES, READ_ONLY_PORTAL_SCOPES } from "./scopes.js";
+import { PORTAL_SCOPES, READ_ONLY_PORTAL_SCOPES, type Scope } from "./scopes.js";
 import type { CreatedToken, TokenService } from "./tokens.js";
 
 /** Lifetime of a portal session when the request names none. */
@@ -46,6 +47,20 @@ export class AppTokenService {
       if (!create) throw error;
       target = (await this.applications.create(actor, { ...create, uid: create.uid ?? appIdOrUid }, true)).app;
     }
+    return this.openPortalFor(actor, target, input);
+  }
+
+  /**
+   * A consumer-portal session on an application already resolved: also an internal one, such
+   * as an ingest source's (its dashboard), which the application routes do not resolve.
+   */
+  async openPortalFor(
+    actor: Actor,
+    target: Pick<ApplicationRow, "id">,
+    input: Pick<AppPortalAccessIn, "capabilities" | "readOnly" | "sessionId" | "expiry"> | null | undefined,
+    /** What a writable session may do; an ingest source's dashboard manages endpoints only. */
+    writableScopes: readonly Scope[] = PORTAL_SCOPES,
+  ): Promise<CreatedToken> {
     const capabilities = input?.capabilities;
     const readOnly =
       input?.readOnly === true || (capabilities != null && !capabilities.some((c) => WRITE_CAPABILITIES.has(c)));
@@ -57,7 +72,7 @@ export class AppTokenService {
         appId: target.id,
         kind: "portal",
         readOnly,
-        scopes: readOnly ? READ_ONLY_PORTAL_SCOPES : PORTAL_SCOPES,
+        scopes: readOnly ? READ_ONLY_PORTAL_SCOPES : writableScopes,
         sessionId,
         ttlSeconds: input?.expiry ?? PORTAL_DEFAULT_SECONDS,
       },

@@ -54,6 +54,9 @@ export class ApplicationService {
       if (row) this.cache.set(idOrUid, row);
     }
     if (!row || (principal.appId !== null && principal.appId !== row.id)) throw ApiError.notFound("Application");
+    // Internal applications (an ingest source's) are reached through their own routes, or by a
+    // token limited to them: the source's portal session.
+    if (row.internal !== null && principal.appId !== row.id) throw ApiError.notFound("Application");
     return row;
   }
 
@@ -96,6 +99,7 @@ export class ApplicationService {
       metadata: JSON.stringify(input.metadata ?? {}),
       throttle_rate: input.throttleRate ?? input.rateLimit ?? null,
       retry_schedule: null,
+      internal: null,
       created_at: now,
       updated_at: now,
     };

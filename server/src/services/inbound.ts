@@ -40,6 +40,8 @@ const DEDUPE_KEY_MAX = 200;
 export interface IngestInput {
   /** `/ingest/{source_id}` … */
   sourceId?: string | undefined;
+  /** … or `/ingest/in/{token}` (an ingest source) … */
+  ingestToken?: string | undefined;
   /** … or `/webhooks/{provider}/{app}`. */
   platform?: { provider: string; app: string } | undefined;
   rawBody: Buffer;
@@ -124,7 +126,9 @@ export class InboundService {
     const source =
       input.sourceId !== undefined
         ? await sources.loadById(input.sourceId)
-        : input.platform && (await sources.loadForPlatform(input.platform.provider, input.platform.app));
+        : input.ingestToken !== undefined
+          ? await sources.loadByIngestToken(input.ingestToken)
+          : input.platform && (await sources.loadForPlatform(input.platform.provider, input.platform.app));
     if (!source) throw ApiError.notFound("Source");
     seen.provider = source.row.provider;
     seen.source = source.row.id;

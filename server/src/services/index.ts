@@ -15,6 +15,7 @@ import { EventTypesRepository } from "../store/event-types-repository.js";
 import { GroupCommit } from "../store/group-commit.js";
 import { IdempotencyRepository } from "../store/idempotency-repository.js";
 import { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
+import { IngestSourcesRepository } from "../store/ingest-sources-repository.js";
 import type { InsertResult, NewMessage } from "../store/message-batch.js";
 import { MessageWriter } from "../store/message-writer.js";
 import { MessagesRepository } from "../store/messages-repository.js";
@@ -42,6 +43,8 @@ import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
 import { InboundFailureWatch } from "./inbound-failure-watch.js";
 import { InboundLogService } from "./inbound-log.js";
 import { InboundReprocessService } from "./inbound-reprocess.js";
+import { IngestEndpointService } from "./ingest-endpoints.js";
+import { IngestSourceService } from "./ingest-sources.js";
 import { MessagePrecheckService } from "./message-precheck.js";
 import { MessageService } from "./messages.js";
 import { OperationalEvents } from "./operational-events.js";
@@ -93,6 +96,9 @@ export interface Services {
   eventTypeOpenApi: EventTypeOpenApiService;
   /** The operational-webhook endpoints (admin only). */
   operationalWebhooks: OperationalWebhookService;
+  /** Svix's ingest sources and their endpoints (admin only; ADR 20). */
+  ingestSources: IngestSourceService;
+  ingestEndpoints: IngestEndpointService;
   /**
    * Emits operational events. The worker's port (`outcomesRecorded`) and the circuit breaker's
    * `onCircuitChange` are wired to it by the composition root.
@@ -214,9 +220,18 @@ export function createServices(
     attempts: (opEndpoints) =>
       new AttemptService(attemptsRepo, applications, opEndpoints, messages, eventTypes, wakeup, auditLog),
   });
+  const appTokens = new AppTokenService(tokens, applications);
+  const ingestSources = new IngestSourceService({
+    repo: new IngestSourcesRepository(db),
+    applications: applicationsRepo,
+    sources,
+    keyring,
+    audit: auditLog,
+    appTokens,
+  });
   return {
     tokens,
-    appTokens: new AppTokenService(tokens, applications),
+    appTokens,
     idempotency,
     health: new HealthService({
       db,
@@ -253,6 +268,8 @@ export function createServices(
     messagePrecheck: new MessagePrecheckService(applications, endpointsRepo),
     eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
     operationalWebhooks,
+    ingestSources,
+    ingestEndpoints: new IngestEndpointService(endpointsRepo, ingestSources, keyring, config, auditLog),
     operationalEvents,
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);

@@ -2,6 +2,7 @@ import { Iso, type Page } from "../contract/common.js";
 import type { SourceIn, SourceOut, SourcePatch } from "../contract/sources.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
+import { sha256Hex } from "../lib/hash.js";
 import { newId } from "../lib/ids.js";
 import type { Keyring } from "../lib/keyring.js";
 import { TtlCache } from "../lib/ttl-cache.js";
@@ -65,7 +66,7 @@ export class SourceService {
     appIdOrUid: string,
     sourceIdOrUid: string,
   ): Promise<{ app: ApplicationRow; source: SourceRow }> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
+    const app = await this.application(principal, appIdOrUid);
     const source = await this.repo.find(app.id, sourceIdOrUid);
     if (!source) throw ApiError.notFound("Source");
     return { app, source };
@@ -77,7 +78,7 @@ export class SourceService {
     page: PageRequest,
     baseUrl: string,
   ): Promise<Page<SourceOut>> {
-    const app = await this.applications.resolve(principal, appIdOrUid);
+    const app = await this.application(principal, appIdOrUid);
     return mapPage(await this.repo.list(app.id, page), (row) => this.toOut(row, app, baseUrl));
   }
 
@@ -87,7 +88,7 @@ export class SourceService {
     input: SourceIn,
     baseUrl: string,
   ): Promise<SourceOut> {
-    const app = await this.applications.resolve(actor, appIdOrUid);
+    const app = await this.application(actor, appIdOrUid);
     return this.toOut(await this.insert(actor, app, input), app, baseUrl);
   }
 
@@ -109,7 +110,7 @@ export class SourceService {
     input: SourceIn,
     baseUrl: string,
   ): Promise<{ source: SourceOut; created: boolean }> {
-    const app = await this.applications.resolve(actor, appIdOrUid);
+    const app = await this.application(actor, appIdOrUid);
     const existing = await this.repo.find(app.id, sourceIdOrUid);
     if (!existing) {
       if (sourceIdOrUid.startsWith("src_") || !/^[a-zA-Z0-9\-_.]{1,256}$/.test(sourceIdOrUid)) {
@@ -176,11 +177,37 @@ export class SourceService {
     this.lookups.clear();
   }
 
+  /**
+   * The application of an application-scoped source route. An internal application (an ingest
+   * source's, reachable by its portal session) has no sources to manage here: its source is
+   * managed through `/ingest/api/v1/source` only (ADR 20).
+   */
+  private async application(principal: Principal, appIdOrUid: string): Promise<ApplicationRow> {
+    const app = await this.applications.resolve(principal, appIdOrUid);
+    if (app.internal !== null) throw ApiError.notFound("Application");
+    return app;
+  }
+
   /** `/ingest/{source_id}`: the source by id, ready to verify with (cached for a few seconds). */
   async loadById(id: string): Promise<LoadedSource | undefined> {
     if (!id.startsWith("src_")) return undefined;
     const row = await this.lookup(`id\n${id}`, () => this.repo.get(id));
     return row && this.load(row);
+  }
+
+  /**
+   * `/ingest/in/{token}`: the ingest source whose URL carries `token` (cached for a few seconds,
+   * by the token's hash so the token itself is never kept).
+   */
+  async loadByIngestToken(token: string): Promise<LoadedSource | undefined> {
+    const hash = sha256Hex(token);
+    const row = await this.lookup(`token\n${hash}`, () => this.repo.getByIngestTokenHash(hash));
+    return row && this.load(row);
+  }
+
+  /** Drops cached ingest-path lookups: after a change made outside this service (an ingest token rotated). */
+  forget(): void {
+    this.lookups.clear();
   }
 
   /** `/webhooks/{provider}/{app}`: the application's source of a delivery platform (cached for a few seconds). */
@@ -217,7 +244,8 @@ export class SourceService {
     return { row, ...loaded };
   }
 
-  private open(row: SourceRow): Record<string, unknown> {
+  /** The stored config of a source, opened (secrets in clear: never for an answer). */
+  open(row: SourceRow): Record<string, unknown> {
     return JSON.parse(this.keyring.open(row.config)) as Record<string, unknown>;
   }
 
@@ -305,7 +333,8 @@ export class SourceService {
     };
   }
 
-  private seal(providerName: string, config: Record<string, unknown>): string {
+  /** Validates `config` for the provider (422 naming each problem) and seals it for the row. */
+  seal(providerName: string, config: Record<string, unknown>): string {
     const provider = getProvider(providerName);
     if (!provider) throw new ApiError(422, "validation_error", `Unknown provider ${providerName}`);
     return this.keyring.seal(JSON.stringify(validateConfig(provider, config)));

@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 
 import type { FanoutCache } from "./fanout-cache.js";
-import { OPERATIONAL_APP_ID } from "./operational-app.js";
 import { type Page,type PageRequest, paginate } from "./paginate.js";
 import type { ApplicationRow, Database } from "./schema.js";
 
@@ -27,9 +26,12 @@ export class ApplicationsRepository {
     await db.updateTable("applications").set(values).where("id", "=", id).execute();
   }
 
-  /** Every application but the internal one that holds the operational-webhook endpoints. */
+  /**
+   * Every application users manage: internal ones (the operational-webhook application, each
+   * ingest source's application; migration 0018) are left out.
+   */
   async list(page: PageRequest): Promise<Page<ApplicationRow>> {
-    const query = this.db.selectFrom("applications").selectAll().where("id", "!=", OPERATIONAL_APP_ID);
+    const query = this.db.selectFrom("applications").selectAll().where("internal", "is", null);
     return paginate(query, "id", page, "ascending");
   }
 

@@ -27,6 +27,7 @@ export async function ensureOperationalApp(db: Kysely<Database>, now: number): P
       name: "Hookrelay operational webhooks",
       metadata: "{}",
       throttle_rate: null,
+      internal: "operational",
       created_at: now,
       updated_at: now,
     })

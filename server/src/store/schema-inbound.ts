@@ -19,6 +19,27 @@ export interface SourceRow {
   updated_at: number;
 }
 
+/**
+ * What a Svix ingest source has beyond its source row (migration 0018): `source_id` is the
+ * source's id, `app_id` the internal application its endpoints belong to.
+ */
+export interface IngestSourceRow {
+  source_id: string;
+  app_id: string;
+  /** Unique across the whole instance (ingest sources are not under an application). */
+  uid: string | null;
+  /** Svix's type name: `stripe`, `svix`, `generic-webhook`, or one of Hookrelay's providers. */
+  type: string;
+  /** JSON object of strings. */
+  metadata: string;
+  /** The ingest URL's token, sealed with the data keyring (ADR 5). */
+  token: string;
+  /** SHA-256 (hex) of the token: how a request finds its source. */
+  token_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Outcome of an inbound request. */
 export type InboundStatus = "accepted" | "rejected" | "duplicate";
 

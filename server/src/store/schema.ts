@@ -1,8 +1,8 @@
 import type { Generated } from "kysely";
 
-import type { InboundRateLimitRow, InboundReprocessRow, InboundRequestRow, SourceRow } from "./schema-inbound.js";
+import type { InboundRateLimitRow, InboundReprocessRow, InboundRequestRow, IngestSourceRow, SourceRow } from "./schema-inbound.js";
 
-export type { InboundRateLimitRow, InboundReprocessRow, InboundRequestRow, InboundStatus, SourceRow } from "./schema-inbound.js";
+export type { InboundRateLimitRow, InboundReprocessRow, InboundRequestRow, InboundStatus, IngestSourceRow, SourceRow } from "./schema-inbound.js";
 
 /**
  * Table shapes shared by SQLite and PostgreSQL. Times are integer milliseconds since the epoch,
@@ -20,6 +20,7 @@ export interface Database {
   idempotency_keys: IdempotencyRow;
   tasks: TaskRow;
   sources: SourceRow;
+  ingest_sources: IngestSourceRow;
   inbound_requests: InboundRequestRow;
   inbound_rate_limits: InboundRateLimitRow;
   inbound_reprocesses: InboundReprocessRow;
@@ -40,6 +41,8 @@ export interface ApplicationRow {
   throttle_rate: number | null;
   /** JSON array of whole seconds between attempts; null = the next level decides (migration 0011). */
   retry_schedule: string | null;
+  /** Null for an application users manage; `operational` or `ingest` for internal ones (migration 0018). */
+  internal: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -41,6 +41,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   },
   { table: "endpoints", key: "id", column: "headers", map: whole },
   { table: "sources", key: "id", column: "config", map: whole },
+  { table: "ingest_sources", key: "source_id", column: "token", map: whole },
   { table: "idempotency_keys", key: "key", column: "body", map: whole },
 ];
 
@@ -49,6 +50,11 @@ export interface ResealOptions {
   batchSize?: number;
   /** Count what would change without writing. */
   dryRun?: boolean;
+  /**
+   * Only these tables. Migration 0005 names the tables of its time: a table a later migration
+   * creates does not exist yet when 0005 runs on a fresh database (and is written sealed anyway).
+   */
+  tables?: readonly string[];
 }
 
 /**
@@ -69,6 +75,7 @@ export async function resealColumns(
   const batchSize = options.batchSize ?? 500;
   const counts: Record<string, number> = {};
   for (const spec of SEALED_COLUMNS) {
+    if (options.tables && !options.tables.includes(spec.table)) continue;
     let changed = 0;
     let after: string | undefined;
     for (;;) {

@@ -24,9 +24,29 @@ export class SourcesRepository {
       .executeTakeFirst();
   }
 
-  /** By id alone: `/ingest/{source_id}`. */
+  /**
+   * By id alone: `/ingest/{source_id}`. An ingest source (migration 0018) is not found this way:
+   * its URL's token is what authenticates a `generic-webhook` source, and the id is no secret.
+   */
   async get(id: string): Promise<SourceRow | undefined> {
-    return this.db.selectFrom("sources").selectAll().where("id", "=", id).executeTakeFirst();
+    return this.db
+      .selectFrom("sources")
+      .selectAll()
+      .where("id", "=", id)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("ingest_sources").select("source_id").whereRef("ingest_sources.source_id", "=", "sources.id"))),
+      )
+      .executeTakeFirst();
+  }
+
+  /** `/ingest/in/{token}`: the ingest source whose token hashes to `tokenHash`. */
+  async getByIngestTokenHash(tokenHash: string): Promise<SourceRow | undefined> {
+    return this.db
+      .selectFrom("ingest_sources")
+      .innerJoin("sources", "sources.id", "ingest_sources.source_id")
+      .selectAll("sources")
+      .where("ingest_sources.token_hash", "=", tokenHash)
+      .executeTakeFirst();
   }
 
   /**

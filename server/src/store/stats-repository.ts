@@ -7,7 +7,6 @@ import {
   mergeHistogram,
 } from "../lib/latency-histogram.js";
 import { percentile } from "../lib/percentile.js";
-import { OPERATIONAL_APP_ID } from "./operational-app.js";
 import { type Database, DeliveryStatus, LATENCY_COLUMNS } from "./schema.js";
 
 export interface Range {
@@ -161,16 +160,17 @@ export class StatsRepository {
   }
 
   /**
-   * Endpoints in a current run of failures, longest-failing first. Operational-webhook endpoints
-   * are left out: they belong to no application a user can open (their page shows their attempts).
+   * Endpoints in a current run of failures, longest-failing first. Across applications, those of
+   * internal applications (operational webhooks, ingest sources) are left out: they belong to no
+   * application a user can open (their own pages show them).
    */
   async failingEndpoints(appId: string | undefined, limit = 20) {
     let q = this.db
       .selectFrom("endpoints")
       .select(["id", "app_id", "url", "first_failure_at", "disabled"])
-      .where("first_failure_at", "is not", null)
-      .where("app_id", "!=", OPERATIONAL_APP_ID);
+      .where("first_failure_at", "is not", null);
     if (appId) q = q.where("app_id", "=", appId);
+    else q = q.where("app_id", "not in", (eb) => eb.selectFrom("applications").select("id").where("internal", "is not", null));
     const endpoints = await q.orderBy("first_failure_at", "asc").limit(limit).execute();
     return Promise.all(
       endpoints.map(async (ep) => {

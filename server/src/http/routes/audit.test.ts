@@ -17,6 +17,7 @@ const EXEMPT = new Set([
   "v1.endpoint.send-example",
   "hookrelay.ingest.platform",
   "hookrelay.ingest.source",
+  "hookrelay.ingest.token",
   // Checks a signature, or whether a message would be delivered; stores nothing.
   "hookrelay.verify",
   "v1.message.precheck",
@@ -27,6 +28,7 @@ const EXEMPT = new Set([
 const ENDPOINT_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const HEADER_VALUE = "Bearer receiver-credential-42";
 const SOURCE_SECRET = "careem_secret_key_client_123";
+const INGEST_SECRET = "whsec_ingest_stripe_secret_for_audit";
 
 type Method = "POST" | "PUT" | "PATCH" | "DELETE" | "GET";
 
@@ -561,6 +563,96 @@ describeEachStore("audit log on %s", (kind) => {
         action: "operational_endpoint.delete",
       },
       {
+        op: "v1.ingest.source.create",
+        run: async () => {
+          const r = await api("POST", "/ingest/api/v1/source", {
+            name: "Stripe in",
+            uid: "stripe-in",
+            type: "stripe",
+            config: { secret: INGEST_SECRET },
+          });
+          ctx.ingestSource = r.body.id;
+          ctx.ingestToken = String(r.body.ingestUrl).split("/").pop()!;
+          return r;
+        },
+        status: 201,
+        action: "ingest_source.create",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.ingestSource);
+          expect(row.changes.config!.after).toMatchObject({ secret: "****" });
+          expect(row.changes.token).toEqual({ before: null, after: "****" });
+        },
+      },
+      {
+        op: "v1.ingest.source.upsert",
+        run: () => api("PUT", "/ingest/api/v1/source/stripe-in", { name: "Stripe inbound", type: "stripe", config: {} }),
+        status: 200,
+        action: "ingest_source.update",
+        check: (row) => expect(row.changes).toEqual({ name: { before: "Stripe in", after: "Stripe inbound" } }),
+      },
+      {
+        op: "v1.ingest.source.rotate-token",
+        run: () => api("POST", "/ingest/api/v1/source/stripe-in/token/rotate"),
+        status: 200,
+        action: "ingest_source.token.rotate",
+        check: (row) => expect(row.changes).toEqual({ token: { before: "****", after: "****" } }),
+      },
+      {
+        op: "v1.ingest.authentication.consumer-portal-access",
+        run: async () => {
+          const r = await api("POST", "/ingest/api/v1/source/stripe-in/dashboard", { readOnly: true });
+          ctx.ingestPortalToken = r.body.token;
+          return r;
+        },
+        status: 200,
+        action: "app-portal-access.create",
+      },
+      {
+        op: "v1.ingest.endpoint.create",
+        run: () =>
+          api("POST", "/ingest/api/v1/source/stripe-in/endpoint", {
+            url: "https://example.com/ingest",
+            uid: "relay",
+            secret: ENDPOINT_SECRET,
+            headers: { Authorization: HEADER_VALUE },
+          }),
+        status: 201,
+        action: "ingest_endpoint.create",
+        check: (row) => expect(row.changes.headers!.after).toEqual({ Authorization: "****" }),
+      },
+      {
+        op: "v1.ingest.endpoint.upsert",
+        run: () => api("PUT", "/ingest/api/v1/source/stripe-in/endpoint/relay", { url: "https://example.com/ingest2" }),
+        status: 200,
+        action: "ingest_endpoint.update",
+        check: (row) => expect(row.changes.url).toEqual({ before: "https://example.com/ingest", after: "https://example.com/ingest2" }),
+      },
+      {
+        op: "v1.ingest.endpoint.rotate-secret",
+        run: () => api("POST", "/ingest/api/v1/source/stripe-in/endpoint/relay/secret/rotate", {}),
+        status: 204,
+        action: "ingest_endpoint.secret.rotate",
+      },
+      {
+        op: "v1.ingest.endpoint.set-headers",
+        run: () => api("PUT", "/ingest/api/v1/source/stripe-in/endpoint/relay/headers", { headers: { "X-Team": "billing" } }),
+        status: 204,
+        action: "ingest_endpoint.headers.update",
+      },
+      {
+        op: "v1.ingest.endpoint.delete",
+        run: () => api("DELETE", "/ingest/api/v1/source/stripe-in/endpoint/relay"),
+        status: 204,
+        action: "ingest_endpoint.delete",
+      },
+      {
+        op: "v1.ingest.source.delete",
+        run: () => api("DELETE", "/ingest/api/v1/source/stripe-in"),
+        status: 204,
+        action: "ingest_source.delete",
+        check: (row) => expect(row.changes.name).toEqual({ before: "Stripe inbound", after: null }),
+      },
+      {
         op: "v1.endpoint.delete",
         run: () => api("DELETE", `/api/v1/app/${ctx.app}/endpoint/main`),
         status: 204,
@@ -621,6 +713,9 @@ describeEachStore("audit log on %s", (kind) => {
       SOURCE_SECRET,
       ctx.tokenSecret!,
       ctx.portalToken!,
+      INGEST_SECRET,
+      ctx.ingestToken!,
+      ctx.ingestPortalToken!,
     ]) {
       expect(text).not.toContain(secret);
     }

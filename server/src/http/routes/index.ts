@@ -10,6 +10,8 @@ import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
+import { ingestEndpointRoutes } from "./ingest-endpoints.js";
+import { ingestSourceRoutes } from "./ingest-sources.js";
 import { messagePrecheckRoutes } from "./message-precheck.js";
 import { messageRoutes } from "./messages.js";
 import { operationalWebhookRoutes } from "./operational-webhooks.js";
@@ -42,4 +44,6 @@ export const routes: RouteModule[] = [
   auditRoutes,
   verifyRoutes,
   operationalWebhookRoutes,
+  ingestSourceRoutes,
+  ingestEndpointRoutes,
 ];

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 
 import type { FastifyRequest } from "fastify";
 
+import { IngestTokenParams } from "../../contract/ingest.js";
 import { IngestOut, PlatformIngestParams, SourceIngestParams } from "../../contract/sources.js";
 import type { InboundHeaders } from "../../providers/provider.js";
 import type { RouteModule } from "../app-deps.js";
@@ -83,6 +84,34 @@ export const ingestRoutes: RouteModule = (app, { services, metrics }) => {
       counted(
         await services.inbound.ingest({
           sourceId: req.params.source_id,
+          rawBody: rawBody(req),
+          headers: headersOf(req),
+          ip: req.ip,
+          startedAt: startedAt(reply.elapsedTime),
+        }),
+      ),
+  );
+
+  app.post(
+    "/ingest/in/:token",
+    {
+      // The token is the URL's secret: request log lines (HOOKRELAY_LOG_REQUESTS) show the
+      // route, never the path as sent.
+      logSerializers: { req: (req: FastifyRequest) => ({ method: req.method, url: "/ingest/in/[redacted]" }) },
+      schema: {
+        tags,
+        operationId: "hookrelay.ingest.token",
+        summary: "Receive an ingest source webhook",
+        description: "The `ingestUrl` of an ingest source (`/ingest/api/v1/source`). The path's token finds the source; the call is verified with the source type's scheme and relayed to the source's endpoints. 404 for an unknown or rotated token, 401 for a bad signature. Public: the token and the provider's signature authenticate it.",
+        security: [],
+        params: IngestTokenParams,
+        response: { 200: IngestOut },
+      },
+    },
+    async (req, reply) =>
+      counted(
+        await services.inbound.ingest({
+          ingestToken: req.params.token,
           rawBody: rawBody(req),
           headers: headersOf(req),
           ip: req.ip,

@@ -1,17 +1,11 @@
 import { AttemptListQuery,MessageAttemptOut } from "../../contract/attempts.js";
 import { ListQuery, listResponse, NoContent } from "../../contract/common.js";
-import {
-  EndpointHeadersIn,
-  EndpointHeadersOut,
-  EndpointIn,
-  EndpointSecretOut,
-  EndpointSecretRotateIn,
-  EndpointUpdate,
-} from "../../contract/endpoints.js";
+import { EndpointIn, EndpointUpdate } from "../../contract/endpoints.js";
 import { OperationalEndpointParams, OperationalWebhookEndpointOut } from "../../contract/operational-webhooks.js";
 import { actorOf } from "../actor.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
+import { endpointCredentialRoutes } from "./endpoint-credential-routes.js";
 
 const tags = ["Operational webhooks"];
 const base = "/api/v1/operational-webhook/endpoint";
@@ -115,75 +109,14 @@ export const operationalWebhookRoutes: RouteModule = (app, { services }) => {
     },
   );
 
-  app.get(
-    `${path}/secret`,
+  endpointCredentialRoutes(
+    app,
+    { path, params, tags, operation: "v1.operational-webhook.endpoint", noun: "operational endpoint", sent: "events" },
     {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.operational-webhook.endpoint.get-secret",
-        summary: "Get an operational endpoint's signing secret",
-        description: "Returns the `whsec_…` secret the endpoint's events are signed with (Standard Webhooks).",
-        params,
-        response: { 200: EndpointSecretOut },
-      },
-    },
-    async (req) => ops.getSecret(principalOf(req), req.params.endpoint_id),
-  );
-
-  app.post(
-    `${path}/secret/rotate`,
-    {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.operational-webhook.endpoint.rotate-secret",
-        summary: "Rotate an operational endpoint's signing secret",
-        description: "Sets a new secret (generated unless `key` is given); the previous one keeps signing for `gracePeriodSeconds`.",
-        params,
-        body: EndpointSecretRotateIn.nullish(),
-        response: { 204: NoContent },
-      },
-    },
-    async (req, reply) => {
-      await ops.rotateSecret(actorOf(req), req.params.endpoint_id, req.body ?? {});
-      return reply.code(204).send();
-    },
-  );
-
-  app.get(
-    `${path}/headers`,
-    {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.operational-webhook.endpoint.get-headers",
-        summary: "Get an operational endpoint's custom headers",
-        description: "Returns the headers sent with every event; values of sensitive ones are masked.",
-        params,
-        response: { 200: EndpointHeadersOut },
-      },
-    },
-    async (req) => ops.getHeaders(principalOf(req), req.params.endpoint_id),
-  );
-
-  app.put(
-    `${path}/headers`,
-    {
-      config,
-      schema: {
-        tags,
-        operationId: "v1.operational-webhook.endpoint.set-headers",
-        summary: "Replace an operational endpoint's custom headers",
-        description: "Replaces every custom header sent with the endpoint's events.",
-        params,
-        body: EndpointHeadersIn,
-        response: { 204: NoContent },
-      },
-    },
-    async (req, reply) => {
-      await ops.updateHeaders(actorOf(req), req.params.endpoint_id, req.body);
-      return reply.code(204).send();
+      getSecret: (principal, p) => ops.getSecret(principal, p.endpoint_id),
+      rotateSecret: (actor, p, input) => ops.rotateSecret(actor, p.endpoint_id, input),
+      getHeaders: (principal, p) => ops.getHeaders(principal, p.endpoint_id),
+      setHeaders: (actor, p, input) => ops.updateHeaders(actor, p.endpoint_id, input),
     },
   );
 

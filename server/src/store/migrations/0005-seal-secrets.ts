@@ -13,6 +13,9 @@ import { resealColumns } from "../sealed-columns.js";
  * with the keyring by {@link migrationProvider}. A store opened without one (tests, on a fresh
  * database) has nothing to seal; one with plaintext rows and no keyring fails here, loudly.
  */
+/** The tables with sealed columns when 0005 was written; later tables are sealed from their first row. */
+const TABLES = ["endpoints", "sources", "idempotency_keys"] as const;
+
 export function sealSecrets(keyring: Keyring | undefined): Migration {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
@@ -26,7 +29,7 @@ export function sealSecrets(keyring: Keyring | undefined): Migration {
         }
         return keyring.seal(value);
       };
-      await resealColumns(db, seal);
+      await resealColumns(db, seal, { tables: TABLES });
     },
     /** The exact inverse: every sealed value opened again (what the versions before 0005 read). */
     async down(db: Kysely<unknown>): Promise<void> {
@@ -34,7 +37,7 @@ export function sealSecrets(keyring: Keyring | undefined): Migration {
         if (!isSealed(value)) return value;
         if (!keyring) throw new Error("sealed secrets can only be opened with the data key");
         return keyring.open(value);
-      });
+      }, { tables: TABLES });
     },
   };
 }
