@@ -141,8 +141,8 @@ export class TransformationSandbox {
    */
   private async load(): Promise<QuickJSWASMModule> {
     const maximum = Math.ceil((WASM_HEADROOM_BYTES + this.limits.memoryLimitBytes) / WASM_PAGE);
-    const wasmMemory = new WebAssembly.Memory({ initial: Math.min(256, maximum), maximum });
-    return newQuickJSWASMModule(newVariant(RELEASE_SYNC, { wasmMemory }));
+    const wasmMemory = new WasmMemory({ initial: Math.min(256, maximum), maximum });
+    return newQuickJSWASMModule(newVariant(RELEASE_SYNC, { wasmMemory: wasmMemory as never }));
   }
 
   private compile(quickjs: QuickJSWASMModule, cacheKey: string, code: string, interrupt: () => boolean): CachedHandler {
@@ -195,6 +195,10 @@ export class TransformationSandbox {
 }
 
 class CompileError extends Error {}
+
+// The server's TypeScript libs (ES2023, no DOM) do not declare WebAssembly; Node 20 has it.
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => object } })
+  .WebAssembly.Memory;
 
 /** "TypeError: x is not a function", from a QuickJS exception value, bounded. */
 function errorText(context: QuickJSContext, error: QuickJSHandle): string {
