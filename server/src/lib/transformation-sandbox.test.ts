@@ -37,8 +37,13 @@ describe("TransformationSandbox: transforms", () => {
   });
 
   it("cancels, changes method and URL, and treats a missing return as the mutated object", async () => {
-    expect(await run("function handler(w) { w.cancel = true }")).toMatchObject({ ok: true, webhook: { cancel: true } });
-    expect(await run('function handler(w) { w.method = "PUT"; w.url = "https://other.test/x"; return w }')).toMatchObject({
+    expect(await run("function handler(w) { w.cancel = true }")).toMatchObject({
+      ok: true,
+      webhook: { cancel: true },
+    });
+    expect(
+      await run('function handler(w) { w.method = "PUT"; w.url = "https://other.test/x"; return w }'),
+    ).toMatchObject({
       ok: true,
       webhook: { method: "PUT", url: "https://other.test/x" },
     });
@@ -55,14 +60,39 @@ describe("TransformationSandbox: transforms", () => {
 
 describe("TransformationSandbox: errors and bad shapes", () => {
   it("reports a throw, a syntax error, a missing handler and bad return shapes", async () => {
-    expect(await run('function handler() { throw new Error("nope") }')).toMatchObject({ ok: false, kind: "error", message: "Error: nope" });
-    expect(await run("function handler( {")).toMatchObject({ ok: false, kind: "error", message: expect.stringMatching(/SyntaxError/) });
-    expect(await run("const x = 1;")).toMatchObject({ ok: false, kind: "error", message: expect.stringMatching(/handler/) });
+    expect(await run('function handler() { throw new Error("nope") }')).toMatchObject({
+      ok: false,
+      kind: "error",
+      message: "Error: nope",
+    });
+    expect(await run("function handler( {")).toMatchObject({
+      ok: false,
+      kind: "error",
+      message: expect.stringMatching(/SyntaxError/),
+    });
+    expect(await run("const x = 1;")).toMatchObject({
+      ok: false,
+      kind: "error",
+      message: expect.stringMatching(/handler/),
+    });
     expect(await run("function handler() { return 5 }")).toMatchObject({ ok: false, kind: "invalid" });
-    expect(await run('function handler(w) { w.method = "DELETE"; return w }')).toMatchObject({ ok: false, kind: "invalid", message: expect.stringMatching(/method/) });
-    expect(await run('function handler(w) { w.url = "file:///etc/passwd"; return w }')).toMatchObject({ ok: false, kind: "invalid" });
-    expect(await run("function handler(w) { w.headers = { a: 1 }; return w }")).toMatchObject({ ok: false, kind: "invalid" });
-    expect(await run('function handler(w) { w.eventType = "bad type!"; return w }')).toMatchObject({ ok: false, kind: "invalid" });
+    expect(await run('function handler(w) { w.method = "DELETE"; return w }')).toMatchObject({
+      ok: false,
+      kind: "invalid",
+      message: expect.stringMatching(/method/),
+    });
+    expect(await run('function handler(w) { w.url = "file:///etc/passwd"; return w }')).toMatchObject({
+      ok: false,
+      kind: "invalid",
+    });
+    expect(await run("function handler(w) { w.headers = { a: 1 }; return w }")).toMatchObject({
+      ok: false,
+      kind: "invalid",
+    });
+    expect(await run('function handler(w) { w.eventType = "bad type!"; return w }')).toMatchObject({
+      ok: false,
+      kind: "invalid",
+    });
   });
 });
 
@@ -76,11 +106,17 @@ describe("TransformationSandbox: hostile handlers are stopped and reported", () 
   });
 
   it("stops a loop in the top-level code too", async () => {
-    expect(await run("for (;;) {} function handler(w) { return w }", "ep_toploop")).toMatchObject({ ok: false, kind: "timeout" });
+    expect(await run("for (;;) {} function handler(w) { return w }", "ep_toploop")).toMatchObject({
+      ok: false,
+      kind: "timeout",
+    });
   });
 
   it("stops a huge allocation at the memory limit", async () => {
-    const r = await run('function handler(w) { const a = []; for (;;) a.push("x".repeat(1 << 16) + a.length + Math.random()); }', "ep_mem");
+    const r = await run(
+      'function handler(w) { const a = []; for (;;) a.push("x".repeat(1 << 16) + a.length + Math.random()); }',
+      "ep_mem",
+    );
     expect(r).toMatchObject({ ok: false, kind: "memory" });
     const big = await run("function handler(w) { w.payload = new Array(1e8).fill(1); return w }", "ep_mem2");
     expect(big.ok).toBe(false);

@@ -11,7 +11,11 @@ import {
   RELEASE_SYNC,
 } from "quickjs-emscripten";
 
-import { readTransformedWebhook, type TransformationInput, type TransformedWebhook } from "./transformation-webhook.js";
+import {
+  readTransformedWebhook,
+  type TransformationInput,
+  type TransformedWebhook,
+} from "./transformation-webhook.js";
 
 /**
  * Limits for one handler run. The time limit bounds how long the handler may hold the event
@@ -100,11 +104,18 @@ export class TransformationSandbox {
         this.cache.delete(cacheKey);
         this.cache.set(cacheKey, cached);
       }
-      const handler = cached ?? this.compile(quickjs, cacheKey, code, () => (deadlinePassed ||= Date.now() > deadline));
+      const handler =
+        cached ?? this.compile(quickjs, cacheKey, code, () => (deadlinePassed ||= Date.now() > deadline));
       cached = handler;
       handler.runtime.setInterruptHandler(() => (deadlinePassed ||= Date.now() > deadline));
       const { context } = handler;
-      const inputText = JSON.stringify({ method: input.method, url: input.url, eventType: input.eventType, headers: {}, cancel: false });
+      const inputText = JSON.stringify({
+        method: input.method,
+        url: input.url,
+        eventType: input.eventType,
+        headers: {},
+        cancel: false,
+      });
       const args = [context.newString(inputText), context.newString(input.payload)];
       const answer = context.callFunction(handler.run, context.undefined, ...args);
       for (const a of args) a.dispose();
@@ -115,7 +126,13 @@ export class TransformationSandbox {
       }
       const text = context.typeof(answer.value) === "string" ? context.getString(answer.value) : undefined;
       answer.value.dispose();
-      if (text === undefined) return { ok: false, kind: "invalid", message: "handler must return the webhook object", durationMs: elapsed() };
+      if (text === undefined)
+        return {
+          ok: false,
+          kind: "invalid",
+          message: "handler must return the webhook object",
+          durationMs: elapsed(),
+        };
       const read = readTransformedWebhook(text);
       if (!read.ok) return { ok: false, kind: "invalid", message: read.message, durationMs: elapsed() };
       return { ok: true, webhook: read.webhook, durationMs: elapsed() };
@@ -145,7 +162,12 @@ export class TransformationSandbox {
     return newQuickJSWASMModule(newVariant(RELEASE_SYNC, { wasmMemory: wasmMemory as never }));
   }
 
-  private compile(quickjs: QuickJSWASMModule, cacheKey: string, code: string, interrupt: () => boolean): CachedHandler {
+  private compile(
+    quickjs: QuickJSWASMModule,
+    cacheKey: string,
+    code: string,
+    interrupt: () => boolean,
+  ): CachedHandler {
     const runtime = quickjs.newRuntime();
     runtime.setMemoryLimit(this.limits.memoryLimitBytes);
     runtime.setMaxStackSize(MAX_STACK_BYTES);
@@ -173,9 +195,20 @@ export class TransformationSandbox {
     // After an interrupt or an allocation failure the realm may be half-updated: start afresh.
     this.evict(cacheKey);
     if (/out of memory|string too long|invalid array length/i.test(message)) {
-      return { ok: false, kind: "memory", message: `handler exceeded the ${this.limits.memoryLimitBytes} byte memory limit (${message})`, durationMs };
+      return {
+        ok: false,
+        kind: "memory",
+        message: `handler exceeded the ${this.limits.memoryLimitBytes} byte memory limit (${message})`,
+        durationMs,
+      };
     }
-    if (timedOut) return { ok: false, kind: "timeout", message: `handler exceeded the ${this.limits.timeLimitMs} ms time limit`, durationMs };
+    if (timedOut)
+      return {
+        ok: false,
+        kind: "timeout",
+        message: `handler exceeded the ${this.limits.timeLimitMs} ms time limit`,
+        durationMs,
+      };
     return { ok: false, kind: "error", message, durationMs };
   }
 
@@ -197,8 +230,11 @@ export class TransformationSandbox {
 class CompileError extends Error {}
 
 // The server's TypeScript libs (ES2023, no DOM) do not declare WebAssembly; Node 20 has it.
-const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => object } })
-  .WebAssembly.Memory;
+const WasmMemory = (
+  globalThis as unknown as {
+    WebAssembly: { Memory: new (d: { initial: number; maximum: number }) => object };
+  }
+).WebAssembly.Memory;
 
 /** "TypeError: x is not a function", from a QuickJS exception value, bounded. */
 function errorText(context: QuickJSContext, error: QuickJSHandle): string {

@@ -30,10 +30,18 @@ export class TransformationService {
     private readonly sandbox: TransformationSandbox,
   ) {}
 
-  async get(principal: Principal, appIdOrUid: string, endpointIdOrUid: string): Promise<EndpointTransformationOut> {
+  async get(
+    principal: Principal,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+  ): Promise<EndpointTransformationOut> {
     const { endpoint } = await this.endpoints.resolve(principal, appIdOrUid, endpointIdOrUid);
     const row = await this.repo.get(endpoint.id);
-    return { code: row?.code ?? null, enabled: row?.enabled === 1, updatedAt: row ? Iso(row.updated_at) : null };
+    return {
+      code: row?.code ?? null,
+      enabled: row?.enabled === 1,
+      updatedAt: row ? Iso(row.updated_at) : null,
+    };
   }
 
   /**
@@ -41,7 +49,12 @@ export class TransformationService {
    * kept. Audited as `endpoint.transformation.update` with the code's hash and length, not the
    * code itself, so the audit log stays small.
    */
-  async patch(actor: Actor, appIdOrUid: string, endpointIdOrUid: string, input: EndpointTransformationPatch): Promise<void> {
+  async patch(
+    actor: Actor,
+    appIdOrUid: string,
+    endpointIdOrUid: string,
+    input: EndpointTransformationPatch,
+  ): Promise<void> {
     const { app, endpoint } = await this.endpoints.resolve(actor, appIdOrUid, endpointIdOrUid);
     await this.audit.run(
       actor,
@@ -97,7 +110,10 @@ export class TransformationService {
   }
 }
 
-function summary(code: string | null, enabled: number): { enabled: boolean; codeSha256: string | null; codeLength: number } {
+function summary(
+  code: string | null,
+  enabled: number,
+): { enabled: boolean; codeSha256: string | null; codeLength: number } {
   return {
     enabled: enabled === 1,
     codeSha256: code === null ? null : createHash("sha256").update(code).digest("hex"),

@@ -12,8 +12,15 @@ import type { Database, EndpointTransformationRow } from "./schema.js";
 export class TransformationsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async get(endpointId: string, db: Kysely<Database> = this.db): Promise<EndpointTransformationRow | undefined> {
-    return db.selectFrom("endpoint_transformations").selectAll().where("endpoint_id", "=", endpointId).executeTakeFirst();
+  async get(
+    endpointId: string,
+    db: Kysely<Database> = this.db,
+  ): Promise<EndpointTransformationRow | undefined> {
+    return db
+      .selectFrom("endpoint_transformations")
+      .selectAll()
+      .where("endpoint_id", "=", endpointId)
+      .executeTakeFirst();
   }
 
   /** Inserts or replaces the endpoint's row (inside the audit transaction `db`). */
@@ -21,7 +28,11 @@ export class TransformationsRepository {
     await db
       .insertInto("endpoint_transformations")
       .values(row)
-      .onConflict((oc) => oc.column("endpoint_id").doUpdateSet({ code: row.code, enabled: row.enabled, updated_at: row.updated_at }))
+      .onConflict((oc) =>
+        oc
+          .column("endpoint_id")
+          .doUpdateSet({ code: row.code, enabled: row.enabled, updated_at: row.updated_at }),
+      )
       .execute();
   }
 }

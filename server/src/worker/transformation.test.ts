@@ -28,13 +28,18 @@ describe("applyTransformation", () => {
       eventType: "order.created",
       headers: {},
     });
-    expect(await applyTransformation(claimed, withCode(undefined))).toMatchObject({ kind: "send", body: '{"a":1}' });
+    expect(await applyTransformation(claimed, withCode(undefined))).toMatchObject({
+      kind: "send",
+      body: '{"a":1}',
+    });
   });
 
   it("sends what the handler made of it", async () => {
     const shape = await applyTransformation(
       claimed,
-      withCode('function handler(w) { w.payload.b = 2; w.method = "PUT"; w.eventType = "order.new"; w.headers["x-a"] = "1"; return w }'),
+      withCode(
+        'function handler(w) { w.payload.b = 2; w.method = "PUT"; w.eventType = "order.new"; w.headers["x-a"] = "1"; return w }',
+      ),
     );
     expect(shape).toEqual({
       kind: "send",
@@ -47,14 +52,21 @@ describe("applyTransformation", () => {
   });
 
   it("cancels, and turns a failing handler into a failed attempt outcome", async () => {
-    expect(await applyTransformation(claimed, withCode("function handler(w) { w.cancel = true; return w }"))).toEqual({
+    expect(
+      await applyTransformation(claimed, withCode("function handler(w) { w.cancel = true; return w }")),
+    ).toEqual({
       kind: "cancel",
       response: CANCELLED_RESPONSE,
     });
     const failed = await applyTransformation(claimed, withCode("function handler(w) { for (;;) {} }"));
     expect(failed).toMatchObject({
       kind: "fail",
-      outcome: { kind: "transformation_error", statusCode: 0, gone: false, response: "transformation timeout: handler exceeded the 50 ms time limit" },
+      outcome: {
+        kind: "transformation_error",
+        statusCode: 0,
+        gone: false,
+        response: "transformation timeout: handler exceeded the 50 ms time limit",
+      },
     });
   });
 });

@@ -46,11 +46,21 @@ export const CANCELLED_RESPONSE = "cancelled by the endpoint's transformation: n
  *
  * @example const shape = await applyTransformation(claimed, ctx.transformations);
  */
-export async function applyTransformation(claimed: ClaimedDelivery, transformations: Transformations | undefined): Promise<DispatchShape> {
+export async function applyTransformation(
+  claimed: ClaimedDelivery,
+  transformations: Transformations | undefined,
+): Promise<DispatchShape> {
   const { endpoint, message } = claimed;
   // An expunged payload is still delivered, as an empty object, like Svix does.
   const payload = message.payload ?? "{}";
-  const plain: DispatchShape = { kind: "send", url: endpoint.url, method: "POST", body: payload, eventType: message.event_type, headers: {} };
+  const plain: DispatchShape = {
+    kind: "send",
+    url: endpoint.url,
+    method: "POST",
+    body: payload,
+    eventType: message.event_type,
+    headers: {},
+  };
   const code = transformations ? await transformations.codeFor(endpoint.id) : undefined;
   if (!transformations || code === undefined) return plain;
   const result = await transformations.run(endpoint.id, code, {
@@ -73,5 +83,12 @@ export async function applyTransformation(claimed: ClaimedDelivery, transformati
   }
   const w = result.webhook;
   if (w.cancel) return { kind: "cancel", response: CANCELLED_RESPONSE };
-  return { kind: "send", url: w.url, method: w.method, body: w.payload, eventType: w.eventType, headers: w.headers };
+  return {
+    kind: "send",
+    url: w.url,
+    method: w.method,
+    body: w.payload,
+    eventType: w.eventType,
+    headers: w.headers,
+  };
 }

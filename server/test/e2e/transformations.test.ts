@@ -2,7 +2,12 @@ import { Webhook } from "standardwebhooks";
 import { Svix } from "svix";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
+import {
+  createPgSchema,
+  describeEachStore,
+  type PgSchema,
+  TEST_POSTGRES_URL,
+} from "../../src/test-support/postgres.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
@@ -57,7 +62,11 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
 
   it("sets, reads and applies a transformation: the receiver verifies the transformed bytes and gets the added header", async () => {
     const { receiver, ep, secret } = await endpoint();
-    expect(await svix.endpoint.transformation.get("shop", ep.id)).toMatchObject({ code: null, enabled: false, updatedAt: null });
+    expect(await svix.endpoint.transformation.get("shop", ep.id)).toMatchObject({
+      code: null,
+      enabled: false,
+      updatedAt: null,
+    });
 
     await svix.endpoint.transformation.patch("shop", ep.id, { code: TRANSFORM, enabled: true });
     const got = await svix.endpoint.transformation.get("shop", ep.id);
@@ -67,33 +76,51 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
     const msg = await svix.message.create("shop", { eventType: "invoice.paid", payload: { amount: 12 } });
     const [delivery] = await receiver.waitFor(1);
     expect(delivery!.body).toBe('{"total":1200,"was":"invoice.paid"}');
-    expect(new Webhook(secret).verify(delivery!.body, delivery!.headers as Record<string, string>)).toEqual({ total: 1200, was: "invoice.paid" });
+    expect(new Webhook(secret).verify(delivery!.body, delivery!.headers as Record<string, string>)).toEqual({
+      total: 1200,
+      was: "invoice.paid",
+    });
     expect(delivery!.headers["x-tenant"]).toBe("t-42");
     expect(delivery!.headers["webhook-id"]).toBe(msg.id);
 
     // Switched off (the deprecated SDK method, same route): the next message goes as stored.
     await svix.endpoint.transformationPartialUpdate("shop", ep.id, { enabled: false });
-    expect(await svix.endpoint.transformation.get("shop", ep.id)).toMatchObject({ code: TRANSFORM, enabled: false });
+    expect(await svix.endpoint.transformation.get("shop", ep.id)).toMatchObject({
+      code: TRANSFORM,
+      enabled: false,
+    });
     // The worker's cache of the code lives one second.
     await new Promise((r) => setTimeout(r, 1_100));
     await svix.message.create("shop", { eventType: "invoice.paid", payload: { amount: 3 } });
     const second = (await receiver.waitFor(2))[1]!;
-    expect(new Webhook(secret).verify(second.body, second.headers as Record<string, string>)).toEqual({ amount: 3 });
+    expect(new Webhook(secret).verify(second.body, second.headers as Record<string, string>)).toEqual({
+      amount: 3,
+    });
     expect(second.headers["x-tenant"]).toBeUndefined();
   });
 
   it("cancels a delivery: nothing sent, recorded as cancelled, not retried", async () => {
     const { receiver, ep } = await endpoint();
     await svix.endpoint.transformation.patch("shop", ep.id, {
-      code: 'function handler(w) { w.cancel = w.payload.skip === true; return w }',
+      code: "function handler(w) { w.cancel = w.payload.skip === true; return w }",
       enabled: true,
     });
-    const skipped = await svix.message.create("shop", { eventType: "order.created", payload: { skip: true } });
+    const skipped = await svix.message.create("shop", {
+      eventType: "order.created",
+      payload: { skip: true },
+    });
     await svix.message.create("shop", { eventType: "order.created", payload: { skip: false } });
     await receiver.waitFor(1);
-    await waitUntil(async () => (await svix.messageAttempt.listByMsg("shop", skipped.id, { endpointId: ep.id, withContent: true })).data.length > 0);
+    await waitUntil(
+      async () =>
+        (await svix.messageAttempt.listByMsg("shop", skipped.id, { endpointId: ep.id, withContent: true }))
+          .data.length > 0,
+    );
     await new Promise((r) => setTimeout(r, 2_500));
-    const attempts = await svix.messageAttempt.listByMsg("shop", skipped.id, { endpointId: ep.id, withContent: true });
+    const attempts = await svix.messageAttempt.listByMsg("shop", skipped.id, {
+      endpointId: ep.id,
+      withContent: true,
+    });
     expect(attempts.data).toHaveLength(1);
     expect(attempts.data[0]!.response).toMatch(/cancelled by the endpoint's transformation/);
     expect(attempts.data[0]!.responseStatusCode).toBe(0);
@@ -104,15 +131,32 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
   it("records a hostile handler's failure on each attempt and retries, while another endpoint keeps receiving", async () => {
     const hostile = await endpoint();
     const healthy = await endpoint();
-    await svix.endpoint.transformation.patch("shop", hostile.ep.id, { code: "function handler(w) { while (true) {} }", enabled: true });
+    await svix.endpoint.transformation.patch("shop", hostile.ep.id, {
+      code: "function handler(w) { while (true) {} }",
+      enabled: true,
+    });
     const msg = await svix.message.create("shop", { eventType: "user.created", payload: { n: 1 } });
-    for (let i = 2; i <= 6; i++) await svix.message.create("shop", { eventType: "user.created", payload: { n: i } });
+    for (let i = 2; i <= 6; i++)
+      await svix.message.create("shop", { eventType: "user.created", payload: { n: i } });
     await healthy.receiver.waitFor(6);
 
     // Initial attempt + 2 retries (HOOKRELAY_RETRY_SCHEDULE=1,1), each stopped at the time limit.
-    await waitUntil(async () => (await svix.messageAttempt.listByMsg("shop", msg.id, { endpointId: hostile.ep.id, withContent: true })).data.length >= 3, 15_000);
-    const attempts = await svix.messageAttempt.listByMsg("shop", msg.id, { endpointId: hostile.ep.id, withContent: true });
-    for (const a of attempts.data) expect(a.response).toMatch(/transformation timeout: handler exceeded the 200 ms time limit/);
+    await waitUntil(
+      async () =>
+        (
+          await svix.messageAttempt.listByMsg("shop", msg.id, {
+            endpointId: hostile.ep.id,
+            withContent: true,
+          })
+        ).data.length >= 3,
+      15_000,
+    );
+    const attempts = await svix.messageAttempt.listByMsg("shop", msg.id, {
+      endpointId: hostile.ep.id,
+      withContent: true,
+    });
+    for (const a of attempts.data)
+      expect(a.response).toMatch(/transformation timeout: handler exceeded the 200 ms time limit/);
     expect(hostile.receiver.received).toHaveLength(0);
 
     await svix.endpoint.transformation.patch("shop", hostile.ep.id, {
@@ -120,8 +164,18 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
     });
     await new Promise((r) => setTimeout(r, 1_100));
     const oom = await svix.message.create("shop", { eventType: "user.created", payload: { n: 7 } });
-    await waitUntil(async () => (await svix.messageAttempt.listByMsg("shop", oom.id, { endpointId: hostile.ep.id, withContent: true })).data.length >= 1);
-    const [first] = (await svix.messageAttempt.listByMsg("shop", oom.id, { endpointId: hostile.ep.id, withContent: true })).data;
+    await waitUntil(
+      async () =>
+        (
+          await svix.messageAttempt.listByMsg("shop", oom.id, {
+            endpointId: hostile.ep.id,
+            withContent: true,
+          })
+        ).data.length >= 1,
+    );
+    const [first] = (
+      await svix.messageAttempt.listByMsg("shop", oom.id, { endpointId: hostile.ep.id, withContent: true })
+    ).data;
     expect(first!.response).toMatch(/transformation memory: handler exceeded the 8388608 byte memory limit/);
     await healthy.receiver.waitFor(7);
   });
@@ -144,9 +198,16 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
       eventType: "invoice.settled",
       headers: { "x-tenant": "t-42" },
     });
-    const bad = await simulate({ code: "function handler(w) { process.exit(1) }", eventType: "a", payload: {} });
+    const bad = await simulate({
+      code: "function handler(w) { process.exit(1) }",
+      eventType: "a",
+      payload: {},
+    });
     expect(bad.status).toBe(422);
-    expect(await bad.json()).toMatchObject({ code: "transformation_error", detail: expect.stringMatching(/'process' is not defined/) });
+    expect(await bad.json()).toMatchObject({
+      code: "transformation_error",
+      detail: expect.stringMatching(/'process' is not defined/),
+    });
     const invalid = await simulate({ code: "short", eventType: "a", payload: {} });
     expect(invalid.status).toBe(422);
     // Nothing was delivered by a test run.

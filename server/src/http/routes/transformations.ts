@@ -80,6 +80,7 @@ export const transformationRoutes: RouteModule = (app, { services }) => {
         response: { 200: TransformationSimulateOut },
       },
     },
-    async (req) => transformations.simulate(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body),
+    async (req) =>
+      transformations.simulate(principalOf(req), req.params.app_id, req.params.endpoint_id, req.body),
   );
 };
