@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
-import { apiClient } from "./support/api.js";
+import { apiClient, waitFor } from "./support/api.js";
 import { type Browser, chromiumAvailable, launchBrowser } from "./support/browser.js";
 import { type Receiver, startReceiver } from "./support/receivers.js";
 import { type RunningServer, startServer } from "./support/server.js";
@@ -82,11 +82,6 @@ describe.skipIf(!chromiumAvailable)("dashboard: endpoint transformation", () => 
   });
 });
 
-async function requests(receiver: Receiver, n: number): Promise<Receiver["requests"]> {
-  const until = Date.now() + 15_000;
-  while (receiver.requests.length < n) {
-    if (Date.now() > until) throw new Error(`expected ${n} requests, got ${receiver.requests.length}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return receiver.requests;
-}
+/** The receiver's requests once at least `n` arrived. */
+const requests = (receiver: Receiver, n: number) =>
+  waitFor(async () => receiver.requests.length >= n && receiver.requests, 15_000, `${n} requests`);

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { Svix } from "svix";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import {
   createPgSchema,
@@ -216,9 +216,5 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
 });
 
 async function waitUntil(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(async () => expect(await check()).toBe(true), { timeout: ms, interval: 100 });
 }
