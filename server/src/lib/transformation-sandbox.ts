@@ -95,7 +95,9 @@ export class TransformationSandbox {
     const elapsed = (): number => Math.round((performance.now() - started) * 100) / 100;
     const cacheKey = `${key}:${createHash("sha256").update(code).digest("base64url")}`;
     let deadlinePassed = false;
-    const deadline = Date.now() + this.limits.timeLimitMs;
+    // Compiling (with the code's top level) and the call each get the whole limit: a cold
+    // handler must not lose its run's time to its first compile.
+    let deadline = Date.now() + this.limits.timeLimitMs;
     let cached: CachedHandler | undefined;
     try {
       cached = this.cache.get(cacheKey);
@@ -107,6 +109,7 @@ export class TransformationSandbox {
       const handler =
         cached ?? this.compile(quickjs, cacheKey, code, () => (deadlinePassed ||= Date.now() > deadline));
       cached = handler;
+      deadline = Date.now() + this.limits.timeLimitMs;
       handler.runtime.setInterruptHandler(() => (deadlinePassed ||= Date.now() > deadline));
       const { context } = handler;
       const inputText = JSON.stringify({

@@ -4,7 +4,7 @@ import { TransformationSandbox } from "../lib/transformation-sandbox.js";
 import type { ClaimedDelivery } from "../store/deliveries-repository.js";
 import { applyTransformation, CANCELLED_RESPONSE, type Transformations } from "./transformation.js";
 
-const sandbox = new TransformationSandbox({ timeLimitMs: 50, memoryLimitBytes: 4 * 1024 * 1024 });
+const sandbox = new TransformationSandbox({ timeLimitMs: 200, memoryLimitBytes: 4 * 1024 * 1024 });
 afterAll(() => sandbox.close());
 
 const claimed = {
@@ -65,7 +65,7 @@ describe("applyTransformation", () => {
         kind: "transformation_error",
         statusCode: 0,
         gone: false,
-        response: "transformation timeout: handler exceeded the 50 ms time limit",
+        response: "transformation timeout: handler exceeded the 200 ms time limit",
       },
     });
   });
