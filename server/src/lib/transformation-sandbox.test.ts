@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { TransformationSandbox } from "./transformation-sandbox.js";
 import type { TransformationInput } from "./transformation-webhook.js";
 
-const sandbox = new TransformationSandbox({ timeLimitMs: 100, memoryLimitBytes: 8 * 1024 * 1024 });
+const sandbox = new TransformationSandbox({ timeLimitMs: 250, memoryLimitBytes: 8 * 1024 * 1024 });
 afterAll(() => sandbox.close());
 
 const input: TransformationInput = {
@@ -100,8 +100,8 @@ describe("TransformationSandbox: hostile handlers are stopped and reported", () 
   it("stops an infinite loop at the time limit, and the next run works", async () => {
     const started = Date.now();
     const r = await run("function handler(w) { while (true) {} }", "ep_loop");
-    expect(r).toMatchObject({ ok: false, kind: "timeout", message: expect.stringMatching(/100 ms/) });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(r).toMatchObject({ ok: false, kind: "timeout", message: expect.stringMatching(/250 ms/) });
+    expect(Date.now() - started).toBeLessThan(2_000);
     expect(await run("function handler(w) { return w }", "ep_loop")).toMatchObject({ ok: true });
   });
 
