@@ -26,11 +26,15 @@
  * duplicates, live delivery latency meanwhile. `--phase tasks` runs only that one (appended
  * to RESULTS.md unless `--no-write`).
  *
- * Last, "isolation" (bench/isolation-phase.ts): 600 deliveries to an endpoint that never answers
+ * Then "isolation" (bench/isolation-phase.ts): 600 deliveries to an endpoint that never answers
  * queued first, then 200 to a healthy endpoint of another application; the figure is the time
  * until all 200 arrived. `--phase isolation` runs only that one (under 10 s with the cap; nothing
  * appended to RESULTS.md); `--isolation-cap N` sets HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT (10000 shows
  * the uncapped behaviour, which takes about 30 s).
+ *
+ * Last, "transformation" (bench/transform-phase.ts): `--transform-messages` (5,000) deliveries
+ * to one endpoint, plain, then the same with a trivial transformation, each drained by one
+ * worker. `--phase transform` runs only that one (nothing appended to RESULTS.md).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -47,6 +51,7 @@ import { auditPhase, auditReportLines } from "./audit-phase.js";
 import { isolationPhase, isolationReportLines } from "./isolation-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
 import { tasksPhase, tasksReportLines } from "./tasks-phase.js";
+import { transformPhase, transformReportLines } from "./transform-phase.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -62,6 +67,7 @@ const { values: args } = parseArgs({
     "isolation-cap": { type: "string" },
     "isolation-hanging": { type: "string", default: "600" },
     "isolation-healthy": { type: "string", default: "200" },
+    "transform-messages": { type: "string", default: "5000" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -320,7 +326,25 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   };
+  // A store of its own, like isolation's: plain and transformed deliveries in the same run.
+  const transform = async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hookrelay-bench-transform-"));
+    const schema = args.store === "postgres" ? await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined;
+    const env = schema
+      ? { DATABASE_URL: schema.url, HOOKRELAY_SECRET_KEY: "bench-data-key-not-a-secret-0123456789" }
+      : { HOOKRELAY_DATA_DIR: dir };
+    try {
+      return await transformPhase({ start: startHookrelay, stop, env, token: TOKEN, messages: Number(args["transform-messages"]) });
+    } finally {
+      await schema?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
   try {
+    if (args.phase === "transform") {
+      process.stdout.write(`${transformReportLines(await transform()).join("\n")}\n`);
+      return;
+    }
     if (args.phase === "tasks") {
       const figures = await tasks();
       report({ ...figures, only: "tasks" });
@@ -443,6 +467,8 @@ async function main(): Promise<void> {
     Object.assign(results, await tasks());
     // 8. Isolation: a hanging endpoint's backlog must not hold up a healthy one.
     Object.assign(results, await isolation());
+    // 9. Delivery with a trivial transformation next to plain delivery (ADR 16).
+    Object.assign(results, await transform());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -613,6 +639,7 @@ function report(r: Record<string, number | string>): void {
     ...auditReportLines(r),
     ...tasksReportLines(r),
     ...isolationReportLines(r),
+    ...transformReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -13,20 +13,24 @@ import { buildWorkerApp } from "./http/worker-app.js";
 import { Heartbeat } from "./lib/heartbeat.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
+import { TransformationSandbox } from "./lib/transformation-sandbox.js";
 import { Wakeup } from "./lib/wakeup.js";
 import { createServices, type ServiceExtras, type Services } from "./services/index.js";
 import { CLI_ACTOR } from "./services/principal.js";
 import { type ConfiguredStore, openConfiguredStore } from "./store/configured-store.js";
+import type { Store } from "./store/database.js";
 import { circuitPolicy, DeliveriesRepository } from "./store/deliveries-repository.js";
 import { DeliveryPolicyCache } from "./store/delivery-policies.js";
 import { PgWakeup } from "./store/pg-wakeup.js";
 import { TasksRepository } from "./store/tasks-repository.js";
 import { SharedThrottleSlots } from "./store/throttle-slots.js";
+import { TransformationCache } from "./store/transformations-repository.js";
 import { WorkerHeartbeatsRepository } from "./store/worker-heartbeats-repository.js";
 import { HeartbeatPublisher } from "./worker/heartbeat-publisher.js";
 import { LocalThrottleSlots } from "./worker/local-throttle-slots.js";
 import { RetentionJob } from "./worker/retention.js";
 import { TaskRunner } from "./worker/task-runner.js";
+import type { Transformations } from "./worker/transformation.js";
 import { DeliveryWorker } from "./worker/worker.js";
 
 export interface Running {
@@ -189,6 +193,7 @@ export async function start(
       // One throttle for every instance on PostgreSQL; SQLite is one process, so memory holds it.
       slots: store.dialect === "postgres" ? new SharedThrottleSlots(store.db) : new LocalThrottleSlots(),
       policies: new DeliveryPolicyCache(store.db),
+      transformations: workerTransformations(store, config),
       logger,
       metrics: servedMetrics,
       heartbeat,
@@ -280,4 +285,14 @@ if (invokedDirectly) {
     process.stderr.write(`Hookrelay failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
   });
+}
+
+/** The worker's endpoint transformations (ADR 16): cached code lookups and one sandbox per worker. */
+function workerTransformations(store: Pick<Store, "db">, config: Config): Transformations {
+  const cache = new TransformationCache(store.db);
+  const sandbox = new TransformationSandbox({
+    timeLimitMs: config.transformationTimeLimitMs,
+    memoryLimitBytes: config.transformationMemoryLimitBytes,
+  });
+  return { codeFor: (id) => cache.codeFor(id), run: (key, code, input) => sandbox.run(key, code, input) };
 }

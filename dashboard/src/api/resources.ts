@@ -12,6 +12,7 @@ import type {
   EndpointMessageOut,
   EndpointOut,
   EndpointStats,
+  EndpointTransformationOut,
   EventTypeIn,
   EventTypeOut,
   GradeReportOut,
@@ -37,6 +38,8 @@ import type {
   SourceOut,
   TaskStart,
   TokenOut,
+  TransformationSimulateIn,
+  TransformationSimulateOut,
 } from "./types";
 
 /** Every API operation the dashboard calls, one thin function each. */
@@ -100,7 +103,19 @@ export const endpoints = {
   messages: (app: string, ep: string, query: Query) =>
     api<Page<EndpointMessageOut>>(`${epPath(app, ep)}/msg`, { query }),
   retrySchedule: (app: string, ep: string) => retrySchedule(epPath(app, ep)),
+  transformation: (app: string, ep: string) => transformation(epPath(app, ep)),
 };
+
+/** An endpoint's transformation (ADR 16): its code and switch, and test runs. */
+function transformation(path: string) {
+  return {
+    get: () => api<EndpointTransformationOut>(`${path}/transformation`),
+    patch: (body: { code?: string | null; enabled?: boolean }) =>
+      api<void>(`${path}/transformation`, { method: "PATCH", body }),
+    simulate: (body: TransformationSimulateIn) =>
+      api<TransformationSimulateOut>(`${path}/transformation/simulate`, { method: "POST", body }),
+  };
+}
 
 export const messages = {
   list: (app: string, query: Query) => api<Page<MessageOut>>(`${appPath(app)}/msg`, { query }),

@@ -45,6 +45,11 @@ import type {
   TokenOut as ServerTokenOut,
   WhoamiOut as ServerWhoamiOut,
 } from "../../../server/src/contract/tokens";
+import type {
+  EndpointTransformationOut,
+  TransformationSimulateIn,
+  TransformationSimulateOut,
+} from "../../../server/src/contract/transformations";
 
 export type {
   ApplicationOut,
@@ -55,6 +60,7 @@ export type {
   EndpointMessageOut,
   EndpointOut,
   EndpointStats,
+  EndpointTransformationOut,
   EventTypeOut,
   GradeReportOut,
   MessageAttemptOut,
@@ -65,6 +71,8 @@ export type {
   Page,
   Period,
   PollerConsumerListOut,
+  TransformationSimulateIn,
+  TransformationSimulateOut,
 };
 
 /** Svix MessageStatus: 0 success, 1 pending, 2 fail, 3 sending. */

@@ -60,6 +60,15 @@ const schema = z.object({
   slowDownMinSeconds: z.coerce.number().int().min(0).default(30),
   deliveryTimeoutMs: z.coerce.number().int().min(100).default(15_000),
   responseBodyMaxBytes: z.coerce.number().int().min(0).default(64 * 1024),
+  /** How long one transformation handler may run per delivery (checked between QuickJS bytecode steps; ADR 16). */
+  transformationTimeLimitMs: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Memory one transformation handler may allocate; the worker's whole sandbox heap is 32 MiB + this (ADR 16). */
+  transformationMemoryLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(1024 * 1024 * 1024)
+    .default(16 * 1024 * 1024),
   /** Budget of each request the receiver grader sends (`POST …/endpoint/{id}/grade`, `hookrelay grade`). */
   gradeRequestTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /**

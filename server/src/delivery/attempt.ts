@@ -3,7 +3,14 @@ import { performance } from "node:perf_hooks";
 import { SIGNATURE_HEADERS, type SignatureScheme, signDelivery } from "../lib/signature-schemes.js";
 import { type DeliveryClient, isSsrfError } from "./http-client.js";
 
-export type AttemptKind = "success" | "http_error" | "timeout" | "network_error" | "ssrf_refused";
+export type AttemptKind =
+  | "success"
+  | "http_error"
+  | "timeout"
+  | "network_error"
+  | "ssrf_refused"
+  // The endpoint's transformation failed (threw, timed out, ran out of memory, bad shape): nothing was sent.
+  | "transformation_error";
 
 /** What one delivery attempt came to; the worker turns it into a retry, a success or a failure. */
 export interface AttemptOutcome {
@@ -22,6 +29,8 @@ export interface AttemptOutcome {
 
 export interface AttemptInput {
   url: string;
+  /** POST unless a transformation chose PUT or PATCH. */
+  method?: "POST" | "PUT" | "PATCH";
   body: string;
   msgId: string;
   /** Every secret to sign with: the current one first, then those still in their rotation grace. */
@@ -123,6 +132,7 @@ export async function attemptDelivery(client: Pick<DeliveryClient, "send">, inpu
   try {
     const res = await client.send({
       url: input.url,
+      method: input.method,
       headers,
       body: input.body,
       maxResponseBytes: input.maxResponseBytes,

@@ -24,6 +24,8 @@ export interface DeliveryClientOptions {
 
 export interface SendRequest {
   url: string;
+  /** Defaults to POST; an endpoint's transformation may choose PUT or PATCH. */
+  method?: "POST" | "PUT" | "PATCH" | undefined;
   headers: Record<string, string>;
   body: string;
   /** Response body bytes kept; reading stops (and the socket is dropped) past this. */
@@ -81,7 +83,7 @@ export class DeliveryClient {
     const response = await this.agent.request({
       origin: url.origin,
       path: url.pathname + url.search,
-      method: "POST",
+      method: request.method ?? "POST",
       headers: request.headers,
       body: request.body,
       signal: request.signal,

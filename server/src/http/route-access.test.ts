@@ -98,6 +98,12 @@ describeEachStore("access to every route (%s)", (kind) => {
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/bulk-replay": { since: new Date(0).toISOString() },
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/replay-missing": { since: new Date(0).toISOString() },
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/send-example": { eventType: "order.created" },
+    "PATCH /api/v1/app/:app_id/endpoint/:endpoint_id/transformation": { enabled: false },
+    "POST /api/v1/app/:app_id/endpoint/:endpoint_id/transformation/simulate": {
+      code: "function handler(w) { return w }",
+      eventType: "order.created",
+      payload: {},
+    },
     "POST /api/v1/app/:app_id/source": { name: "x", provider: "github", config: { secret: "another-secret" } },
     "PUT /api/v1/app/:app_id/source/:source_id": { name: "x", provider: "github", config: { secret: "another-secret" } },
     "PATCH /api/v1/app/:app_id/source/:source_id": { name: "x" },

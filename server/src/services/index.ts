@@ -4,6 +4,7 @@ import type { Config } from "../config/config.js";
 import type { Heartbeat } from "../lib/heartbeat.js";
 import type { Keyring } from "../lib/keyring.js";
 import type { Metrics } from "../lib/metrics.js";
+import { TransformationSandbox } from "../lib/transformation-sandbox.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { canonicalEventTypes } from "../providers/normalize.js";
 import { ApplicationsRepository } from "../store/applications-repository.js";
@@ -26,6 +27,7 @@ import { SourcesRepository } from "../store/sources-repository.js";
 import { StatsRepository } from "../store/stats-repository.js";
 import { TasksRepository } from "../store/tasks-repository.js";
 import { TokensRepository } from "../store/tokens-repository.js";
+import { TransformationsRepository } from "../store/transformations-repository.js";
 import { WorkerHeartbeatsRepository } from "../store/worker-heartbeats-repository.js";
 import { AppTokenService } from "./app-tokens.js";
 import { ApplicationService } from "./applications.js";
@@ -58,6 +60,7 @@ import { SourceService } from "./sources.js";
 import { StatsService } from "./stats.js";
 import { TokenUsage } from "./token-usage.js";
 import { TokenService } from "./tokens.js";
+import { TransformationService } from "./transformations.js";
 
 export interface Services {
   tokens: TokenService;
@@ -71,6 +74,8 @@ export interface Services {
   endpoints: EndpointService;
   /** The receiver conformance grader (ADR 15). */
   endpointGrade: EndpointGradeService;
+  /** Endpoint transformations: code, switch, test runs (ADR 16). */
+  transformations: TransformationService;
   eventTypes: EventTypeService;
   retrySchedules: RetryScheduleService;
   messages: MessageService;
@@ -243,6 +248,15 @@ export function createServices(
     applications,
     endpoints,
     endpointGrade: new EndpointGradeService(endpoints, keyring, auditLog, extras.gradeReceiver),
+    transformations: new TransformationService(
+      endpoints,
+      new TransformationsRepository(db),
+      auditLog,
+      new TransformationSandbox({
+        timeLimitMs: config.transformationTimeLimitMs,
+        memoryLimitBytes: config.transformationMemoryLimitBytes,
+      }),
+    ),
     eventTypes,
     retrySchedules,
     messages,

@@ -130,7 +130,8 @@ export class OperationalEvents {
     for (const outcome of outcomes) {
       const { result, priorAttempts, priorStatusCode, manual } = outcome;
       const attempt = result.attempt;
-      if (!attempt || attempt.app_id === OPERATIONAL_APP_ID) continue;
+      // A delivery its transformation cancelled was not a failure of the receiver: nothing to report.
+      if (!attempt || attempt.app_id === OPERATIONAL_APP_ID || result.cancelled) continue;
       const succeeded = result.next === "success";
       const lastAttempt = {
         id: result.attemptId ?? null,

@@ -31,6 +31,7 @@ export interface Database {
   worker_heartbeats: WorkerHeartbeatRow;
   throttle_slots: ThrottleSlotRow;
   poller_consumers: PollerConsumerRow;
+  endpoint_transformations: EndpointTransformationRow;
 }
 
 export interface ApplicationRow {
@@ -339,6 +340,16 @@ export interface AuditCheckpointRow {
 }
 
 /** A running delivery worker's latest report of itself (migration 0013). */
+/** An endpoint's transformation (migration 0014, ADR 16). */
+export interface EndpointTransformationRow {
+  endpoint_id: string;
+  /** The handler's source; null when none is set. */
+  code: string | null;
+  /** 1: runs on every delivery to the endpoint (when code is set). */
+  enabled: number;
+  updated_at: number;
+}
+
 export interface WorkerHeartbeatRow {
   owner: string;
   host: string;

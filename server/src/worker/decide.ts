@@ -11,6 +11,7 @@ import type { ClaimedDelivery, DeliveryResult } from "../store/deliveries-reposi
 import { DeliveryStatus } from "../store/schema.js";
 import type { WebhookSender } from "./ports.js";
 import { nextAttemptDelayMs, type RetryConfig } from "./retry-policy.js";
+import { applyTransformation, type Transformations } from "./transformation.js";
 
 /** What became of one claimed delivery: the row to write, and the attempt if one was made. */
 export interface Decision {
@@ -26,6 +27,8 @@ export interface DecideContext {
   keyring: Keyring;
   sender: WebhookSender;
   logger?: Logger | undefined;
+  /** Endpoint transformations; absent: every delivery goes as stored. */
+  transformations?: Transformations | undefined;
 }
 
 /**
@@ -51,19 +54,25 @@ export async function decide(
 
   let outcome: AttemptOutcome;
   try {
-    outcome = await attemptDelivery(ctx.sender, {
-      url: endpoint.url,
-      // An expunged payload is still delivered, as an empty object, like Svix does.
-      body: message.payload ?? "{}",
-      msgId: message.id,
-      secrets: liveSecrets(endpoint.secret, endpoint.old_secrets, now).map((s) => keyring.open(s)),
-      headers: parseJson<Record<string, string>>(keyring.open(endpoint.headers), {}),
-      scheme: signatureSchemeOf(endpoint.signature_scheme),
-      eventType: message.event_type,
-      timeoutMs: config.deliveryTimeoutMs,
-      maxResponseBytes: config.responseBodyMaxBytes,
-      now,
-    });
+    // The endpoint's transformation (ADR 16), if any: what is signed and sent, or a cancellation.
+    const shape = await applyTransformation(claimed, ctx.transformations);
+    if (shape.kind === "cancel") return cancelled(claimed, base, shape.response);
+    outcome =
+      shape.kind === "fail"
+        ? shape.outcome
+        : await attemptDelivery(ctx.sender, {
+            url: shape.url,
+            method: shape.method,
+            body: shape.body,
+            msgId: message.id,
+            secrets: liveSecrets(endpoint.secret, endpoint.old_secrets, now).map((s) => keyring.open(s)),
+            headers: { ...parseJson<Record<string, string>>(keyring.open(endpoint.headers), {}), ...shape.headers },
+            scheme: signatureSchemeOf(endpoint.signature_scheme),
+            eventType: shape.eventType,
+            timeoutMs: config.deliveryTimeoutMs,
+            maxResponseBytes: config.responseBodyMaxBytes,
+            now,
+          });
   } catch (error) {
     // Not the receiver's doing (a secret that cannot be opened, corrupt stored JSON): record
     // it as a failed attempt so it is visible in the attempt log and follows the retry schedule.
@@ -105,6 +114,33 @@ export async function decide(
   };
   if (delay !== null) result.dueAt = at + delay;
   return { result, outcome };
+}
+
+/**
+ * The result for a delivery its endpoint's transformation cancelled: finished, not sent, not
+ * retried; its attempt row says why, and it counts neither for nor against the endpoint's health.
+ */
+function cancelled(claimed: ClaimedDelivery, base: Pick<DeliveryResult, "deliveryId" | "endpointId" | "owner">, response: string): Decision {
+  const { delivery, endpoint } = claimed;
+  const at = Date.now();
+  const result: DeliveryResult = {
+    ...base,
+    next: "fail",
+    cancelled: true,
+    at,
+    attemptId: newId("atmpt"),
+    attempt: {
+      msg_id: delivery.msg_id,
+      app_id: delivery.app_id,
+      url: endpoint.url,
+      status: DeliveryStatus.fail,
+      response_status_code: 0,
+      response,
+      response_duration_ms: 0,
+      trigger_type: delivery.next_trigger,
+    },
+  };
+  return { result, outcome: undefined };
 }
 
 /**

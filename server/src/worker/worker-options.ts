@@ -8,6 +8,7 @@ import type { Metrics } from "../lib/metrics.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import type { CircuitChange, DeliveryResult } from "../store/deliveries-repository.js";
 import type { DeliveryQueue, OperationalEventsPort, PolicyLookup, ThrottleSlots, WebhookSender } from "./ports.js";
+import type { Transformations } from "./transformation.js";
 
 /* What a DeliveryWorker is built with and what it counts, apart from the loop itself. */
 
@@ -29,6 +30,8 @@ export interface DeliveryWorkerOptions {
   slots?: ThrottleSlots;
   /** Application throttles and event-type/application retry schedules (`DeliveryPolicyCache`); without it only endpoint-level policies apply. */
   policies?: PolicyLookup;
+  /** Endpoint transformations (ADR 16): the cached code lookup and the sandbox; without it deliveries go as stored. */
+  transformations?: Transformations;
   logger?: Logger;
   /** Lease owner name; unique per worker. Defaults to host:pid:random. */
   owner?: string;

@@ -100,6 +100,7 @@ export class DeliveryWorker {
       keyring: options.keyring,
       sender: options.sender,
       logger: options.logger,
+      transformations: options.transformations,
     };
     this.slots = options.slots ?? new LocalThrottleSlots();
   }

@@ -18,6 +18,7 @@ import { PollerConsumersCard } from "./PollerConsumersCard";
 import { RecoverCard } from "./RecoverCard";
 import { SecretCard } from "./SecretCard";
 import { SendExampleCard } from "./SendExampleCard";
+import { TransformationCard } from "./TransformationCard";
 
 export function EndpointPage({ appId, endpointId }: { appId: string; endpointId: string }) {
   const [period, setPeriod] = useState<Period>("day");
@@ -78,6 +79,10 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
           </Writable>
         </div>
       </div>
+      <Writable>
+        {/* Full width: handler code needs the line length. */}
+        <TransformationCard appId={appId} endpointId={ep.data.id} />
+      </Writable>
       <Writable>
         {/* Full width: each miss comes with its fix, a sentence or two. */}
         <GradeCard appId={appId} endpointId={ep.data.id} />

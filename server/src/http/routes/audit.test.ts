@@ -21,6 +21,8 @@ const EXEMPT = new Set([
   // Checks a signature, or whether a message would be delivered; stores nothing.
   "hookrelay.verify",
   "v1.message.precheck",
+  // Runs code in the transformation sandbox on a given payload and answers; stores nothing.
+  "v1.endpoint.transformation.simulate",
   // A polling consumer's own read position, like a cursor: the reader's state, not configuration.
   "v1.message.poller.consumer-seek",
 ]);
@@ -381,6 +383,23 @@ describeEachStore("audit log on %s", (kind) => {
           expect(row.resourceId).toBe(ctx.endpoint);
           expect(row.changes).toEqual({
             grade: { before: null, after: { url: "https://example.com/put", passed: 0, total: 9 } },
+          });
+        },
+      },
+      {
+        op: "v1.endpoint.transformation.patch",
+        run: () =>
+          api("PATCH", `/api/v1/app/${ctx.app}/endpoint/main/transformation`, {
+            code: "function handler(w) { return w }",
+            enabled: true,
+          }),
+        status: 204,
+        action: "endpoint.transformation.update",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.endpoint);
+          expect(row.changes.transformation).toEqual({
+            before: null,
+            after: { enabled: true, codeSha256: expect.stringMatching(/^[0-9a-f]{64}$/), codeLength: 32 },
           });
         },
       },

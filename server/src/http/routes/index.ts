@@ -20,6 +20,7 @@ import { retryScheduleRoutes } from "./retry-schedules.js";
 import { sourceRoutes } from "./sources.js";
 import { statsRoutes } from "./stats.js";
 import { tokenRoutes } from "./tokens.js";
+import { transformationRoutes } from "./transformations.js";
 import { verifyRoutes } from "./verify.js";
 
 /** Every route module, registered in this order by buildApp. */
@@ -31,6 +32,7 @@ export const routes: RouteModule[] = [
   endpointRoutes,
   retryScheduleRoutes,
   endpointGradeRoutes,
+  transformationRoutes,
   messageRoutes,
   messagePrecheckRoutes,
   attemptRoutes,

@@ -15,6 +15,7 @@ import * as pollingEndpoints from "./0012-polling-endpoints.js";
 import * as workerHeartbeats from "./0013-worker-heartbeats.js";
 import * as signatureSchemes from "./0017-signature-schemes.js";
 import * as ingestSources from "./0018-ingest-sources.js";
+import * as endpointTransformations from "./0014-endpoint-transformations.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
@@ -37,5 +38,6 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0013-worker-heartbeats": workerHeartbeats,
     "0017-signature-schemes": signatureSchemes,
     "0018-ingest-sources": ingestSources,
+    "0014-endpoint-transformations": endpointTransformations,
   }),
 });

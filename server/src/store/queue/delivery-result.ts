@@ -32,6 +32,11 @@ export interface DeliveryResult {
   attempt?: Omit<AttemptRow, "id" | "delivery_id" | "endpoint_id" | "created_at">;
   /** The receiver answered 410 Gone: disable the endpoint. */
   gone?: boolean;
+  /**
+   * The endpoint's transformation cancelled the delivery (ADR 16): finished as `fail` with an
+   * attempt row saying so, but nothing was sent, so the endpoint's health and circuit ignore it.
+   */
+  cancelled?: boolean;
 }
 
 /**

@@ -107,7 +107,7 @@ function resultQueries(
 
   // Sorted, like the counters below, so two workers' transactions lock shared rows in the
   // same order and cannot deadlock on PostgreSQL.
-  const byEndpoint = [...groupBy(all, (r) => r.endpointId)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const byEndpoint = [...groupBy(all.filter((r) => !r.cancelled), (r) => r.endpointId)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const windowMs = options.circuit?.windowMs ?? DEFAULT_WINDOW_MS;
   for (const [endpointId, results] of byEndpoint) {
     const health = endpointHealthQuery(store.db, endpointId, results, options.endpointDisableAfterMs, windowMs);
