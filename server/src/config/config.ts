@@ -94,6 +94,8 @@ const schema = z.object({
   circuitCooldownSeconds: z.coerce.number().min(0.05).default(30),
   circuitMaxCooldownSeconds: z.coerce.number().min(0.05).default(900),
   secretGraceSeconds: z.coerce.number().int().min(0).default(24 * 3600),
+  /** The kind of key a new endpoint gets when none is given (Svix's `default_signature_type`); ADR 19. */
+  defaultSignatureAlgorithm: z.enum(["hmac-sha256", "ed25519"]).default("hmac-sha256"),
   /** Verification failures in a row from one inbound source that emit `inbound.source.failing` (operational webhooks). */
   inboundFailingThreshold: z.coerce.number().int().min(1).default(10),
   /** A failure this long after the previous one starts a new count (so a rare bad call never adds up). */

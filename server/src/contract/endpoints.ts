@@ -11,9 +11,11 @@ import { AppParams, Channel, EventTypeName, Metadata, Uid } from "./common.js";
  */
 export const EndpointSecret = z
   .string()
+  // Svix's documented pattern, less the public-key prefixes (a public key cannot sign).
+  .regex(/^(whsec_|whsk_)?[a-zA-Z0-9+/=]{32,100}$/, "must be 32–100 base64 characters, optionally prefixed with 'whsec_' (or 'whsk_' for an ed25519 key)")
   .refine(
     (v) => (isEd25519Secret(v) ? parseEd25519Secret(v) !== undefined : SECRET_PATTERN.test(v)),
-    "must be 32–100 base64 characters, optionally prefixed with 'whsec_', or an ed25519 key 'whsk_' + base64 of its 64 bytes",
+    "an ed25519 key must be 'whsk_' + base64 of its 64 bytes (seed and matching public key)",
   )
   .meta({ example: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD" });
 

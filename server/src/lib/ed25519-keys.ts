@@ -87,8 +87,17 @@ export function signEd25519(secret: string, content: string): string {
   return sign(null, Buffer.from(content), ed25519Key(secret).privateKey).toString("base64");
 }
 
+// Parsed keys by their text: parsing (import, derive, compare) costs about ten signatures, and a
+// worker signs with the same few keys over and over. Bounded; the oldest entry goes first.
+const parsed = new Map<string, Ed25519Key>();
+const PARSED_MAX = 1024;
+
 function ed25519Key(secret: string): Ed25519Key {
+  const cached = parsed.get(secret);
+  if (cached) return cached;
   const key = parseEd25519Secret(secret);
   if (!key) throw new Error("ed25519 secret key is not whsk_ + base64 of a 64-byte key pair");
+  if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+  parsed.set(secret, key);
   return key;
 }

@@ -226,7 +226,7 @@ export class EndpointService {
       channels: jsonList(input.channels ?? null),
       metadata: JSON.stringify(input.metadata ?? {}),
       throttle_rate: either(input.throttleRate, input.rateLimit) || null,
-      ...newEndpointSigning(input, this.keyring),
+      ...newEndpointSigning(input, this.keyring, this.config.defaultSignatureAlgorithm),
       old_secrets: "[]",
       headers: sealHeaders(this.keyring, mergeHeaders({}, input.headers ?? {})),
       first_failure_at: null,

@@ -30,17 +30,21 @@ export function signingKey(key: string | undefined, algorithm: SignatureAlgorith
 }
 
 /**
- * A new endpoint's signing columns: its key ({@link signingKey}) and scheme, refused (422) when
- * the scheme cannot sign with that key.
+ * A new endpoint's signing columns: its key ({@link signingKey}; with neither key nor algorithm,
+ * one of `defaultAlgorithm`, HOOKRELAY_DEFAULT_SIGNATURE_ALGORITHM) and scheme, refused (422)
+ * when the scheme cannot sign with that key.
  *
  * @example Object.assign(row, newEndpointSigning({ signatureAlgorithm: "ed25519" }, keyring))
  */
 export function newEndpointSigning(
   input: { secret?: string | null | undefined; signatureAlgorithm?: SignatureAlgorithm | null | undefined; signatureScheme?: SignatureScheme | null | undefined },
   keyring: Keyring,
+  defaultAlgorithm: SignatureAlgorithm = "hmac-sha256",
 ): SigningColumns & Pick<EndpointRow, "signature_scheme"> {
-  const key = signingKey(input.secret ?? undefined, input.signatureAlgorithm ?? undefined, keyring);
   const scheme = signatureSchemeOf(input.signatureScheme);
+  // The server's default kind applies only when nothing was asked for, and never to the HMAC-only scheme.
+  const fallback = input.secret || scheme === "x-webhook-signature" ? undefined : defaultAlgorithm;
+  const key = signingKey(input.secret ?? undefined, input.signatureAlgorithm ?? fallback, keyring);
   assertSchemeFitsKey(scheme, algorithmOfRow(key));
   return { ...key, signature_scheme: scheme };
 }

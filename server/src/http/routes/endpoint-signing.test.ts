@@ -106,4 +106,20 @@ describeEachStore("endpoint signing keys and schemes through the API (%s)", (kin
     const both = await request("PATCH", `${base}/${edId}`, { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", signatureScheme: "x-webhook-signature" });
     expect(both.body).toMatchObject({ signatureScheme: "x-webhook-signature", signatureAlgorithm: "hmac-sha256", publicKey: null });
   });
+
+  it("HOOKRELAY_DEFAULT_SIGNATURE_ALGORITHM=ed25519 gives new endpoints ed25519 keys unless told otherwise", async () => {
+    const edByDefault = await startTestApp({ defaultSignatureAlgorithm: "ed25519" }, kind);
+    try {
+      const post = async (payload: object) =>
+        (await edByDefault.app.inject({ method: "POST", url: "/api/v1/app/d/endpoint", headers: edByDefault.auth, payload: { url: "https://example.com/d", ...payload } })).json<Record<string, unknown>>();
+      await edByDefault.app.inject({ method: "POST", url: "/api/v1/app", headers: edByDefault.auth, payload: { name: "D", uid: "d" } });
+      expect(await post({})).toMatchObject({ signatureAlgorithm: "ed25519" });
+      expect(await post({ signatureAlgorithm: "hmac-sha256" })).toMatchObject({ signatureAlgorithm: "hmac-sha256" });
+      expect(await post({ secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" })).toMatchObject({ signatureAlgorithm: "hmac-sha256" });
+      // The HMAC-only scheme gets an HMAC key rather than a refusal.
+      expect(await post({ signatureScheme: "x-webhook-signature" })).toMatchObject({ signatureAlgorithm: "hmac-sha256", signatureScheme: "x-webhook-signature" });
+    } finally {
+      await edByDefault.close();
+    }
+  });
 });
