@@ -168,6 +168,14 @@ describeEachStore("ingest sources through the official Svix SDK (%s)", (kind) =>
     const replaced = await sources.upsert(source.id, { name: "Stripe (prod)", uid: "stripe-prod", type: "stripe", config: source.config as { secret: string } });
     expect(replaced).toMatchObject({ id: source.id, name: "Stripe (prod)", ingestUrl });
     expect((await postStripe(ingestUrl, { ...event, id: "evt_after_put" })).status).toBe(200);
+    // PATCH (Svix's IngestSourcePatch; svix 2.5 has no method for it yet): only what is sent.
+    const patched = await fetch(`${server.url}/ingest/api/v1/source/${source.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ metadata: { team: "payments" } }),
+    });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ name: "Stripe (prod)", uid: "stripe-prod", metadata: { team: "payments" } });
     const created = await sources.upsert("github-main", { name: "GitHub", type: "github", config: { secret: "gh-secret" } });
     expect(created).toMatchObject({ uid: "github-main", type: "github" });
 
