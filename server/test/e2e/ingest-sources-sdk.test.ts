@@ -1,6 +1,4 @@
 import { createHmac } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 
 import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
@@ -8,7 +6,7 @@ import { ApiException, Ordering, Svix } from "svix";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
-import { readmeSnippets, rewrite, ROOT, run } from "../support/readme-snippets.js";
+import { runReadmeSnippet } from "../support/readme-snippets.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
@@ -244,23 +242,14 @@ describeEachStore("ingest sources through the official Svix SDK (%s)", (kind) =>
   });
 
   it("runs the README's ingest example as written", async () => {
-    const code = rewrite(readmeSnippets().get("ingest")!, "http://127.0.0.1:8071", server.url);
-    // Inside the repository, so `import "svix"` resolves from its node_modules.
-    mkdirSync(join(ROOT, "tmp"), { recursive: true });
-    const dir = mkdtempSync(join(ROOT, "tmp", "readme-ingest-"));
-    try {
-      writeFileSync(join(dir, "ingest.mjs"), code);
-      const example = run(process.execPath, [join(dir, "ingest.mjs")], { HOOKRELAY_TOKEN: server.token });
-      expect(await example.exited, example.output()).toBe(0);
-      const printed = example.output().match(/^give Stripe (\S+) and verify what billing receives with (whsec_\S+)$/m);
-      expect(printed, example.output()).not.toBeNull();
-      const source = await svix.ingest.source.get("stripe-production");
-      expect(source.ingestUrl).toBe(printed![1]);
-      const [endpoint] = (await svix.ingest.endpoint.list(source.id)).data;
-      expect((await svix.ingest.endpoint.getSecret(source.id, endpoint!.id)).key).toBe(printed![2]);
-      await svix.ingest.source.delete(source.id);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { code, output } = await runReadmeSnippet("ingest", server.url, server.token);
+    expect(code, output).toBe(0);
+    const printed = output.match(/^give Stripe (\S+) and verify what billing receives with (whsec_\S+)$/m);
+    expect(printed, output).not.toBeNull();
+    const source = await svix.ingest.source.get("stripe-production");
+    expect(source.ingestUrl).toBe(printed![1]);
+    const [endpoint] = (await svix.ingest.endpoint.list(source.id)).data;
+    expect((await svix.ingest.endpoint.getSecret(source.id, endpoint!.id)).key).toBe(printed![2]);
+    await svix.ingest.source.delete(source.id);
   });
 });
