@@ -33,6 +33,14 @@ export const IngestSourceIn = z.strictObject({
 });
 export type IngestSourceIn = z.output<typeof IngestSourceIn>;
 
+/** Svix's `IngestSourcePatch`: absent fields are kept, a `uid` of null clears it. */
+export const IngestSourcePatch = z.strictObject({
+  name: z.string().min(1).max(256).optional(),
+  uid: IngestSourceUid.nullish(),
+  metadata: Metadata.optional(),
+});
+export type IngestSourcePatch = z.output<typeof IngestSourcePatch>;
+
 /** Svix's `IngestSourceOut`; `config` comes back with secrets masked. */
 export const IngestSourceOut = z.object({
   id: z.string(),

@@ -115,6 +115,7 @@ describeEachStore("access to every route (%s)", (kind) => {
     "POST /api/v1/operational-webhook/endpoint": { url: "https://example.com/ops" },
     "POST /ingest/api/v1/source": { name: "Stripe", type: "stripe", config: { secret: "whsec_x" } },
     "PUT /ingest/api/v1/source/:source_id": { name: "Stripe", type: "stripe", config: { secret: "whsec_x" } },
+    "PATCH /ingest/api/v1/source/:source_id": { name: "renamed" },
     "POST /ingest/api/v1/source/:source_id/endpoint": { url: "https://example.com/ingest" },
     "PUT /ingest/api/v1/source/:source_id/endpoint/:endpoint_id": { url: "https://example.com/ingest" },
     "PUT /ingest/api/v1/source/:source_id/endpoint/:endpoint_id/headers": { headers: {} },

@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 
 import { Iso, type Page } from "../contract/common.js";
-import type { IngestSourceConsumerPortalAccessIn, IngestSourceIn, IngestSourceOut } from "../contract/ingest.js";
+import type {
+  IngestSourceConsumerPortalAccessIn,
+  IngestSourceIn,
+  IngestSourceOut,
+  IngestSourcePatch,
+} from "../contract/ingest.js";
 import { isUniqueViolation } from "../lib/db-errors.js";
 import { ApiError } from "../lib/errors.js";
 import { sha256Hex } from "../lib/hash.js";
@@ -134,6 +139,23 @@ export class IngestSourceService {
     };
     await this.write(actor, "ingest_source.update", existing, next);
     return { source: this.toOut(next, baseUrl), created: false };
+  }
+
+  /** PATCH (Svix's `IngestSourcePatch`): name, uid and metadata; the type and config change by PUT. */
+  async patch(actor: Actor, idOrUid: string, input: IngestSourcePatch, baseUrl: string): Promise<IngestSourceOut> {
+    const existing = await this.resolve(actor, idOrUid);
+    const now = Date.now();
+    const next: IngestSourceRecord = {
+      source: { ...existing.source, name: input.name ?? existing.source.name, updated_at: now },
+      ingest: {
+        ...existing.ingest,
+        uid: input.uid !== undefined ? input.uid : existing.ingest.uid,
+        metadata: input.metadata !== undefined ? JSON.stringify(input.metadata) : existing.ingest.metadata,
+        updated_at: now,
+      },
+    };
+    await this.write(actor, "ingest_source.update", existing, next);
+    return this.toOut(next, baseUrl);
   }
 
   /** Deletes the source, its request log, its application and with it the endpoints and their messages. */

@@ -1,12 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-
 import { Webhook } from "standardwebhooks";
 import { ApiException, Ordering, Svix } from "svix";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
-import { readmeSnippets, rewrite, ROOT, run } from "../support/readme-snippets.js";
+import { runReadmeSnippet } from "../support/readme-snippets.js";
 import { type Receiver, startReceiver } from "../support/receiver.js";
 import { type ServerProcess, startServer } from "../support/server-process.js";
 
@@ -132,23 +129,14 @@ describeEachStore("operational webhooks through the official Svix SDK (%s)", (ki
   });
 
   it("runs the README's operational-webhook example as written", async () => {
-    const code = rewrite(readmeSnippets().get("operational")!, "http://127.0.0.1:8071", server.url);
-    // Inside the repository, so `import "svix"` resolves from its node_modules.
-    mkdirSync(join(ROOT, "tmp"), { recursive: true });
-    const dir = mkdtempSync(join(ROOT, "tmp", "readme-ops-"));
-    try {
-      writeFileSync(join(dir, "ops.mjs"), code);
-      const example = run(process.execPath, [join(dir, "ops.mjs")], { HOOKRELAY_TOKEN: server.token });
-      expect(await example.exited, example.output()).toBe(0);
-      const printed = example.output().match(/^operational endpoint (ep_\w+) verify with (whsec_\S+)$/m);
-      expect(printed, example.output()).not.toBeNull();
-      const endpoint = await svix.operationalWebhook.endpoint.get(printed![1]!);
-      expect(endpoint.eventTypes).toEqual(["endpoint.disabled", "message.attempt.exhausted"]);
-      expect((await svix.operationalWebhook.endpoint.getSecret(endpoint.id)).key).toBe(printed![2]);
-      await svix.operationalWebhook.endpoint.delete(endpoint.id);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { code, output } = await runReadmeSnippet("operational", server.url, server.token);
+    expect(code, output).toBe(0);
+    const printed = output.match(/^operational endpoint (ep_\w+) verify with (whsec_\S+)$/m);
+    expect(printed, output).not.toBeNull();
+    const endpoint = await svix.operationalWebhook.endpoint.get(printed![1]!);
+    expect(endpoint.eventTypes).toEqual(["endpoint.disabled", "message.attempt.exhausted"]);
+    expect((await svix.operationalWebhook.endpoint.getSecret(endpoint.id)).key).toBe(printed![2]);
+    await svix.operationalWebhook.endpoint.delete(endpoint.id);
   });
 
   it("keeps the operational endpoints out of the application routes and away from application keys", async () => {

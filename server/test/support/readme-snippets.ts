@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
@@ -84,4 +84,25 @@ export function run(command: string, args: string[], env: Record<string, string>
       });
     });
   return { child, output: () => output, waitFor, exited };
+}
+
+/**
+ * Runs the README's JavaScript snippet `name` as written, its `http://127.0.0.1:8071` pointed at
+ * `serverUrl`, with node from inside the repository (so `import "svix"` resolves from its
+ * node_modules) and `HOOKRELAY_TOKEN` set; resolves with its exit code and output.
+ *
+ * @example const { code, output } = await runReadmeSnippet("ingest", server.url, server.token)
+ */
+export async function runReadmeSnippet(name: string, serverUrl: string, token: string): Promise<{ code: number | null; output: string }> {
+  const code = rewrite(readmeSnippets().get(name)!, "http://127.0.0.1:8071", serverUrl);
+  mkdirSync(join(ROOT, "tmp"), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, "tmp", `readme-${name}-`));
+  try {
+    writeFileSync(join(dir, `${name}.mjs`), code);
+    const example = run(process.execPath, [join(dir, `${name}.mjs`)], { HOOKRELAY_TOKEN: token });
+    const exitCode = await example.exited;
+    return { code: exitCode, output: example.output() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -610,6 +610,13 @@ describeEachStore("audit log on %s", (kind) => {
         check: (row) => expect(row.changes).toEqual({ name: { before: "Stripe in", after: "Stripe inbound" } }),
       },
       {
+        op: "v1.ingest.source.patch",
+        run: () => api("PATCH", "/ingest/api/v1/source/stripe-in", { metadata: { team: "billing" } }),
+        status: 200,
+        action: "ingest_source.update",
+        check: (row) => expect(row.changes).toEqual({ metadata: { before: {}, after: { team: "billing" } } }),
+      },
+      {
         op: "v1.ingest.source.rotate-token",
         run: () => api("POST", "/ingest/api/v1/source/stripe-in/token/rotate"),
         status: 200,

@@ -4,6 +4,7 @@ import {
   IngestSourceIn,
   IngestSourceOut,
   IngestSourceParams,
+  IngestSourcePatch,
   RotateTokenOut,
 } from "../../contract/ingest.js";
 import { AppPortalAccessOut } from "../../contract/tokens.js";
@@ -95,6 +96,23 @@ export const ingestSourceRoutes: RouteModule = (app, { services, config }) => {
       const { source, created } = await ingest.upsert(actorOf(req), req.params.source_id, req.body, publicBaseUrl(config, req));
       return reply.code(created ? 201 : 200).send(source);
     },
+  );
+
+  app.patch(
+    path,
+    {
+      config: admin,
+      schema: {
+        tags,
+        operationId: "v1.ingest.source.patch",
+        summary: "Update an ingest source",
+        description: "Changes only the fields sent: `name`, `uid` (null clears it), `metadata`.",
+        params,
+        body: IngestSourcePatch,
+        response: { 200: IngestSourceOut },
+      },
+    },
+    async (req) => ingest.patch(actorOf(req), req.params.source_id, req.body, publicBaseUrl(config, req)),
   );
 
   app.delete(
