@@ -119,6 +119,7 @@ describeEachStore("access to every route (%s)", (kind) => {
     "POST /ingest/api/v1/source/:source_id/endpoint": { url: "https://example.com/ingest" },
     "PUT /ingest/api/v1/source/:source_id/endpoint/:endpoint_id": { url: "https://example.com/ingest" },
     "PUT /ingest/api/v1/source/:source_id/endpoint/:endpoint_id/headers": { headers: {} },
+    "PATCH /ingest/api/v1/source/:source_id/endpoint/:endpoint_id/transformation": { enabled: false },
     "POST /ingest/api/v1/source/:source_id/endpoint/:endpoint_id/secret/rotate": {},
     "PUT /api/v1/operational-webhook/endpoint/:endpoint_id": { url: "https://example.com/ops" },
     "PUT /api/v1/operational-webhook/endpoint/:endpoint_id/headers": { headers: {} },

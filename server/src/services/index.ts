@@ -76,6 +76,8 @@ export interface Services {
   endpointGrade: EndpointGradeService;
   /** Endpoint transformations: code, switch, test runs (ADR 16). */
   transformations: TransformationService;
+  /** The same for ingest endpoints (`/ingest/api/v1/source/{id}/endpoint/{id}/transformation`). */
+  ingestTransformations: TransformationService;
   eventTypes: EventTypeService;
   retrySchedules: RetryScheduleService;
   messages: MessageService;
@@ -234,6 +236,13 @@ export function createServices(
     audit: auditLog,
     appTokens,
   });
+  const ingestEndpoints = new IngestEndpointService(endpointsRepo, ingestSources, keyring, config, auditLog);
+  const transformationsRepo = new TransformationsRepository(db);
+  // One sandbox for the API's test runs; the worker has its own (main.ts).
+  const sandbox = new TransformationSandbox({
+    timeLimitMs: config.transformationTimeLimitMs,
+    memoryLimitBytes: config.transformationMemoryLimitBytes,
+  });
   return {
     tokens,
     appTokens,
@@ -248,15 +257,8 @@ export function createServices(
     applications,
     endpoints,
     endpointGrade: new EndpointGradeService(endpoints, keyring, auditLog, extras.gradeReceiver),
-    transformations: new TransformationService(
-      endpoints,
-      new TransformationsRepository(db),
-      auditLog,
-      new TransformationSandbox({
-        timeLimitMs: config.transformationTimeLimitMs,
-        memoryLimitBytes: config.transformationMemoryLimitBytes,
-      }),
-    ),
+    transformations: new TransformationService(endpoints, transformationsRepo, auditLog, sandbox),
+    ingestTransformations: new TransformationService(ingestEndpoints, transformationsRepo, auditLog, sandbox),
     eventTypes,
     retrySchedules,
     messages,
@@ -283,7 +285,7 @@ export function createServices(
     eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
     operationalWebhooks,
     ingestSources,
-    ingestEndpoints: new IngestEndpointService(endpointsRepo, ingestSources, keyring, config, auditLog),
+    ingestEndpoints,
     operationalEvents,
     drain: async () => {
       await Promise.all([writer.drain(), inboundLog.drain(), tokens.usage.flush()]);

@@ -212,6 +212,26 @@ describeEachStore("ingest sources through the official Svix SDK (%s)", (kind) =>
     await svix.ingest.source.delete(source.id);
   });
 
+  it("runs an ingest endpoint's transformation (svix.ingest.endpoint.transformation.get/patch) before signing", async () => {
+    const source = await svix.ingest.source.create({ name: "Transformed", type: "generic-webhook" });
+    const r = await receiver();
+    const endpoint = await svix.ingest.endpoint.create(source.id, { url: r.url });
+    const secret = (await svix.ingest.endpoint.getSecret(source.id, endpoint.id)).key;
+    expect(await svix.ingest.endpoint.transformation.get(source.id, endpoint.id)).toMatchObject({ enabled: false });
+    const code =
+      "function handler(webhook) { webhook.payload = { n: webhook.payload.original.n * 2 }; " +
+      "webhook.headers = { 'x-transformed': 'yes' }; return webhook; }";
+    await svix.ingest.endpoint.transformation.patch(source.id, endpoint.id, { code, enabled: true });
+    expect(await svix.ingest.endpoint.transformation.get(source.id, endpoint.id)).toMatchObject({ code, enabled: true });
+
+    const res = await fetch(source.ingestUrl!, { method: "POST", headers: { "content-type": "application/json" }, body: '{"n":21}' });
+    expect(res.status).toBe(200);
+    const [got] = await r.waitFor(1, 20_000);
+    expect(got!.headers["x-transformed"]).toBe("yes");
+    expect(new Webhook(secret).verify(got!.body, got!.headers as Record<string, string>)).toEqual({ n: 42 });
+    await svix.ingest.source.delete(source.id);
+  });
+
   it("serves Hookrelay's own provider types over plain HTTP (careem, signed with its scheme)", async () => {
     const admin = { authorization: `Bearer ${server.token}`, "content-type": "application/json" };
     const res = await fetch(`${server.url}/ingest/api/v1/source`, {

@@ -666,6 +666,17 @@ describeEachStore("audit log on %s", (kind) => {
         action: "ingest_endpoint.headers.update",
       },
       {
+        op: "v1.ingest.endpoint.transformation.patch",
+        run: () =>
+          api("PATCH", "/ingest/api/v1/source/stripe-in/endpoint/relay/transformation", {
+            code: "function handler(w) { return w }",
+            enabled: true,
+          }),
+        status: 204,
+        action: "endpoint.transformation.update",
+        check: (row) => expect(row.changes.transformation!.after).toMatchObject({ enabled: true, codeLength: 32 }),
+      },
+      {
         op: "v1.ingest.endpoint.delete",
         run: () => api("DELETE", "/ingest/api/v1/source/stripe-in/endpoint/relay"),
         status: 204,

@@ -10,6 +10,7 @@ import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
 import { inboundStatsRoutes } from "./inbound-stats.js";
 import { ingestRoutes } from "./ingest.js";
+import { ingestEndpointTransformationRoutes } from "./ingest-endpoint-transformation.js";
 import { ingestEndpointRoutes } from "./ingest-endpoints.js";
 import { ingestSourceRoutes } from "./ingest-sources.js";
 import { messagePrecheckRoutes } from "./message-precheck.js";
@@ -48,4 +49,5 @@ export const routes: RouteModule[] = [
   operationalWebhookRoutes,
   ingestSourceRoutes,
   ingestEndpointRoutes,
+  ingestEndpointTransformationRoutes,
 ];
