@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { contentFilterProblem } from "../lib/content-filter.js";
 import { SECRET_PATTERN } from "../lib/standard-webhooks.js";
 import { AppParams, Channel, EventTypeName, Metadata, Uid } from "./common.js";
 
@@ -100,6 +101,23 @@ const EventTypeList = z
   .min(1)
   .meta({ example: ["invoice.paid", "invoice.voided"] });
 const Rate = z.number().int().min(1).max(65535);
+
+/**
+ * Hookrelay's own: the endpoint's content filter (ADR 0017), checked by compiling it, so an
+ * unknown operator or a bad operand is a 422 naming where it is.
+ */
+const ContentFilter = z
+  .record(z.string(), z.unknown())
+  .superRefine((filter, ctx) => {
+    const problem = contentFilterProblem(filter);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+  })
+  .meta({
+    description:
+      "Hookrelay: a condition on the payload's fields; only messages whose payload matches are delivered to this endpoint. " +
+      "Field names nest; operators $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $and, $or, $not. null = every payload.",
+    example: { data: { amount: { $gte: 100 }, currency: { $in: ["EUR", "USD"] } } },
+  });
 const PatchRate = z.number().int().min(0).max(65535);
 
 const fields = {
@@ -140,6 +158,8 @@ const fields = {
     .max(1_000_000)
     .meta({ description: "Disable the endpoint after this many consecutive failed attempts.", example: 10 })
     .nullish(),
+  /** Hookrelay's own: a content filter on the payload; null = none. */
+  filter: ContentFilter.nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
   version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
@@ -224,6 +244,8 @@ export const EndpointOut = z.object({
   circuit: EndpointCircuit,
   /** Hookrelay: a polling endpoint (no URL, read through the poller API). */
   polling: z.boolean(),
+  /** Hookrelay: the content filter on the payload (ADR 0017); null = every payload. */
+  filter: z.record(z.string(), z.unknown()).nullable(),
 });
 export type EndpointOut = z.output<typeof EndpointOut>;
 

@@ -30,6 +30,7 @@ export function endpointAuditEntry(
       throttleRate: r.throttle_rate,
       maxInFlight: r.max_in_flight,
       disableAfterFailures: r.disable_after_failures,
+      filter: parseJson<Record<string, unknown> | null>(r.content_filter ?? null, null),
       secret: open(r.secret),
       headers: parseJson<EndpointHeaders>(open(r.headers), {}),
     };

@@ -240,6 +240,7 @@ export class EndpointService {
       window_attempts: 0,
       window_failures: 0,
       polling: input.polling ? 1 : 0,
+      content_filter: storedFilter(input.filter),
       created_at: now,
       updated_at: now,
     };
@@ -296,6 +297,7 @@ export class EndpointService {
             : replace
               ? null
               : row.disable_after_failures,
+        content_filter: input.filter !== undefined ? storedFilter(input.filter) : replace ? null : (row.content_filter ?? null),
         updated_at: Date.now(),
       };
       // Re-enabling starts a fresh failure window and a closed circuit, or the worker would
@@ -389,4 +391,9 @@ function either<T>(a: T | undefined, b: T | undefined): T | undefined {
 /** A JSON list without duplicates, or null for "no filter". */
 function jsonList(list: string[] | null): string | null {
   return list === null ? null : JSON.stringify([...new Set(list)]);
+}
+
+/** The column's value for a filter: its JSON, or null for none (an empty filter matches everything). */
+function storedFilter(filter: Record<string, unknown> | null | undefined): string | null {
+  return filter && Object.keys(filter).length > 0 ? JSON.stringify(filter) : null;
 }

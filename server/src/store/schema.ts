@@ -100,6 +100,11 @@ export interface EndpointRow {
    * Optional because the column defaults to 0; every row read from the database has it.
    */
   polling?: number;
+  /**
+   * JSON object: the content filter on payload fields (migration 0015, `lib/content-filter.ts`);
+   * null = every payload. Optional like `polling`; every row read from the database has it.
+   */
+  content_filter?: string | null;
   created_at: number;
   updated_at: number;
 }
