@@ -61,6 +61,21 @@ export function compileContentFilter(filter: unknown): CompiledFilter {
   return condition(filter, [], { nodes: 0 });
 }
 
+/**
+ * Compiles a filter as stored (JSON text). A stored filter passed validation when written; one
+ * that no longer compiles (a later, stricter release) matches nothing: a filter exists to keep
+ * payloads from a receiver, so it fails closed.
+ *
+ * @example compileStoredFilter('{"type":"card"}')({ type: "card" }) // true
+ */
+export function compileStoredFilter(text: string): CompiledFilter {
+  try {
+    return compileContentFilter(JSON.parse(text));
+  } catch {
+    return () => false;
+  }
+}
+
 /** Why a filter is refused, or null when it compiles: for request validation. */
 export function contentFilterProblem(filter: unknown): ContentFilterError | null {
   try {

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 
-import { compileContentFilter, type CompiledFilter } from "../lib/content-filter.js";
+import { type CompiledFilter, compileStoredFilter } from "../lib/content-filter.js";
 import { parseJson } from "../lib/json.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { Database } from "./schema.js";
@@ -80,18 +80,11 @@ export class FanoutCache {
     return result;
   }
 
-  /**
-   * A stored filter passed validation when written; one that no longer compiles (a later, stricter
-   * release) matches nothing: a filter exists to keep payloads from a receiver, so it fails closed.
-   */
+  /** A filter compiled once per text (see {@link compileStoredFilter}: a broken one matches nothing). */
   private compile(text: string): CompiledFilter {
     let filter = this.compiled.get(text);
     if (!filter) {
-      try {
-        filter = compileContentFilter(JSON.parse(text));
-      } catch {
-        filter = () => false;
-      }
+      filter = compileStoredFilter(text);
       if (this.compiled.size >= COMPILED_LIMIT) this.compiled.clear();
       this.compiled.set(text, filter);
     }
