@@ -76,6 +76,10 @@ describe("content filter: nested paths and arrays", () => {
     // The same element must satisfy both: A-1 has qty 2, B-7 has qty 1.
     expect(matches({ items: { sku: "A-1", qty: { $gte: 2 } } })).toBe(true);
     expect(matches({ items: { sku: "B-7", qty: { $gte: 2 } } })).toBe(false);
+    // "Some element whose sku is not test": an empty array has none.
+    expect(matches({ items: { sku: { $neq: "test" } } }, { items: [{ sku: "test" }, { sku: "x" }] })).toBe(true);
+    expect(matches({ items: { sku: { $neq: "test" } } }, { items: [] })).toBe(false);
+    expect(matches({ items: { $exists: true } }, { items: [] })).toBe(true);
   });
 
   it("a field of digits indexes an array", () => {
