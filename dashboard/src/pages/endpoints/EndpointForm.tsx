@@ -2,7 +2,8 @@ import { type FormEvent, useState } from "react";
 
 import { Button } from "../../components/Button";
 import { ActionError } from "../../components/ErrorState";
-import { CheckboxField, TextField } from "../../components/Field";
+import { CheckboxField, TextAreaField, TextField } from "../../components/Field";
+import { parseFilterText } from "./contentFilterText";
 import { type EndpointDraft } from "./fields";
 import { FilterTypesPicker } from "./FilterTypesPicker";
 
@@ -22,8 +23,11 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
   const set = <K extends keyof EndpointDraft>(key: K, value: EndpointDraft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
 
+  const filter = parseFilterText(draft.filter);
+
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (!filter.ok) return;
     onSubmit(draft);
   }
 
@@ -96,6 +100,23 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
           pattern="[a-zA-Z0-9\-_.]+"
         />
       </div>
+      <div>
+        <TextAreaField
+          label="Content filter"
+          rows={draft.filter.split("\n").length > 3 ? 8 : 3}
+          value={draft.filter}
+          onChange={(e) => set("filter", e.target.value)}
+          placeholder='{"data": {"amount": {"$gte": 100}}}'
+          spellCheck={false}
+          aria-invalid={!filter.ok}
+          hint="JSON; only messages whose payload matches are delivered. Empty = every payload. Operators: $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $and, $or, $not."
+        />
+        {!filter.ok && (
+          <p role="alert" data-filter-error className="mt-1 text-xs text-red-700">
+            {filter.error}
+          </p>
+        )}
+      </div>
       {editing && (
         <CheckboxField
           label="Disabled"
@@ -107,7 +128,7 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
       <ActionError error={error} />
       <div className="flex justify-end gap-2">
         {onCancel && <Button onClick={onCancel}>Cancel</Button>}
-        <Button type="submit" variant="primary" busy={busy}>
+        <Button type="submit" variant="primary" busy={busy} disabled={!filter.ok}>
           {submitLabel}
         </Button>
       </div>
