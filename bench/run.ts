@@ -31,6 +31,10 @@
  * until all 200 arrived. `--phase isolation` runs only that one (under 10 s with the cap; nothing
  * appended to RESULTS.md); `--isolation-cap N` sets HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT (10000 shows
  * the uncapped behaviour, which takes about 30 s).
+ *
+ * Then "content filter" (bench/filter-phase.ts): message create and delivery for two plain
+ * endpoints next to two with a matching content filter, alternating, each on a fresh store.
+ * `--phase filter` runs only that one (appended to RESULTS.md unless `--no-write`).
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -44,6 +48,7 @@ import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
 import { auditPhase, auditReportLines } from "./audit-phase.js";
+import { filterPhase, filterReportLines } from "./filter-phase.js";
 import { isolationPhase, isolationReportLines } from "./isolation-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
 import { tasksPhase, tasksReportLines } from "./tasks-phase.js";
@@ -320,7 +325,35 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   };
+  const filter = async () => {
+    const receiver = await startReceiver();
+    try {
+      return await filterPhase({
+        start: startHookrelay,
+        stop,
+        freshStore: async () => {
+          if (args.store === "postgres") {
+            const schema = await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
+            return { env: { DATABASE_URL: schema.url, HOOKRELAY_SECRET_KEY: "bench-data-key-not-a-secret-0123456789" }, drop: () => schema.drop() };
+          }
+          const dir = mkdtempSync(join(tmpdir(), "hookrelay-bench-filter-"));
+          return { env: { HOOKRELAY_DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+        },
+        receiver,
+        token: TOKEN,
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        body: BODY,
+      });
+    } finally {
+      receiver.child.kill();
+    }
+  };
   try {
+    if (args.phase === "filter") {
+      report({ ...(await filter()), only: "filter" });
+      return;
+    }
     if (args.phase === "tasks") {
       const figures = await tasks();
       report({ ...figures, only: "tasks" });
@@ -443,6 +476,8 @@ async function main(): Promise<void> {
     Object.assign(results, await tasks());
     // 8. Isolation: a hanging endpoint's backlog must not hold up a healthy one.
     Object.assign(results, await isolation());
+    // 9. Content filters: create and delivery with a filter on each endpoint, next to plain.
+    Object.assign(results, await filter());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -573,14 +608,16 @@ async function inboundPhase(dataDir: string): Promise<Record<string, number | st
 
 function report(r: Record<string, number | string>): void {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const lines = r.only === "tasks" ? [
-    `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, background task under a crash only`,
+  const only = r.only === "tasks" ? "background task under a crash" : r.only === "filter" ? "content filter" : undefined;
+  const lines = only ? [
+    `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, ${only} only${r.only === "filter" ? ` (${SECONDS} s of create per run, ${CONNECTIONS} connections)` : ""}`,
     "",
     `Machine: ${machine}`,
     "",
     "| figure | value |",
     "| --- | --- |",
     ...tasksReportLines(r),
+    ...filterReportLines(r),
     "",
   ] : [
     `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, ${SECONDS} s, ${CONNECTIONS} connections`,
@@ -613,6 +650,7 @@ function report(r: Record<string, number | string>): void {
     ...auditReportLines(r),
     ...tasksReportLines(r),
     ...isolationReportLines(r),
+    ...filterReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import { compileContentFilter, ContentFilterError, contentFilterProblem, FILTER_LIMITS, parsePayloadForFilter } from "./content-filter.js";
+import {
+  compileContentFilter,
+  compileStoredFilter,
+  ContentFilterError,
+  contentFilterProblem,
+  FILTER_LIMITS,
+  parsePayloadForFilter,
+  payloadTextPasses,
+} from "./content-filter.js";
 
 const order = {
   type: "card",
@@ -236,5 +244,20 @@ describe("content filter: validation", () => {
     const wide = Object.fromEntries(Array.from({ length: FILTER_LIMITS.nodes }, (_, i) => [`k${i}`, i]));
     expect(problem(wide)?.message).toMatch(/at most 256/);
     expect(problem({ a: { $in: Array.from({ length: FILTER_LIMITS.nodes + 1 }, (_, i) => i) } })?.message).toMatch(/at most/);
+  });
+});
+
+describe("content filter: stored filters and payload texts", () => {
+  it("a stored filter that no longer compiles matches nothing (fails closed)", () => {
+    expect(compileStoredFilter('{"a":1}')({ a: 1 })).toBe(true);
+    expect(compileStoredFilter('{"a":{"$regex":"x"}}')({ a: "x" })).toBe(false);
+    expect(compileStoredFilter("not json")({})).toBe(false);
+  });
+
+  it("an expunged or unparsable payload passes no filter, even an empty one", () => {
+    const any = compileContentFilter({});
+    expect(payloadTextPasses(any, '{"a":1}')).toBe(true);
+    expect(payloadTextPasses(any, null)).toBe(false);
+    expect(payloadTextPasses(any, "{oops")).toBe(false);
   });
 });

@@ -102,6 +102,21 @@ export function parsePayloadForFilter(text: string): unknown {
   });
 }
 
+/**
+ * Whether a stored payload's text passes a filter. A missing (expunged) or unparsable payload
+ * passes none: there is nothing to show the filter held.
+ *
+ * @example payloadTextPasses(compileStoredFilter('{"a":1}'), '{"a":1}') // true
+ */
+export function payloadTextPasses(filter: CompiledFilter, text: string | null): boolean {
+  if (text === null) return false;
+  try {
+    return filter(parsePayloadForFilter(text));
+  } catch {
+    return false;
+  }
+}
+
 function condition(spec: Record<string, unknown>, path: (string | number)[], budget: Budget): CompiledFilter {
   count(budget, path);
   const operators: CompiledFilter[] = [];

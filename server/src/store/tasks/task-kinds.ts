@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 
-import { compileStoredFilter, parsePayloadForFilter } from "../../lib/content-filter.js";
+import { compileStoredFilter, payloadTextPasses } from "../../lib/content-filter.js";
 import { idAt, newId } from "../../lib/ids.js";
 import { parseJson } from "../../lib/json.js";
 import { hasJsonElement as hasElement } from "../json-array.js";
@@ -92,7 +92,7 @@ const replayMissing: TaskKind = {
     const eventTypes = parseJson<string[] | null>(endpoint?.event_types ?? null, null);
     const channels = parseJson<string[] | null>(endpoint?.channels ?? null, null);
     const filter = endpoint?.content_filter ? compileStoredFilter(endpoint.content_filter) : null;
-    const passes = (payload: string | null) => filter === null || (payload !== null && filter(parsePayloadForFilter(payload)));
+    const passes = (payload: string | null) => filter === null || payloadTextPasses(filter, payload);
     const base = () => {
       let q = trx
         .selectFrom("messages as m")
