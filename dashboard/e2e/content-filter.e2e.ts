@@ -9,6 +9,7 @@ import { apiClient, waitFor } from "./support/api.js";
 import { type Browser, chromiumAvailable, launchBrowser } from "./support/browser.js";
 import { type Receiver, startReceiver } from "./support/receivers.js";
 import { type RunningServer, startServer } from "./support/server.js";
+import { signIn } from "./support/sign-in.js";
 
 const OUT = process.env.FILTER_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "hookrelay-filter-"));
 
@@ -38,12 +39,7 @@ describe.skipIf(!chromiumAvailable)("content filter on the endpoint page", () =>
     const api = apiClient(server.url, server.adminToken);
     const app = await api<{ id: string }>("POST", "/api/v1/app", { name: "Filters" });
     const ep = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/endpoint`, { url: receiver.url });
-
-    await page.goto(`${server.url}/`);
-    await page.getByLabel("API token").fill(server.adminToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Overview" }).waitFor();
-
+    await signIn(page, server);
     await page.goto(`${server.url}/apps/${app.id}/endpoints/${ep.id}`);
     await page.getByText("None (every payload)").waitFor();
 

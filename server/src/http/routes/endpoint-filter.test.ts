@@ -1,6 +1,7 @@
-import { Svix } from "svix";
+import type { Svix } from "svix";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
+import { jsonRequest, sdkClient } from "../../test-support/api-clients.js";
 import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { describeEachStore } from "../../test-support/postgres.js";
 
@@ -10,21 +11,15 @@ const FILTER = { data: { amount: { $gte: 100 }, currency: { $in: ["EUR", "USD"] 
 describeEachStore("endpoint content filter through the API (%s)", (kind) => {
   let t: TestApp;
   let svix: Svix;
+  let request: ReturnType<typeof jsonRequest>;
 
   beforeAll(async () => {
     t = await startTestApp({}, kind);
-    const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
-    svix = new Svix(t.token, { serverUrl: address });
+    [svix, request] = [await sdkClient(t), jsonRequest(t)];
     await svix.application.create({ name: "Filters", uid: "filters" });
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
-  async function request(method: "GET" | "POST" | "PUT" | "PATCH", url: string, payload?: object) {
-    const res = await t.app.inject({ method, url, headers: t.auth, ...(payload ? { payload } : {}) });
-    return { status: res.statusCode, body: res.json() as Record<string, unknown> };
-  }
   const base = "/api/v1/app/filters/endpoint";
 
   it("stores the filter on create, shows it, and PATCH changes, keeps or clears it", async () => {
