@@ -34,7 +34,8 @@
  *
  * Then "content filter" (bench/filter-phase.ts): message create and delivery for two plain
  * endpoints next to two with a matching content filter, alternating, each on a fresh store.
- * `--phase filter` runs only that one (appended to RESULTS.md unless `--no-write`).
+ * `--phase filter` runs only that one (appended to RESULTS.md unless `--no-write`);
+ * `--filter-pairs N` (default 2) sets how many plain/filtered pairs alternate.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -65,6 +66,7 @@ const { values: args } = parseArgs({
     "task-messages": { type: "string", default: "50000" },
     "task-batch": { type: "string", default: "50" },
     "isolation-cap": { type: "string" },
+    "filter-pairs": { type: "string", default: "2" },
     "isolation-hanging": { type: "string", default: "600" },
     "isolation-healthy": { type: "string", default: "200" },
   },
@@ -344,6 +346,7 @@ async function main(): Promise<void> {
         seconds: SECONDS,
         connections: CONNECTIONS,
         body: BODY,
+        pairs: Number(args["filter-pairs"]),
       });
     } finally {
       receiver.child.kill();
