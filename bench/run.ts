@@ -35,6 +35,11 @@
  * Last, "transformation" (bench/transform-phase.ts): `--transform-messages` (5,000) deliveries
  * to one endpoint, plain, then the same with a trivial transformation, each drained by one
  * worker. `--phase transform` runs only that one (nothing appended to RESULTS.md).
+ *
+ * Then "content filter" (bench/filter-phase.ts): message create and delivery for two plain
+ * endpoints next to two with a matching content filter, alternating, each on a fresh store.
+ * `--phase filter` runs only that one (appended to RESULTS.md unless `--no-write`);
+ * `--filter-pairs N` (default 2) sets how many plain/filtered pairs alternate.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -48,6 +53,7 @@ import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
 import { auditPhase, auditReportLines } from "./audit-phase.js";
+import { filterPhase, filterReportLines } from "./filter-phase.js";
 import { isolationPhase, isolationReportLines } from "./isolation-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
 import { tasksPhase, tasksReportLines } from "./tasks-phase.js";
@@ -65,6 +71,7 @@ const { values: args } = parseArgs({
     "task-messages": { type: "string", default: "50000" },
     "task-batch": { type: "string", default: "50" },
     "isolation-cap": { type: "string" },
+    "filter-pairs": { type: "string", default: "2" },
     "isolation-hanging": { type: "string", default: "600" },
     "isolation-healthy": { type: "string", default: "200" },
     "transform-messages": { type: "string", default: "5000" },
@@ -340,9 +347,38 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   };
+  const filter = async () => {
+    const receiver = await startReceiver();
+    try {
+      return await filterPhase({
+        start: startHookrelay,
+        stop,
+        freshStore: async () => {
+          if (args.store === "postgres") {
+            const schema = await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test");
+            return { env: { DATABASE_URL: schema.url, HOOKRELAY_SECRET_KEY: "bench-data-key-not-a-secret-0123456789" }, drop: () => schema.drop() };
+          }
+          const dir = mkdtempSync(join(tmpdir(), "hookrelay-bench-filter-"));
+          return { env: { HOOKRELAY_DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+        },
+        receiver,
+        token: TOKEN,
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+        body: BODY,
+        pairs: Number(args["filter-pairs"]),
+      });
+    } finally {
+      receiver.child.kill();
+    }
+  };
   try {
     if (args.phase === "transform") {
       process.stdout.write(`${transformReportLines(await transform()).join("\n")}\n`);
+      return;
+    }
+    if (args.phase === "filter") {
+      report({ ...(await filter()), only: "filter" });
       return;
     }
     if (args.phase === "tasks") {
@@ -469,6 +505,8 @@ async function main(): Promise<void> {
     Object.assign(results, await isolation());
     // 9. Delivery with a trivial transformation next to plain delivery (ADR 16).
     Object.assign(results, await transform());
+    // 10. Content filters: create and delivery with a filter on each endpoint, next to plain.
+    Object.assign(results, await filter());
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     await pgSchema?.drop();
@@ -599,14 +637,16 @@ async function inboundPhase(dataDir: string): Promise<Record<string, number | st
 
 function report(r: Record<string, number | string>): void {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const lines = r.only === "tasks" ? [
-    `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, background task under a crash only`,
+  const only = r.only === "tasks" ? "background task under a crash" : r.only === "filter" ? "content filter" : undefined;
+  const lines = only ? [
+    `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, ${only} only${r.only === "filter" ? ` (${SECONDS} s of create per run, ${CONNECTIONS} connections)` : ""}`,
     "",
     `Machine: ${machine}`,
     "",
     "| figure | value |",
     "| --- | --- |",
     ...tasksReportLines(r),
+    ...filterReportLines(r),
     "",
   ] : [
     `### ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — store: ${args.store}, ${SECONDS} s, ${CONNECTIONS} connections`,
@@ -640,6 +680,7 @@ function report(r: Record<string, number | string>): void {
     ...tasksReportLines(r),
     ...isolationReportLines(r),
     ...transformReportLines(r),
+    ...filterReportLines(r),
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

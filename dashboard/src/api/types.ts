@@ -92,6 +92,8 @@ export interface EndpointIn {
   rateLimit?: number | null;
   maxInFlight?: number | null;
   disableAfterFailures?: number | null;
+  /** Hookrelay's content filter on payload fields; null = every payload. */
+  filter?: Record<string, unknown> | null;
   metadata?: Record<string, string>;
   /** Hookrelay: the signature headers deliveries carry. */
   signatureScheme?: SignatureScheme;

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { isEd25519Secret, parseEd25519Secret } from "../lib/ed25519-keys.js";
 import { SIGNATURE_SCHEMES } from "../lib/signature-schemes.js";
+import { contentFilterProblem } from "../lib/content-filter.js";
 import { SECRET_PATTERN } from "../lib/standard-webhooks.js";
 import { AppParams, Channel, EventTypeName, Metadata, Uid } from "./common.js";
 
@@ -120,6 +121,23 @@ const EventTypeList = z
   .min(1)
   .meta({ example: ["invoice.paid", "invoice.voided"] });
 const Rate = z.number().int().min(1).max(65535);
+
+/**
+ * Hookrelay's own: the endpoint's content filter (ADR 0017), checked by compiling it, so an
+ * unknown operator or a bad operand is a 422 naming where it is.
+ */
+const ContentFilter = z
+  .record(z.string(), z.unknown())
+  .superRefine((filter, ctx) => {
+    const problem = contentFilterProblem(filter);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+  })
+  .meta({
+    description:
+      "Hookrelay: a condition on the payload's fields; only messages whose payload matches are delivered to this endpoint. " +
+      "Field names nest; operators $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $and, $or, $not. null = every payload.",
+    example: { data: { amount: { $gte: 100 }, currency: { $in: ["EUR", "USD"] } } },
+  });
 const PatchRate = z.number().int().min(0).max(65535);
 
 const fields = {
@@ -169,6 +187,8 @@ const fields = {
       example: "standard-webhooks",
     })
     .nullish(),
+  /** Hookrelay's own: a content filter on the payload; null = none. */
+  filter: ContentFilter.nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
   version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
@@ -259,6 +279,8 @@ export const EndpointOut = z.object({
   signatureAlgorithm: z.enum(SIGNATURE_ALGORITHMS),
   /** Hookrelay: the `whpk_` key receivers verify `v1a` signatures with; null for HMAC endpoints. */
   publicKey: z.string().nullable().meta({ example: "whpk_1SiA4o9hyqTCpIqC5V9HUakiiaeACeqfZTInDBbOir4=" }),
+  /** Hookrelay: the content filter on the payload (ADR 0017); null = every payload. */
+  filter: z.record(z.string(), z.unknown()).nullable(),
 });
 export type EndpointOut = z.output<typeof EndpointOut>;
 

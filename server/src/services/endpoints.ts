@@ -23,6 +23,7 @@ import { type ApplicationRow, CircuitState, type EndpointRow } from "../store/sc
 import type { ApplicationService } from "./applications.js";
 import type { AuditEntry, AuditLog } from "./audit-log.js";
 import { endpointAuditEntry } from "./endpoint-audit.js";
+import { either, jsonList, storedFilter } from "./endpoint-columns.js";
 import { maskHeaders, mergeHeaders, openHeaders, sealHeaders } from "./endpoint-headers.js";
 import { toEndpointOut } from "./endpoint-out.js";
 import { createEndpointUrlCheck } from "./endpoint-url-check.js";
@@ -241,6 +242,7 @@ export class EndpointService {
       window_attempts: 0,
       window_failures: 0,
       polling: input.polling ? 1 : 0,
+      content_filter: storedFilter(input.filter),
       created_at: now,
       updated_at: now,
     };
@@ -298,6 +300,7 @@ export class EndpointService {
               ? null
               : row.disable_after_failures,
         signature_scheme: input.signatureScheme ?? (replace ? "standard-webhooks" : row.signature_scheme),
+        content_filter: input.filter !== undefined ? storedFilter(input.filter) : replace ? null : (row.content_filter ?? null),
         updated_at: Date.now(),
       };
       // Re-enabling starts a fresh failure window and a closed circuit, or the worker would
@@ -382,14 +385,4 @@ const UID = /^[a-zA-Z0-9\-_.]{1,256}$/;
 
 function uidConflict(): ApiError {
   return ApiError.conflict("An endpoint with this uid already exists in this application");
-}
-
-/** The first of two aliases the client actually sent (`filterTypes`/`eventTypes`, `throttleRate`/`rateLimit`). */
-function either<T>(a: T | undefined, b: T | undefined): T | undefined {
-  return a !== undefined ? a : b;
-}
-
-/** A JSON list without duplicates, or null for "no filter". */
-function jsonList(list: string[] | null): string | null {
-  return list === null ? null : JSON.stringify([...new Set(list)]);
 }

@@ -8,6 +8,8 @@ import type { Principal } from "./principal.js";
  * Svix's `message.precheck`: whether a message would reach any enabled endpoint of the
  * application, by the same filter rule fan-out applies, so a producer can skip building an
  * expensive payload nobody listens to. A polling endpoint counts: its reader gets the message.
+ * So does an endpoint with a content filter (ADR 0017): there is no payload to test it on, and it
+ * may match.
  *
  * @example await precheck.active(principal, "acme", { eventType: "invoice.paid" }) // { active: true }
  */

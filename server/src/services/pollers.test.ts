@@ -116,4 +116,15 @@ describeEachStore("polling endpoint order under late commits (%s)", (kind) => {
     expect(page.data.map((m) => nOf(m.payload))).toEqual([1]);
     expect(page.done).toBe(true);
   });
+
+  it("hands out only the messages the endpoint's content filter passes, and moves past the rest", async () => {
+    await t.store.db.updateTable("endpoints").set({ content_filter: '{"n":{"$gte":2}}' }).where("id", "=", sink).execute();
+    const clock = { now: 5_000 };
+    const p = pollers(1_000, clock);
+    for (const [at, n] of [[1_000, 1], [2_000, 2], [3_000, 3], [3_500, 0]] as const) await commit(at, n);
+    const first = await p.consumerPoll(CLI_ACTOR, appId, sink, "c", { limit: 2 });
+    expect([first.data.map((m) => nOf(m.payload)), first.done]).toEqual([[2], false]);
+    const second = await p.consumerPoll(CLI_ACTOR, appId, sink, "c", { limit: 2, iterator: first.iterator });
+    expect([second.data.map((m) => nOf(m.payload)), second.done]).toEqual([[3], true]);
+  });
 });

@@ -7,6 +7,7 @@ import type {
   PollingEndpointConsumerSeekOut,
   PollingEndpointOut,
 } from "../contract/poller.js";
+import { compileStoredFilter, payloadTextPasses } from "../lib/content-filter.js";
 import { ApiError } from "../lib/errors.js";
 import { idAt, idTime, lastIdAt } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
@@ -147,8 +148,12 @@ export class PollerService {
     // what the lag is for) and none of it matched, so a reader whose filter matches rarely does
     // not rescan the same stretch of the application's messages at every poll.
     const next = done ? atLeast(lastIdAt("msg", new Date(cutoff - 1)), from) : data.at(-1)!.id;
+    // The content filter needs the payload, so it applies after the read: the iterator still
+    // moves past what it refused, and a page may hold fewer than `limit` with `done` false.
+    const contentFilter = endpoint.content_filter ? compileStoredFilter(endpoint.content_filter) : null;
+    const passed = contentFilter ? data.filter((row) => payloadTextPasses(contentFilter, row.payload)) : data;
     return {
-      data: data.map(toPollingMessageOut),
+      data: passed.map(toPollingMessageOut),
       iterator: encodeIterator(next),
       done,
     };

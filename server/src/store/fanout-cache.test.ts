@@ -15,8 +15,21 @@ describe("FanoutCache", () => {
     const one = await t.seed.endpoint(a, { event_types: '["order.created"]', channels: '["eu"]' });
     await t.seed.endpoint(a, { disabled: 1 });
     const routes = await new FanoutCache(t.store.db).forApps([a, b]);
-    expect(routes.get(a)).toEqual([{ id: one, eventTypes: ["order.created"], channels: ["eu"] }]);
+    expect(routes.get(a)).toEqual([{ id: one, eventTypes: ["order.created"], channels: ["eu"], contentFilter: null }]);
     expect(routes.get(b)).toEqual([]);
+  });
+
+  it("compiles each endpoint's content filter once per text; one that does not compile matches nothing", async () => {
+    const a = await t.seed.app();
+    const filtered = await t.seed.endpoint(a, { content_filter: '{"amount":{"$gte":100}}' });
+    const broken = await t.seed.endpoint(a, { content_filter: '{"amount":{"$like":"1%"}}' });
+    const cache = new FanoutCache(t.store.db, 0);
+    const routes = new Map((await cache.forApps([a])).get(a)!.map((r) => [r.id, r]));
+    expect(routes.get(filtered)!.contentFilter!({ amount: 150 })).toBe(true);
+    expect(routes.get(filtered)!.contentFilter!({ amount: 50 })).toBe(false);
+    expect(routes.get(broken)!.contentFilter!({ amount: "1%" })).toBe(false);
+    const again = new Map((await cache.forApps([a])).get(a)!.map((r) => [r.id, r]));
+    expect(again.get(filtered)!.contentFilter).toBe(routes.get(filtered)!.contentFilter);
   });
 
   it("serves from memory until the TTL ends", async () => {

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 
+import { type CompiledFilter, compileStoredFilter } from "../lib/content-filter.js";
 import { parseJson } from "../lib/json.js";
 import { TtlCache } from "../lib/ttl-cache.js";
 import type { Database } from "./schema.js";
@@ -9,7 +10,12 @@ export interface EndpointRoute {
   id: string;
   eventTypes: string[] | null;
   channels: string[] | null;
+  /** The endpoint's content filter, compiled; null = every payload (ADR 0017). */
+  contentFilter: CompiledFilter | null;
 }
+
+/** Compiled filters kept by their text, so PostgreSQL's uncached reads do not recompile. */
+const COMPILED_LIMIT = 10_000;
 
 /**
  * The enabled endpoints of each application, as message fan-out reads them: one query per
@@ -29,6 +35,7 @@ export class FanoutCache {
   private readonly cache: TtlCache<string, EndpointRoute[]>;
   /** Bumped by every invalidation: a load that began before one must not be cached. */
   private generation = 0;
+  private readonly compiled = new Map<string, CompiledFilter>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -51,7 +58,7 @@ export class FanoutCache {
     const generation = this.generation;
     const rows = await this.db
       .selectFrom("endpoints")
-      .select(["id", "app_id", "event_types", "channels"])
+      .select(["id", "app_id", "event_types", "channels", "content_filter"])
       .where("app_id", "in", missing)
       .where("disabled", "=", 0)
       // Polling endpoints are read by their consumers (services/pollers.ts), never delivered to.
@@ -64,12 +71,24 @@ export class FanoutCache {
         id: row.id,
         eventTypes: parseJson<string[] | null>(row.event_types, null),
         channels: parseJson<string[] | null>(row.channels, null),
+        contentFilter: row.content_filter == null ? null : this.compile(row.content_filter),
       });
     }
     if (this.ttlMs > 0 && generation === this.generation) {
       for (const appId of missing) this.cache.set(appId, result.get(appId)!);
     }
     return result;
+  }
+
+  /** A filter compiled once per text (see {@link compileStoredFilter}: a broken one matches nothing). */
+  private compile(text: string): CompiledFilter {
+    let filter = this.compiled.get(text);
+    if (!filter) {
+      filter = compileStoredFilter(text);
+      if (this.compiled.size >= COMPILED_LIMIT) this.compiled.clear();
+      this.compiled.set(text, filter);
+    }
+    return filter;
   }
 
   /** Forgets every application's endpoints; called after any endpoint write in this process. */

@@ -1,5 +1,6 @@
 import type { CompiledQuery } from "kysely";
 
+import { parsePayloadForFilter } from "../lib/content-filter.js";
 import { newId } from "../lib/ids.js";
 import { parseJson } from "../lib/json.js";
 import type { Store } from "./database.js";
@@ -155,10 +156,15 @@ export async function prepareMessageBatch(
     if (item.idempotency) idempotencyRows.push(item.idempotency);
     if (item.inboundRequest) inbound.push(item.inboundRequest);
     const channels = parseJson<string[] | null>(m.channels, null);
+    const payload = new PayloadOnce(m.payload);
     let count = 0;
     for (const ep of byApp.get(m.app_id) ?? []) {
       if (item.onlyEndpointId !== undefined && ep.id !== item.onlyEndpointId) continue;
-      if (item.onlyEndpointId === undefined && !endpointMatches(ep, { eventType: m.event_type, channels })) continue;
+      // send-example names its endpoint: its filters, content filter included, do not apply.
+      if (item.onlyEndpointId === undefined) {
+        if (!endpointMatches(ep, { eventType: m.event_type, channels })) continue;
+        if (ep.contentFilter && !payload.passes(ep.contentFilter)) continue;
+      }
       deliveries.push(newDelivery(m, ep.id));
       count++;
     }
@@ -200,6 +206,28 @@ function idempotencyQueries(
     .compile();
   const sealed = rows.map((r) => idempotency.sealed(r));
   return [expired, ...insertQueries(store.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, sealed)];
+}
+
+/**
+ * A message's payload parsed for content filters at most once, and only when an endpoint that
+ * matched on type and channels has a filter (ADR 0017): most fan-outs never parse. A payload that
+ * does not parse (none should: it was validated on the way in) passes no filter.
+ */
+class PayloadOnce {
+  private parsed: { value: unknown } | null | undefined;
+
+  constructor(private readonly text: string | null) {}
+
+  passes(filter: (payload: unknown) => boolean): boolean {
+    if (this.parsed === undefined) {
+      try {
+        this.parsed = this.text === null ? null : { value: parsePayloadForFilter(this.text) };
+      } catch {
+        this.parsed = null;
+      }
+    }
+    return this.parsed !== null && filter(this.parsed.value);
+  }
 }
 
 function newDelivery(message: MessageRow, endpointId: string): DeliveryRow {

@@ -111,6 +111,11 @@ export interface EndpointRow {
   signature_scheme?: string;
   /** The `whpk_` public key of the current secret when it is an ed25519 `whsk_` key; null for HMAC (migration 0017). */
   public_key?: string | null;
+  /**
+   * JSON object: the content filter on payload fields (migration 0015, `lib/content-filter.ts`);
+   * null = every payload. Optional like `polling`; every row read from the database has it.
+   */
+  content_filter?: string | null;
   created_at: number;
   updated_at: number;
 }

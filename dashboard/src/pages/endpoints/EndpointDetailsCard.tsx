@@ -61,6 +61,16 @@ export function EndpointDetailsCard({ endpoint }: { endpoint: EndpointOut }) {
             </span>
           </Row>
         )}
+        <Row label="Content filter">
+          {endpoint.filter ? (
+            // Compact: the card is narrow; the edit form shows it indented.
+            <code data-content-filter className="block break-all rounded bg-slate-100 px-1.5 py-0.5 text-left font-mono text-xs">
+              {JSON.stringify(endpoint.filter)}
+            </code>
+          ) : (
+            "None (every payload)"
+          )}
+        </Row>
         <Row label="UID">{endpoint.uid ?? "—"}</Row>
         <Row label="Created">{formatDate(endpoint.createdAt)}</Row>
         <Row label="Updated">{formatDate(endpoint.updatedAt)}</Row>

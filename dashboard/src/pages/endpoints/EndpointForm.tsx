@@ -3,7 +3,8 @@ import { type FormEvent, useState } from "react";
 import type { SignatureAlgorithm, SignatureScheme } from "../../api/types";
 import { Button } from "../../components/Button";
 import { ActionError } from "../../components/ErrorState";
-import { CheckboxField, SelectField, TextField } from "../../components/Field";
+import { CheckboxField, SelectField, TextAreaField, TextField } from "../../components/Field";
+import { parseFilterText } from "./contentFilterText";
 import { ALGORITHM_LABELS, type EndpointDraft, SCHEME_LABELS } from "./fields";
 import { FilterTypesPicker } from "./FilterTypesPicker";
 
@@ -32,8 +33,11 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
   const set = <K extends keyof EndpointDraft>(key: K, value: EndpointDraft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
 
+  const filter = parseFilterText(draft.filter);
+
   function submit(e: FormEvent) {
     e.preventDefault();
+    if (!filter.ok) return;
     onSubmit(draft);
   }
 
@@ -128,6 +132,23 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
           )}
         </div>
       )}
+      <div>
+        <TextAreaField
+          label="Content filter"
+          rows={draft.filter.split("\n").length > 3 ? 8 : 3}
+          value={draft.filter}
+          onChange={(e) => set("filter", e.target.value)}
+          placeholder='{"data": {"amount": {"$gte": 100}}}'
+          spellCheck={false}
+          aria-invalid={!filter.ok}
+          hint="JSON; only messages whose payload matches are delivered. Empty = every payload. Operators: $eq, $neq, $in, $nin, $gt, $gte, $lt, $lte, $exists, $and, $or, $not."
+        />
+        {!filter.ok && (
+          <p role="alert" data-filter-error className="mt-1 text-xs text-red-700">
+            {filter.error}
+          </p>
+        )}
+      </div>
       {editing && (
         <CheckboxField
           label="Disabled"
@@ -139,7 +160,7 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
       <ActionError error={error} />
       <div className="flex justify-end gap-2">
         {onCancel && <Button onClick={onCancel}>Cancel</Button>}
-        <Button type="submit" variant="primary" busy={busy}>
+        <Button type="submit" variant="primary" busy={busy} disabled={!filter.ok}>
           {submitLabel}
         </Button>
       </div>

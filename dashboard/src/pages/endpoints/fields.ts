@@ -1,4 +1,5 @@
 import type { EndpointIn, EndpointOut, SignatureAlgorithm, SignatureScheme } from "../../api/types";
+import { filterText, parseFilterText } from "./contentFilterText";
 
 /** Svix renamed eventTypes → filterTypes and throttleRate → rateLimit; read either. */
 export function filterTypesOf(ep: EndpointOut): string[] {
@@ -35,6 +36,8 @@ export interface EndpointDraft {
   maxInFlight: string;
   /** Disable after this many failed attempts in a row; empty = never on a count. */
   disableAfterFailures: string;
+  /** The content filter as JSON text; empty = every payload. */
+  filter: string;
   disabled: boolean;
   /** The signature headers deliveries carry. */
   signatureScheme: SignatureScheme;
@@ -63,6 +66,7 @@ export function draftOf(ep?: EndpointOut): EndpointDraft {
     rateLimit: ep && rateLimitOf(ep) !== null ? String(rateLimitOf(ep)) : "",
     maxInFlight: ep?.maxInFlight ? String(ep.maxInFlight) : "",
     disableAfterFailures: ep?.disableAfterFailures ? String(ep.disableAfterFailures) : "",
+    filter: filterText(ep?.filter),
     disabled: ep?.disabled ?? false,
     signatureScheme: ep?.signatureScheme ?? "standard-webhooks",
     signatureAlgorithm: ep?.signatureAlgorithm ?? "hmac-sha256",
@@ -75,9 +79,13 @@ const list = (text: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** The request body for a draft; empty lists become null so the endpoint receives everything. */
+/**
+ * The request body for a draft; empty lists become null so the endpoint receives everything.
+ * The form checks the filter's text before submitting (an unparsable one would be sent as null).
+ */
 export function bodyOf(draft: EndpointDraft): EndpointIn {
   const channels = list(draft.channels);
+  const filter = parseFilterText(draft.filter);
   return {
     ...(draft.polling ? {} : { url: draft.url.trim() }),
     description: draft.description.trim(),
@@ -87,6 +95,7 @@ export function bodyOf(draft: EndpointDraft): EndpointIn {
     rateLimit: draft.rateLimit.trim() ? Number(draft.rateLimit) : null,
     maxInFlight: draft.maxInFlight.trim() ? Number(draft.maxInFlight) : null,
     disableAfterFailures: draft.disableAfterFailures.trim() ? Number(draft.disableAfterFailures) : null,
+    filter: filter.ok ? filter.filter : null,
     disabled: draft.disabled,
     signatureScheme: draft.signatureScheme,
   };

@@ -13,9 +13,10 @@ import * as backgroundTasks from "./0010-background-tasks.js";
 import * as retryPolicies from "./0011-retry-policies.js";
 import * as pollingEndpoints from "./0012-polling-endpoints.js";
 import * as workerHeartbeats from "./0013-worker-heartbeats.js";
+import * as endpointTransformations from "./0014-endpoint-transformations.js";
+import * as endpointContentFilter from "./0015-endpoint-content-filter.js";
 import * as signatureSchemes from "./0017-signature-schemes.js";
 import * as ingestSources from "./0018-ingest-sources.js";
-import * as endpointTransformations from "./0014-endpoint-transformations.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
@@ -36,8 +37,9 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0011-retry-policies": retryPolicies,
     "0012-polling-endpoints": pollingEndpoints,
     "0013-worker-heartbeats": workerHeartbeats,
+    "0014-endpoint-transformations": endpointTransformations,
+    "0015-endpoint-content-filter": endpointContentFilter,
     "0017-signature-schemes": signatureSchemes,
     "0018-ingest-sources": ingestSources,
-    "0014-endpoint-transformations": endpointTransformations,
   }),
 });

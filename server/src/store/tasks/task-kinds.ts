@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 
+import { compileStoredFilter, payloadTextPasses } from "../../lib/content-filter.js";
 import { idAt, newId } from "../../lib/ids.js";
 import { parseJson } from "../../lib/json.js";
 import { hasJsonElement as hasElement } from "../json-array.js";
@@ -83,13 +84,15 @@ const bulkReplay: TaskKind = {
 
 /**
  * Messages of the application in the range that never had a delivery to the endpoint and that
- * its filters accept (event types, channels): a delivery is created for each.
+ * its filters accept (event types, channels, content filter): a delivery is created for each.
  */
 const replayMissing: TaskKind = {
   queuesDeliveries: true,
   candidates: (trx, task, params, endpoint) => {
     const eventTypes = parseJson<string[] | null>(endpoint?.event_types ?? null, null);
     const channels = parseJson<string[] | null>(endpoint?.channels ?? null, null);
+    const filter = endpoint?.content_filter ? compileStoredFilter(endpoint.content_filter) : null;
+    const passes = (payload: string | null) => filter === null || payloadTextPasses(filter, payload);
     const base = () => {
       let q = trx
         .selectFrom("messages as m")
@@ -111,16 +114,20 @@ const replayMissing: TaskKind = {
     };
     return {
       page: async (after, limit) => {
-        let q = base().select(["m.id", "m.created_at"]);
+        let q = base().select(["m.id", "m.created_at", "m.payload"]);
         if (after !== null) q = q.where("m.id", ">", after);
         const rows = await q.orderBy("m.id").limit(limit).execute();
-        return rows.map((r) => ({ cursor: r.id, id: `${r.id} ${r.created_at}` }));
+        // The content filter needs the payload, so it is applied here, not in SQL. A message it
+        // refuses still advances the cursor (a short page would end the task) but is skipped.
+        return rows.map((r) => ({ cursor: r.id, id: passes(r.payload) ? `${r.id} ${r.created_at}` : SKIP }));
       },
       count: async () => toCount(await base().select((eb) => eb.fn.countAll<string | number | bigint>().as("n")).executeTakeFirst()),
     };
   },
   apply: async (trx, task, rows, now) => {
-    const values: DeliveryRow[] = rows.map((r) => {
+    const wanted = rows.filter((r) => r.id !== SKIP);
+    if (wanted.length === 0) return 0;
+    const values: DeliveryRow[] = wanted.map((r) => {
       const [msgId, createdAt] = r.id.split(" ") as [string, string];
       return {
         id: newId("dlv"),
@@ -147,6 +154,9 @@ const replayMissing: TaskKind = {
     return Number(result.numInsertedOrUpdatedRows ?? 0);
   },
 };
+
+/** The candidate id of a message replay-missing passes over: its endpoint's content filter refuses it. */
+const SKIP = "";
 
 /** Every payload of the application's messages created before the task: set to null. */
 const purgeContent: TaskKind = {
