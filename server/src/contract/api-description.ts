@@ -59,6 +59,7 @@ Deliveries are signed the Standard Webhooks way (\`webhook-id\`, \`webhook-times
 export const API_TAGS = [
   { name: "Application", description: "Your customers (tenants): each owns its endpoints, messages and sources." },
   { name: "Event Type", description: "The catalog of events you send, with optional JSON schemas." },
+  { name: "Environment", description: "The event catalogue as one document (Svix's environment export and import)." },
   { name: "Endpoint", description: "Where an application's messages are delivered, with signing secrets and headers." },
   { name: "Message", description: "Events you send; each is delivered to every subscribed endpoint." },
   { name: "Message Attempt", description: "Each delivery try, with the receiver's answer or the reason it failed." },

@@ -34,6 +34,7 @@ import { AuditLog } from "./audit-log.js";
 import { BackgroundTaskService } from "./background-tasks.js";
 import { EndpointGradeService, type GradeReceiver } from "./endpoint-grade.js";
 import { EndpointService } from "./endpoints.js";
+import { EnvironmentService } from "./environment.js";
 import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
 import { HealthService } from "./health.js";
@@ -91,6 +92,8 @@ export interface Services {
   signatureVerify: SignatureVerifyService;
   /** The event catalog as OpenAPI: import (Svix's) and export. */
   eventTypeOpenApi: EventTypeOpenApiService;
+  /** Svix's environment export/import: the event catalogue as one document. */
+  environment: EnvironmentService;
   /** The operational-webhook endpoints (admin only). */
   operationalWebhooks: OperationalWebhookService;
   /**
@@ -252,6 +255,7 @@ export function createServices(
     signatureVerify: new SignatureVerifyService(endpoints, keyring),
     messagePrecheck: new MessagePrecheckService(applications, endpointsRepo),
     eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
+    environment: new EnvironmentService(eventTypes),
     operationalWebhooks,
     operationalEvents,
     drain: async () => {

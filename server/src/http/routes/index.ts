@@ -5,6 +5,7 @@ import { auditRoutes } from "./audit.js";
 import { backgroundTaskRoutes } from "./background-tasks.js";
 import { endpointGradeRoutes } from "./endpoint-grade.js";
 import { endpointRoutes } from "./endpoints.js";
+import { environmentRoutes } from "./environment.js";
 import { eventTypeOpenApiRoutes } from "./event-type-openapi.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
@@ -26,6 +27,7 @@ export const routes: RouteModule[] = [
   applicationRoutes,
   eventTypeRoutes,
   eventTypeOpenApiRoutes,
+  environmentRoutes,
   endpointRoutes,
   retryScheduleRoutes,
   endpointGradeRoutes,
