@@ -32,6 +32,7 @@ import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
 import { BackgroundTaskService } from "./background-tasks.js";
+import { BackupService } from "./backup.js";
 import { EndpointGradeService, type GradeReceiver } from "./endpoint-grade.js";
 import { EndpointService } from "./endpoints.js";
 import { EnvironmentService } from "./environment.js";
@@ -92,6 +93,8 @@ export interface Services {
   signatureVerify: SignatureVerifyService;
   /** The event catalog as OpenAPI: import (Svix's) and export. */
   eventTypeOpenApi: EventTypeOpenApiService;
+  /** `hookrelay export` / `hookrelay import`: the configuration as one versioned document (ADR 21). */
+  backup: BackupService;
   /** Svix's environment export/import: the event catalogue as one document. */
   environment: EnvironmentService;
   /** The operational-webhook endpoints (admin only). */
@@ -256,6 +259,7 @@ export function createServices(
     messagePrecheck: new MessagePrecheckService(applications, endpointsRepo),
     eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
     environment: new EnvironmentService(eventTypes),
+    backup: new BackupService(store, keyring, auditLog, applications),
     operationalWebhooks,
     operationalEvents,
     drain: async () => {
