@@ -69,6 +69,7 @@ export const API_TAGS = [
   { name: "Source", description: "Inbound sources: providers (Stripe, GitHub …) whose webhooks Hookrelay verifies." },
   { name: "Inbound", description: "Where providers send webhooks, and the log of what they sent." },
   { name: "Statistics", description: "Delivery and inbound counts, success rates, latency and the queue." },
+  { name: "Backup", description: "The whole configuration as one versioned document, and its restore (as `hookrelay export` / `import`)." },
   { name: "Audit log", description: "A tamper-evident record of every change: who, what, when." },
   { name: "Verification", description: "Help for receivers: check a received webhook's signature and see why it fails." },
   { name: "Operational webhooks", description: "Endpoints that receive events about Hookrelay itself: endpoint changes, failing deliveries, open circuits, failing inbound sources." },

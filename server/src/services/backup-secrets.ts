@@ -1,10 +1,24 @@
 import { randomBytes } from "node:crypto";
 
+import { ApiError } from "../lib/errors.js";
 import { parseJson } from "../lib/json.js";
 import type { Keyring } from "../lib/keyring.js";
 import { generateSecret } from "../lib/standard-webhooks.js";
 import type { BackupRow } from "../store/backup-tables.js";
 import { SECRET_FIELDS } from "./source-config.js";
+
+/**
+ * A backup that cannot be restored here, with why: 400 through the API (409 for a non-empty
+ * instance); the command line prints the message and exits 1.
+ *
+ * @example throw new BackupError("not a Hookrelay backup");
+ */
+export class BackupError extends ApiError {
+  constructor(detail: string, status = 400, code = "invalid_backup") {
+    super(status, code, detail);
+    this.name = "BackupError";
+  }
+}
 
 /**
  * How one sealed column is left out of a backup (`--omit-secrets`) and what an import puts in
@@ -84,9 +98,8 @@ export function resealOrExplain(keyring: Keyring, where: string, value: string):
   try {
     return keyring.reseal(value);
   } catch (error) {
-    throw new Error(
+    throw new BackupError(
       `cannot open the backup's ${where}: ${(error as Error).message}. Import with the exporting instance's data key in the key ring, or export again with --omit-secrets`,
-      { cause: error },
     );
   }
 }

@@ -4,7 +4,7 @@ import type { Store } from "../store/database.js";
 import { SEALED_COLUMNS } from "../store/sealed-columns.js";
 import type { ApplicationService } from "./applications.js";
 import type { AuditLog } from "./audit-log.js";
-import { OMIT_RULES, resealOrExplain, sealedKeyIds } from "./backup-secrets.js";
+import { BackupError, OMIT_RULES, resealOrExplain, sealedKeyIds } from "./backup-secrets.js";
 import type { Actor } from "./principal.js";
 
 export const BACKUP_FORMAT = "hookrelay-backup";
@@ -34,10 +34,7 @@ export interface ImportReport {
   notes: string[];
 }
 
-/** A backup that cannot be read, with why; the CLI prints the message and exits 1. */
-export class BackupError extends Error {
-  override readonly name = "BackupError";
-}
+export { BackupError } from "./backup-secrets.js";
 
 /**
  * `hookrelay export` / `hookrelay import`: the whole configuration (applications, endpoints with
@@ -55,6 +52,21 @@ export class BackupService {
     private readonly audit: AuditLog,
     private readonly applications: ApplicationService,
   ) {}
+
+  /**
+   * Through the API (`POST /api/v1/backup/export`): the same document, with an audit row, since
+   * it hands out every sealed secret (or, omitted, every setting) of the instance.
+   */
+  async exportAudited(actor: Actor, options: { omitSecrets: boolean }): Promise<BackupDocument> {
+    const doc = await this.export(options);
+    const counts = Object.fromEntries(Object.entries(doc.tables).map(([table, rows]) => [table, rows.length]));
+    await this.audit.run(
+      actor,
+      async () => undefined,
+      () => ({ action: "backup.export", appId: null, resourceId: null, changes: { export: { before: null, after: { secrets: doc.secrets, rows: counts } } } }),
+    );
+    return doc;
+  }
 
   async export(options: { omitSecrets: boolean }): Promise<BackupDocument> {
     const tables: Record<string, BackupRow[]> = {};
@@ -133,7 +145,7 @@ export class BackupService {
           for (const spec of BACKUP_TABLES) {
             const present = await countRows(trx, spec.table);
             if (present > 0) {
-              throw new BackupError(`this instance is not empty (${spec.table} has ${present} rows); import into an empty database, or pass --force to overwrite rows with the same ids`);
+              throw new BackupError(`this instance is not empty (${spec.table} has ${present} rows); import into an empty database, or pass --force to overwrite rows with the same ids`, 409, "not_empty");
             }
           }
         }

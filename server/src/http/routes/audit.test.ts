@@ -104,6 +104,7 @@ describeEachStore("audit log on %s", (kind) => {
 
   it("writes exactly one row, with actor and diff, for every mutating route; none for a failed one", async () => {
     const ctx: Record<string, string> = {};
+    let backupDoc: object = {};
     const portal = await t.services.tokens.create(CLI_ACTOR, { name: "portal-user", appId: null });
     ctx.revokable = portal.id;
 
@@ -402,6 +403,26 @@ describeEachStore("audit log on %s", (kind) => {
         status: 204,
         action: "event-type.create",
         check: (row) => expect(row.resourceId).toBe("invoice.imported"),
+      },
+      {
+        op: "hookrelay.backup.export",
+        // A read, audited because the document carries every sealed secret of the instance.
+        run: async () => {
+          const r = await api("POST", "/api/v1/backup/export", {});
+          backupDoc = r.body as object;
+          return r;
+        },
+        status: 200,
+        action: "backup.export",
+        check: (row) => expect(row.changes.export!.after).toMatchObject({ secrets: "sealed", rows: { applications: 1 } }),
+      },
+      {
+        op: "hookrelay.backup.import",
+        // The instance is not empty: forced, it writes the same rows back, with one row for all.
+        run: () => api("POST", "/api/v1/backup/import?force=true", backupDoc),
+        status: 200,
+        action: "backup.import",
+        check: (row) => expect(row.changes.import!.after).toMatchObject({ force: true, secrets: "sealed" }),
       },
       {
         op: "v1.endpoint.grade",

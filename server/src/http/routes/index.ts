@@ -3,6 +3,7 @@ import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
 import { backgroundTaskRoutes } from "./background-tasks.js";
+import { backupRoutes } from "./backup.js";
 import { endpointGradeRoutes } from "./endpoint-grade.js";
 import { endpointRoutes } from "./endpoints.js";
 import { environmentRoutes } from "./environment.js";
@@ -42,6 +43,7 @@ export const routes: RouteModule[] = [
   inboundStatsRoutes,
   ingestRoutes,
   auditRoutes,
+  backupRoutes,
   verifyRoutes,
   operationalWebhookRoutes,
 ];

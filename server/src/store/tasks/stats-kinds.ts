@@ -70,20 +70,13 @@ export const applicationStats: TaskKind = {
     const until = params.until ?? task.created_at;
     const ids = rows.map((r) => r.id);
     const [from, to] = [idAt("msg", new Date(since)), idAt("msg", new Date(until))];
-    const [apps, messages, destinations, attempts] = await Promise.all([
+    const [apps, messages, attempts] = await Promise.all([
       trx.selectFrom("applications").select(["id", "uid"]).where("id", "in", ids).execute(),
+      // Each message once, and each of its deliveries (none: the left join's null is not counted).
       trx
-        .selectFrom("messages")
-        .select((eb) => ["app_id", eb.fn.countAll<string>().as("n")])
-        .where("app_id", "in", ids)
-        .where("id", ">=", from)
-        .where("id", "<", to)
-        .groupBy("app_id")
-        .execute(),
-      trx
-        .selectFrom("deliveries as d")
-        .innerJoin("messages as m", "m.id", "d.msg_id")
-        .select((eb) => ["m.app_id", eb.fn.countAll<string>().as("n")])
+        .selectFrom("messages as m")
+        .leftJoin("deliveries as d", "d.msg_id", "m.id")
+        .select((eb) => ["m.app_id", eb.fn.count<string>("m.id").distinct().as("messages"), eb.fn.count<string>("d.id").as("destinations")])
         .where("m.app_id", "in", ids)
         .where("m.id", ">=", from)
         .where("m.id", "<", to)
@@ -106,8 +99,8 @@ export const applicationStats: TaskKind = {
       return {
         appId: id,
         appUid: uid.get(id) ?? null,
-        messageDestinations: n(destinations.find((d) => d.app_id === id)?.n),
-        messages: n(messages.find((m) => m.app_id === id)?.n),
+        messageDestinations: n(messages.find((m) => m.app_id === id)?.destinations),
+        messages: n(messages.find((m) => m.app_id === id)?.messages),
         attempts: all,
         successfulAttempts: successful,
         failedAttempts: all - successful,
