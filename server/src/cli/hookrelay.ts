@@ -4,13 +4,14 @@ import { Command } from "commander";
 import { configKeys, envName, loadConfig } from "../config/config.js";
 import { runFromCommandLine } from "../main.js";
 import { CLI_ACTOR } from "../services/principal.js";
+import { registerBackupCommands } from "./backup-commands.js";
 import { registerGradeCommand } from "./grade.js";
 import { registerSecretsCommands } from "./secrets.js";
 import { registerTokenCommands } from "./token-commands.js";
 import { registerVerifyCommand } from "./verify-command.js";
 import { withServices } from "./with-services.js";
 
-/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log, check signatures, grade a receiver. */
+/** `hookrelay` — start the server, run migrations, manage API keys, the data key and the audit log, check signatures, grade a receiver, back up and restore the configuration. */
 const program = new Command()
   .name("hookrelay")
   .description("Self-hostable, Svix-compatible webhook gateway")
@@ -42,6 +43,7 @@ registerSecretsCommands(program);
 
 registerVerifyCommand(program);
 registerGradeCommand(program);
+registerBackupCommands(program);
 
 const audit = program.command("audit").description("the audit log");
 

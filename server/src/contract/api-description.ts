@@ -59,6 +59,7 @@ Deliveries are signed the Standard Webhooks way (\`webhook-id\`, \`webhook-times
 export const API_TAGS = [
   { name: "Application", description: "Your customers (tenants): each owns its endpoints, messages and sources." },
   { name: "Event Type", description: "The catalog of events you send, with optional JSON schemas." },
+  { name: "Environment", description: "The event catalogue as one document (Svix's environment export and import)." },
   { name: "Endpoint", description: "Where an application's messages are delivered, with signing secrets and headers." },
   { name: "Message", description: "Events you send; each is delivered to every subscribed endpoint." },
   { name: "Message Attempt", description: "Each delivery try, with the receiver's answer or the reason it failed." },
@@ -68,6 +69,7 @@ export const API_TAGS = [
   { name: "Source", description: "Inbound sources: providers (Stripe, GitHub …) whose webhooks Hookrelay verifies." },
   { name: "Inbound", description: "Where providers send webhooks, and the log of what they sent." },
   { name: "Statistics", description: "Delivery and inbound counts, success rates, latency and the queue." },
+  { name: "Backup", description: "The whole configuration as one versioned document, and its restore (as `hookrelay export` / `import`)." },
   { name: "Audit log", description: "A tamper-evident record of every change: who, what, when." },
   { name: "Verification", description: "Help for receivers: check a received webhook's signature and see why it fails." },
   { name: "Ingest", description: "Svix's ingest sources: environment-level sources with their own ingest URL and endpoints; a provider's verified calls are relayed to them." },

@@ -46,6 +46,16 @@ const fields = {
 export const EventTypeIn = z.strictObject({ name: EventTypeName, ...fields });
 export type EventTypeIn = z.output<typeof EventTypeIn>;
 
+/**
+ * An event type inside a larger document (an environment import): the fields of
+ * {@link EventTypeIn}, other members (`createdAt`, `updatedAt` of an export) ignored, so an
+ * export's event types import back as they are.
+ *
+ * @example EventTypeEntry.parse({ name: "invoice.paid", description: "Paid", createdAt: "…" })
+ */
+export const EventTypeEntry = z.object({ name: EventTypeName, ...fields });
+export type EventTypeEntry = z.output<typeof EventTypeEntry>;
+
 /** PUT body: every field of the event type except its name, which is in the path. */
 export const EventTypeUpdate = z.strictObject(fields);
 export type EventTypeUpdate = z.output<typeof EventTypeUpdate>;

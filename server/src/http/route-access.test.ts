@@ -124,6 +124,10 @@ describeEachStore("access to every route (%s)", (kind) => {
     "PUT /api/v1/operational-webhook/endpoint/:endpoint_id": { url: "https://example.com/ops" },
     "PUT /api/v1/operational-webhook/endpoint/:endpoint_id/headers": { headers: {} },
     "POST /api/v1/operational-webhook/endpoint/:endpoint_id/secret/rotate": {},
+    "POST /api/v1/stats/usage/app": { since: new Date(0).toISOString(), until: new Date().toISOString() },
+    "POST /api/v1/environment/import": { eventTypes: [] },
+    "POST /api/v1/backup/export": {},
+    "POST /api/v1/backup/import": { format: "hookrelay-backup", version: 1, secrets: "sealed", keyIds: [], tables: {} },
     "POST /api/v1/app/:app_id/poller/:sink_id/consumer/:consumer_id/seek": { after: new Date(0).toISOString() },
   };
 

@@ -8,19 +8,20 @@ import type {
   TaskStartOut,
 } from "../contract/background-tasks.js";
 import { Iso, type Page } from "../contract/common.js";
+import type { AppUsageStatsIn, AppUsageStatsOut } from "../contract/usage-stats.js";
 import { ApiError } from "../lib/errors.js";
 import { parseJson } from "../lib/json.js";
 import type { Wakeup } from "../lib/wakeup.js";
 import { mapPage } from "../store/paginate.js";
 import type { TaskRow } from "../store/schema.js";
 import { newTaskRow, type TaskParams, type TasksRepository, type TaskType } from "../store/tasks-repository.js";
-import type { ApplicationService } from "./applications.js";
+import { type ApplicationService, requireAllApplications } from "./applications.js";
 import type { AuditLog } from "./audit-log.js";
 import type { EndpointService } from "./endpoints.js";
 import type { Actor, Principal } from "./principal.js";
 
 /** Svix's counter name in `data`, per task type. */
-const COUNTER: Record<TaskType, string> = {
+const COUNTER: Partial<Record<TaskType, string>> = {
   "endpoint.recover": "messagesSent",
   "endpoint.bulk-replay": "messagesSent",
   "endpoint.replay": "messagesSent",
@@ -33,7 +34,12 @@ const ACTION: Record<TaskType, string> = {
   "endpoint.bulk-replay": "endpoint.bulk-replay",
   "endpoint.replay": "endpoint.replay-missing",
   "application.purge_content": "message.expunge-all-contents",
+  "application.stats": "statistics.aggregate-app-stats",
+  "event-type.aggregate": "statistics.aggregate-event-types",
 };
+
+/** `tasks.app_id` of a task over every application (statistics). */
+const ALL_APPS = "";
 
 /**
  * Background tasks: starting one (recover, bulk replay, replay missing, purge contents) and
@@ -81,6 +87,38 @@ export class BackgroundTaskService {
     return this.start(actor, app.id, null, "application.purge_content", {});
   }
 
+  /**
+   * v1.statistics.aggregate-app-stats: an `application.stats` task counting each application's
+   * messages, deliveries (`messageDestinations`) and attempts in `[since, until)`. Ids or uids
+   * that match nothing are reported back; when none matches, it is a 422 as in Svix.
+   */
+  async aggregateAppStats(actor: Actor, input: AppUsageStatsIn): Promise<AppUsageStatsOut> {
+    requireAllApplications(actor);
+    const unresolved: string[] = [];
+    let appIds: string[] | undefined;
+    if (input.appIds != null) {
+      const found = new Set<string>();
+      for (const idOrUid of new Set(input.appIds)) {
+        try {
+          found.add((await this.applications.resolve(actor, idOrUid)).id);
+        } catch (error) {
+          if (!(error instanceof ApiError) || error.status !== 404) throw error;
+          unresolved.push(idOrUid);
+        }
+      }
+      if (found.size === 0) throw new ApiError(422, "validation", "None of the given appIds matches an application");
+      appIds = [...found];
+    }
+    const started = await this.start(actor, ALL_APPS, null, "application.stats", { ...range(input), appIds });
+    return { ...started, unresolvedAppIds: unresolved };
+  }
+
+  /** v1.statistics.aggregate-event-types: an `event-type.aggregate` task listing each application's subscriptions. */
+  async aggregateEventTypes(actor: Actor): Promise<TaskStartOut> {
+    requireAllApplications(actor);
+    return this.start(actor, ALL_APPS, null, "event-type.aggregate", {});
+  }
+
   /** v1.background-task.get; a token limited to one application sees only that application's tasks. */
   async get(principal: Principal, id: string): Promise<BackgroundTaskOut> {
     const row = await this.repo.find(id);
@@ -117,8 +155,8 @@ export class BackgroundTaskService {
       (trx) => this.repo.insert(row, trx),
       () => ({
         action: ACTION[task],
-        appId,
-        resourceId: endpointId ?? appId,
+        appId: appId === ALL_APPS ? null : appId,
+        resourceId: endpointId ?? (appId === ALL_APPS ? row.id : appId),
         changes: { task: { before: null, after: { id: row.id, ...describeParams(params) } } },
       }),
     );
@@ -138,9 +176,12 @@ export function toTaskOut(row: TaskRow): BackgroundTaskOut {
   const processed = Number(row.scanned);
   const progress = row.status === "finished" ? 1 : total === null || total === 0 ? 0 : Math.min(1, processed / total);
   const params = parseJson<TaskParams>(row.params, {});
+  const counter = COUNTER[task];
   const data: Record<string, unknown> = {
-    [COUNTER[task] ?? "messagesSent"]: Number(row.affected),
-    appId: row.app_id,
+    ...(counter !== undefined ? { [counter]: Number(row.affected) } : {}),
+    ...(row.app_id !== ALL_APPS ? { appId: row.app_id } : {}),
+    // What a computing task found so far (statistics): Svix's `appStats` / `event_types`.
+    ...parseJson<Record<string, unknown>>(row.result ?? null, {}),
     ...(row.endpoint_id !== null ? { endpointId: row.endpoint_id } : {}),
     processed,
     total,
@@ -160,7 +201,7 @@ function describeParams(p: TaskParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (p.since !== undefined) out.since = Iso(p.since);
   if (p.until !== undefined) out.until = Iso(p.until);
-  for (const key of ["status", "statusCodeClass", "eventTypes", "channel", "tag"] as const) {
+  for (const key of ["status", "statusCodeClass", "eventTypes", "channel", "tag", "appIds"] as const) {
     if (p[key] !== undefined) out[key] = p[key];
   }
   return out;

@@ -35,8 +35,10 @@ import { AttemptService } from "./attempts.js";
 import { AuditService } from "./audit.js";
 import { AuditLog } from "./audit-log.js";
 import { BackgroundTaskService } from "./background-tasks.js";
+import { BackupService } from "./backup.js";
 import { EndpointGradeService, type GradeReceiver } from "./endpoint-grade.js";
 import { EndpointService } from "./endpoints.js";
+import { EnvironmentService } from "./environment.js";
 import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
 import { HealthService } from "./health.js";
@@ -101,6 +103,10 @@ export interface Services {
   signatureVerify: SignatureVerifyService;
   /** The event catalog as OpenAPI: import (Svix's) and export. */
   eventTypeOpenApi: EventTypeOpenApiService;
+  /** `hookrelay export` / `hookrelay import`: the configuration as one versioned document (ADR 21). */
+  backup: BackupService;
+  /** Svix's environment export/import: the event catalogue as one document. */
+  environment: EnvironmentService;
   /** The operational-webhook endpoints (admin only). */
   operationalWebhooks: OperationalWebhookService;
   /** Svix's ingest sources and their endpoints (admin only; ADR 20). */
@@ -283,6 +289,8 @@ export function createServices(
     signatureVerify: new SignatureVerifyService(endpoints, keyring),
     messagePrecheck: new MessagePrecheckService(applications, endpointsRepo),
     eventTypeOpenApi: new EventTypeOpenApiService(eventTypes),
+    environment: new EnvironmentService(eventTypes),
+    backup: new BackupService(store, keyring, auditLog, applications),
     operationalWebhooks,
     ingestSources,
     ingestEndpoints,

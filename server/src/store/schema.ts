@@ -248,6 +248,7 @@ export interface IdempotencyRow {
  */
 export interface TaskRow {
   id: string;
+  /** The application; "" for tasks over every application (statistics, migration 0019). */
   app_id: string;
   /** Null for application-wide tasks (purge contents). */
   endpoint_id: string | null;
@@ -267,6 +268,11 @@ export interface TaskRow {
   total: number | null;
   /** Why a task failed. */
   error: string | null;
+  /**
+   * JSON of what a computing task found (`application.stats`, `event-type.aggregate`), appended
+   * batch by batch; null for the others (migration 0019). Optional: rows written before have none.
+   */
+  result?: string | null;
   lease_owner: string | null;
   lease_until: number | null;
   created_at: number;

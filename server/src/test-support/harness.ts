@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { FastifyInstance } from "fastify";
+import { afterEach } from "vitest";
 
 import { type Config, type ConfigInput, loadConfig } from "../config/config.js";
 import { buildApp } from "../http/app.js";
@@ -91,6 +92,26 @@ export async function startTestApp(
       await store.close();
       await pgSchema?.drop();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Test apps opened on demand inside the tests of the calling `describe` (one test may need
+ * several instances: an export's source and its restore target), all closed after each test.
+ *
+ * @example const apps = testAppsPerTest("sqlite"); it("…", async () => { const from = await apps.open(); });
+ */
+export function testAppsPerTest(kind: "sqlite" | "postgres", overrides: ConfigInput = {}): { open(): Promise<TestApp> } {
+  const opened: TestApp[] = [];
+  afterEach(async () => {
+    for (const t of opened.splice(0)) await t.close();
+  });
+  return {
+    open: async () => {
+      const t = await startTestApp(overrides, kind);
+      opened.push(t);
+      return t;
     },
   };
 }

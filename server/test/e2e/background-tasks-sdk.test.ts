@@ -1,10 +1,10 @@
 import { Webhook } from "standardwebhooks";
-import { BackgroundTaskStatus, BackgroundTaskType, MessageStatus, Svix } from "svix";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { BackgroundTaskStatus, BackgroundTaskType, MessageStatus } from "svix";
+import { expect, it } from "vitest";
 
-import { createPgSchema, describeEachStore, type PgSchema, TEST_POSTGRES_URL } from "../../src/test-support/postgres.js";
-import { type Receiver, startReceiver } from "../support/receiver.js";
-import { type ServerProcess, startServer } from "../support/server-process.js";
+import { describeEachStore } from "../../src/test-support/postgres.js";
+import type { Receiver } from "../support/receiver.js";
+import { FAST_TASKS, sdkServerPerSuite } from "../support/sdk-server.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,49 +15,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * API does).
  */
 describeEachStore("background tasks through the official Svix SDK (%s)", (kind) => {
-  let server: ServerProcess;
-  let svix: Svix;
-  let schema: PgSchema | undefined;
-  const receivers: Receiver[] = [];
-
-  beforeAll(async () => {
-    if (kind === "postgres") schema = await createPgSchema(TEST_POSTGRES_URL!);
-    server = await startServer({
-      env: {
-        HOOKRELAY_RETRY_SCHEDULE: "0",
-        HOOKRELAY_TASK_BATCH_SIZE: "2",
-        HOOKRELAY_TASK_PAUSE_MS: "5",
-        HOOKRELAY_TASK_POLL_MS: "50",
-        ...(schema ? { DATABASE_URL: schema.url } : {}),
-      },
-    });
-    svix = new Svix(server.token, { serverUrl: server.url });
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    server?.cleanup();
-    for (const r of receivers) await r.close();
-    await schema?.drop();
-  });
-
-  async function receiverEndpoint(appId: string, eventTypes?: string[]) {
-    const receiver = await startReceiver();
-    receivers.push(receiver);
-    const ep = await svix.endpoint.create(appId, { url: receiver.url, eventTypes });
-    const { key } = await svix.endpoint.getSecret(appId, ep.id);
-    return { receiver, ep, secret: key };
-  }
-
-  async function finished(taskId: string) {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const task = await svix.backgroundTask.get(taskId);
-      if (task.status !== BackgroundTaskStatus.Running) return task;
-      if (Date.now() > deadline) throw new Error(`task ${taskId} still running: ${JSON.stringify(task.data)}`);
-      await sleep(50);
-    }
-  }
+  const suite = sdkServerPerSuite(kind, FAST_TASKS);
+  const { receiverEndpoint, finished } = suite;
 
   /** Message ids the receiver got, in arrival order, each verified as a Standard Webhooks delivery. */
   function ids(r: Receiver, secret: string): string[] {
@@ -68,21 +27,21 @@ describeEachStore("background tasks through the official Svix SDK (%s)", (kind) 
   }
 
   it("recover, bulk-replay and replay-missing run in the worker and reach the receiver", async () => {
-    const app = await svix.application.create({ name: "Tasks", uid: "tasks" });
+    const app = await suite.svix.application.create({ name: "Tasks", uid: "tasks" });
     const since = new Date(Date.now() - 1_000);
     const main = await receiverEndpoint(app.id);
     main.receiver.respond(() => ({ status: 500 }));
     const msgs = [];
     for (let i = 0; i < 5; i++) {
-      msgs.push(await svix.message.create(app.id, { eventType: i < 3 ? "order.created" : "order.paid", payload: { i } }));
+      msgs.push(await suite.svix.message.create(app.id, { eventType: i < 3 ? "order.created" : "order.paid", payload: { i } }));
     }
     // One attempt and one retry each, both refused.
     await main.receiver.waitFor(10, 15_000);
-    for (let i = 0; i < 50 && (await svix.endpoint.getStats(app.id, main.ep.id)).fail < 5; i++) await sleep(100);
-    expect((await svix.endpoint.getStats(app.id, main.ep.id)).fail).toBe(5);
+    for (let i = 0; i < 50 && (await suite.svix.endpoint.getStats(app.id, main.ep.id)).fail < 5; i++) await sleep(100);
+    expect((await suite.svix.endpoint.getStats(app.id, main.ep.id)).fail).toBe(5);
 
     main.receiver.respond(() => ({ status: 200 }));
-    const recover = await svix.endpoint.recover(app.id, main.ep.id, { since });
+    const recover = await suite.svix.endpoint.recover(app.id, main.ep.id, { since });
     expect(recover).toMatchObject({ status: BackgroundTaskStatus.Running, task: BackgroundTaskType.EndpointRecover });
     expect(recover.id).toMatch(/^qtask_/);
     expect(recover.updatedAt).toBeInstanceOf(Date);
@@ -92,7 +51,7 @@ describeEachStore("background tasks through the official Svix SDK (%s)", (kind) 
     expect(ids(main.receiver, main.secret).slice(10).sort()).toEqual(msgs.map((m) => m.id).sort());
 
     // Bulk replay of the successes of one event type: the three order.created go out again.
-    const replay = await svix.endpoint.bulkReplay(app.id, main.ep.id, {
+    const replay = await suite.svix.endpoint.bulkReplay(app.id, main.ep.id, {
       since,
       status: MessageStatus.Success,
       eventTypes: ["order.created"],
@@ -104,57 +63,57 @@ describeEachStore("background tasks through the official Svix SDK (%s)", (kind) 
 
     // An endpoint created afterwards gets the messages it never had, within its filter.
     const late = await receiverEndpoint(app.id, ["order.paid"]);
-    const missing = await svix.endpoint.replayMissing(app.id, late.ep.id, { since });
+    const missing = await suite.svix.endpoint.replayMissing(app.id, late.ep.id, { since });
     expect(missing).toMatchObject({ status: "running", task: BackgroundTaskType.EndpointReplay });
     expect((await finished(missing.id)).data).toMatchObject({ messagesSent: 2 });
     await late.receiver.waitFor(2, 10_000);
     expect(ids(late.receiver, late.secret).sort()).toEqual(msgs.slice(3).map((m) => m.id).sort());
     // Run again, nothing is missing any more.
-    const again = await svix.endpoint.replayMissing(app.id, late.ep.id, { since });
+    const again = await suite.svix.endpoint.replayMissing(app.id, late.ep.id, { since });
     expect((await finished(again.id)).data).toMatchObject({ messagesSent: 0 });
     await sleep(300);
     expect(late.receiver.received).toHaveLength(2);
 
     // Listing: filters, order and the iterator.
-    const recovers = await svix.backgroundTask.list({ task: BackgroundTaskType.EndpointRecover, status: BackgroundTaskStatus.Finished });
+    const recovers = await suite.svix.backgroundTask.list({ task: BackgroundTaskType.EndpointRecover, status: BackgroundTaskStatus.Finished });
     expect(recovers.data.map((t) => t.id)).toEqual([recover.id]);
     expect(recovers.data[0]!.updatedAt).toBeInstanceOf(Date);
-    const page1 = await svix.backgroundTask.list({ limit: 2 });
+    const page1 = await suite.svix.backgroundTask.list({ limit: 2 });
     expect(page1.data.map((t) => t.id)).toEqual([again.id, missing.id]);
     expect(page1.done).toBe(false);
-    const page2 = await svix.backgroundTask.list({ limit: 2, iterator: page1.iterator });
+    const page2 = await suite.svix.backgroundTask.list({ limit: 2, iterator: page1.iterator });
     expect(page2.data.map((t) => t.id)).toEqual([replay.id, recover.id]);
-    const oldest = await svix.backgroundTask.list({ limit: 1, order: "ascending" as never });
+    const oldest = await suite.svix.backgroundTask.list({ limit: 1, order: "ascending" as never });
     expect(oldest.data.map((t) => t.id)).toEqual([recover.id]);
 
     // What the worker did, as Prometheus sees it.
-    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
+    const metrics = await (await fetch(`${suite.server.url}/metrics`, { headers: { authorization: `Bearer ${suite.server.token}` } })).text();
     expect(metrics).toMatch(/hookrelay_background_task_messages_total\{task="endpoint.recover"\} 5\n/);
     expect(metrics).toMatch(/hookrelay_background_task_messages_total\{task="endpoint.bulk-replay"\} 3\n/);
     expect(metrics).toMatch(/hookrelay_background_task_batches_total\{task="endpoint.recover"\} [1-9]/);
   });
 
   it("expunge-all-contents purges every payload of the application in the worker", async () => {
-    const app = await svix.application.create({ name: "Purge", uid: "purge" });
-    const other = await svix.application.create({ name: "Keep", uid: "keep" });
+    const app = await suite.svix.application.create({ name: "Purge", uid: "purge" });
+    const other = await suite.svix.application.create({ name: "Keep", uid: "keep" });
     const msgs = [];
-    for (let i = 0; i < 5; i++) msgs.push(await svix.message.create(app.id, { eventType: "a.b", payload: { secret: i } }));
-    const kept = await svix.message.create(other.id, { eventType: "a.b", payload: { keep: true } });
-    const task = await svix.message.expungeAllContents(app.id);
+    for (let i = 0; i < 5; i++) msgs.push(await suite.svix.message.create(app.id, { eventType: "a.b", payload: { secret: i } }));
+    const kept = await suite.svix.message.create(other.id, { eventType: "a.b", payload: { keep: true } });
+    const task = await suite.svix.message.expungeAllContents(app.id);
     expect(task).toMatchObject({ status: "running", task: BackgroundTaskType.ApplicationPurgeContent });
     expect((await finished(task.id)).data).toMatchObject({ messagesPurged: 5, appId: app.id });
     // An expunged payload reads back as {} even when asked for the content.
-    for (const m of msgs) expect((await svix.message.get(app.id, m.id, { withContent: true })).payload).toEqual({});
-    expect((await svix.message.get(other.id, kept.id, { withContent: true })).payload).toEqual({ keep: true });
+    for (const m of msgs) expect((await suite.svix.message.get(app.id, m.id, { withContent: true })).payload).toEqual({});
+    expect((await suite.svix.message.get(other.id, kept.id, { withContent: true })).payload).toEqual({ keep: true });
   });
 
   it("answers 404 for an unknown task and 422 for a bad body", async () => {
-    await expect(svix.backgroundTask.get("qtask_000000000000000000000000000")).rejects.toMatchObject({ code: 404 });
-    const app = await svix.application.create({ name: "Bad", uid: "bad" });
+    await expect(suite.svix.backgroundTask.get("qtask_000000000000000000000000000")).rejects.toMatchObject({ code: 404 });
+    const app = await suite.svix.application.create({ name: "Bad", uid: "bad" });
     const { ep } = await receiverEndpoint(app.id);
-    const res = await fetch(`${server.url}/api/v1/app/${app.id}/endpoint/${ep.id}/bulk-replay`, {
+    const res = await fetch(`${suite.server.url}/api/v1/app/${app.id}/endpoint/${ep.id}/bulk-replay`, {
       method: "POST",
-      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${suite.server.token}`, "content-type": "application/json" },
       body: JSON.stringify({ since: "yesterday", statusCodeClass: 299 }),
     });
     expect(res.status).toBe(422);

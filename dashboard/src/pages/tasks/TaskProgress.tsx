@@ -3,7 +3,7 @@ import { Link } from "@tanstack/react-router";
 import type { BackgroundTask } from "../../api/types";
 import { ProgressBar } from "../../components/ProgressBar";
 import { formatCount, formatRelative } from "../../lib/format";
-import { TASK_LABELS, taskData } from "./taskData";
+import { COUNTING_TASKS, TASK_LABELS, taskData } from "./taskData";
 
 const STATUS_TONE = {
   running: "text-sky-700",
@@ -54,7 +54,9 @@ export function TaskProgress({ task, showTarget = false }: { task: BackgroundTas
       <p className="text-xs text-slate-500">
         {d.total === null
           ? "Counting…"
-          : `${formatCount(d.processed)} of ${formatCount(d.total)} looked at, ${formatCount(d.count)} ${verb}`}
+          : COUNTING_TASKS.has(task.task)
+            ? `${formatCount(d.processed)} of ${formatCount(d.total)} applications counted (the result is in the task's data)`
+            : `${formatCount(d.processed)} of ${formatCount(d.total)} looked at, ${formatCount(d.count)} ${verb}`}
         {" · "}
         <span title={task.updatedAt}>updated {formatRelative(task.updatedAt)}</span>
         {" · "}

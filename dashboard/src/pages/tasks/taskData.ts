@@ -17,7 +17,15 @@ export const TASK_LABELS: Partial<Record<BackgroundTaskType, string>> = {
   "endpoint.bulk-replay": "Bulk replay",
   "endpoint.replay": "Replay missing messages",
   "application.purge_content": "Purge message contents",
+  "application.stats": "Application usage statistics",
+  "event-type.aggregate": "Subscribed event types",
 };
+
+/** Tasks that count rather than send or purge: their progress is in applications. */
+export const COUNTING_TASKS: ReadonlySet<BackgroundTaskType> = new Set([
+  "application.stats",
+  "event-type.aggregate",
+]);
 
 export function taskData(task: BackgroundTask): TaskProgressData {
   const d = task.data as Record<string, unknown>;

@@ -3,8 +3,10 @@ import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
 import { backgroundTaskRoutes } from "./background-tasks.js";
+import { backupRoutes } from "./backup.js";
 import { endpointGradeRoutes } from "./endpoint-grade.js";
 import { endpointRoutes } from "./endpoints.js";
+import { environmentRoutes } from "./environment.js";
 import { eventTypeOpenApiRoutes } from "./event-type-openapi.js";
 import { eventTypeRoutes } from "./event-types.js";
 import { healthRoutes } from "./health.js";
@@ -30,6 +32,7 @@ export const routes: RouteModule[] = [
   applicationRoutes,
   eventTypeRoutes,
   eventTypeOpenApiRoutes,
+  environmentRoutes,
   endpointRoutes,
   retryScheduleRoutes,
   endpointGradeRoutes,
@@ -45,6 +48,7 @@ export const routes: RouteModule[] = [
   inboundStatsRoutes,
   ingestRoutes,
   auditRoutes,
+  backupRoutes,
   verifyRoutes,
   operationalWebhookRoutes,
   ingestSourceRoutes,

@@ -17,6 +17,7 @@ import * as endpointTransformations from "./0014-endpoint-transformations.js";
 import * as endpointContentFilter from "./0015-endpoint-content-filter.js";
 import * as signatureSchemes from "./0017-signature-schemes.js";
 import * as ingestSources from "./0018-ingest-sources.js";
+import * as taskResults from "./0019-task-results.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
@@ -41,5 +42,6 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0015-endpoint-content-filter": endpointContentFilter,
     "0017-signature-schemes": signatureSchemes,
     "0018-ingest-sources": ingestSources,
+    "0019-task-results": taskResults,
   }),
 });

@@ -4,52 +4,22 @@ import { compileStoredFilter, payloadTextPasses } from "../../lib/content-filter
 import { idAt, newId } from "../../lib/ids.js";
 import { parseJson } from "../../lib/json.js";
 import { hasJsonElement as hasElement } from "../json-array.js";
-import { type Database, type DeliveryRow, DeliveryStatus, type EndpointRow, type TaskRow } from "../schema.js";
+import { type Database, type DeliveryRow, DeliveryStatus, type TaskRow } from "../schema.js";
+import { applicationStats, eventTypeAggregate } from "./stats-kinds.js";
+import type { Candidate, CandidateQuery, TaskKind, TaskParams } from "./task-kind.js";
 
 /** Svix's names of the task types Hookrelay runs. */
-export const TASK_TYPES = ["endpoint.recover", "endpoint.bulk-replay", "endpoint.replay", "application.purge_content"] as const;
+export const TASK_TYPES = [
+  "endpoint.recover",
+  "endpoint.bulk-replay",
+  "endpoint.replay",
+  "application.purge_content",
+  "application.stats",
+  "event-type.aggregate",
+] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
-/**
- * What a task was asked, as stored in `tasks.params`: times in ms since the epoch.
- *
- * @example const p: TaskParams = { since: Date.parse("2024-05-01T00:00:00Z"), status: 2 };
- */
-export interface TaskParams {
-  since?: number | undefined;
-  until?: number | undefined;
-  /** bulk-replay: the delivery status to replay (Svix's MessageStatus). */
-  status?: number | undefined;
-  /** bulk-replay: the class of the last response, 0 = none (0–99), 100 … 500. */
-  statusCodeClass?: number | undefined;
-  eventTypes?: string[] | undefined;
-  channel?: string | undefined;
-  tag?: string | undefined;
-}
-
-/** One candidate row of a batch: the id the cursor advances to, and the row the effect touches. */
-export interface Candidate {
-  cursor: string;
-  id: string;
-}
-
-/**
- * One kind of task: the rows it walks (in `cursor` order, after the cursor) and what it does to
- * a batch of them. Both run on the batch's transaction, so the effect and the checkpoint commit
- * together.
- */
-export interface TaskKind {
-  /** Whether the effect queues deliveries (the worker is woken after such a batch). */
-  queuesDeliveries: boolean;
-  candidates(trx: Kysely<Database>, task: TaskRow, params: TaskParams, endpoint: EndpointRow | undefined): CandidateQuery;
-  apply(trx: Kysely<Database>, task: TaskRow, rows: Candidate[], now: number): Promise<number>;
-}
-
-/** A candidate listing: `page` reads one batch after a cursor, `count` all of them. */
-export interface CandidateQuery {
-  page(after: string | null, limit: number): Promise<Candidate[]>;
-  count(): Promise<number>;
-}
+export type { Candidate, CandidateQuery, TaskKind, TaskParams } from "./task-kind.js";
 
 const { pending, fail, sending } = DeliveryStatus;
 
@@ -199,6 +169,8 @@ export const TASK_KINDS: Record<TaskType, TaskKind> = {
   "endpoint.bulk-replay": bulkReplay,
   "endpoint.replay": replayMissing,
   "application.purge_content": purgeContent,
+  "application.stats": applicationStats,
+  "event-type.aggregate": eventTypeAggregate,
 };
 
 type DeliveryQuery = ReturnType<typeof deliveryBase>;
