@@ -13,6 +13,7 @@ import * as backgroundTasks from "./0010-background-tasks.js";
 import * as retryPolicies from "./0011-retry-policies.js";
 import * as pollingEndpoints from "./0012-polling-endpoints.js";
 import * as workerHeartbeats from "./0013-worker-heartbeats.js";
+import * as fifoEndpoints from "./0016-fifo-endpoints.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
@@ -33,5 +34,6 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0011-retry-policies": retryPolicies,
     "0012-polling-endpoints": pollingEndpoints,
     "0013-worker-heartbeats": workerHeartbeats,
+    "0016-fifo-endpoints": fifoEndpoints,
   }),
 });
