@@ -140,6 +140,15 @@ const fields = {
     .max(1_000_000)
     .meta({ description: "Disable the endpoint after this many consecutive failed attempts.", example: 10 })
     .nullish(),
+  /** Hookrelay's own: deliveries one at a time, in message order (ADR 18); PUT without it turns it off. */
+  fifo: z
+    .boolean()
+    .meta({
+      description:
+        "Hookrelay: a FIFO endpoint. Its deliveries go one at a time in message order; a failing one holds the rest until it succeeds, exhausts its retries or is skipped.",
+      example: false,
+    })
+    .nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
   version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
@@ -224,6 +233,8 @@ export const EndpointOut = z.object({
   circuit: EndpointCircuit,
   /** Hookrelay: a polling endpoint (no URL, read through the poller API). */
   polling: z.boolean(),
+  /** Hookrelay: a FIFO endpoint (one delivery at a time, in message order). */
+  fifo: z.boolean(),
 });
 export type EndpointOut = z.output<typeof EndpointOut>;
 

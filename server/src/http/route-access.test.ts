@@ -98,6 +98,7 @@ describeEachStore("access to every route (%s)", (kind) => {
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/bulk-replay": { since: new Date(0).toISOString() },
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/replay-missing": { since: new Date(0).toISOString() },
     "POST /api/v1/app/:app_id/endpoint/:endpoint_id/send-example": { eventType: "order.created" },
+    "POST /api/v1/app/:app_id/endpoint/:endpoint_id/fifo/skip": {},
     "POST /api/v1/app/:app_id/source": { name: "x", provider: "github", config: { secret: "another-secret" } },
     "PUT /api/v1/app/:app_id/source/:source_id": { name: "x", provider: "github", config: { secret: "another-secret" } },
     "PATCH /api/v1/app/:app_id/source/:source_id": { name: "x" },

@@ -30,6 +30,7 @@ export function endpointAuditEntry(
       throttleRate: r.throttle_rate,
       maxInFlight: r.max_in_flight,
       disableAfterFailures: r.disable_after_failures,
+      fifo: r.fifo === 1,
       secret: open(r.secret),
       headers: parseJson<EndpointHeaders>(open(r.headers), {}),
     };

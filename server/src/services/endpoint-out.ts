@@ -28,6 +28,7 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     updatedAt: Iso(row.updated_at),
     version: 1,
     polling: row.polling === 1,
+    fifo: row.fifo === 1,
     maxInFlight: row.max_in_flight,
     disableAfterFailures: row.disable_after_failures,
     circuit: {

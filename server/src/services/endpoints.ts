@@ -240,6 +240,7 @@ export class EndpointService {
       window_attempts: 0,
       window_failures: 0,
       polling: input.polling ? 1 : 0,
+      fifo: input.fifo ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -296,6 +297,7 @@ export class EndpointService {
             : replace
               ? null
               : row.disable_after_failures,
+        fifo: input.fifo !== undefined ? (input.fifo ? 1 : 0) : replace ? 0 : (row.fifo ?? 0),
         updated_at: Date.now(),
       };
       // Re-enabling starts a fresh failure window and a closed circuit, or the worker would

@@ -12,6 +12,7 @@ import { AuditRepository } from "../store/audit-repository.js";
 import type { Store } from "../store/database.js";
 import { EndpointsRepository } from "../store/endpoints-repository.js";
 import { EventTypesRepository } from "../store/event-types-repository.js";
+import { FifoRepository } from "../store/fifo-repository.js";
 import { GroupCommit } from "../store/group-commit.js";
 import { IdempotencyRepository } from "../store/idempotency-repository.js";
 import { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
@@ -36,6 +37,7 @@ import { EndpointGradeService, type GradeReceiver } from "./endpoint-grade.js";
 import { EndpointService } from "./endpoints.js";
 import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
+import { FifoService } from "./fifo.js";
 import { HealthService } from "./health.js";
 import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
@@ -68,6 +70,8 @@ export interface Services {
   endpoints: EndpointService;
   /** The receiver conformance grader (ADR 15). */
   endpointGrade: EndpointGradeService;
+  /** FIFO endpoints: the head of the queue and the operator's skip (ADR 18). */
+  fifo: FifoService;
   eventTypes: EventTypeService;
   retrySchedules: RetryScheduleService;
   messages: MessageService;
@@ -228,6 +232,7 @@ export function createServices(
     applications,
     endpoints,
     endpointGrade: new EndpointGradeService(endpoints, keyring, auditLog, extras.gradeReceiver),
+    fifo: new FifoService(endpoints, new FifoRepository(db), auditLog),
     eventTypes,
     retrySchedules,
     messages,

@@ -3,6 +3,7 @@ import { applicationRoutes } from "./applications.js";
 import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
 import { backgroundTaskRoutes } from "./background-tasks.js";
+import { endpointFifoRoutes } from "./endpoint-fifo.js";
 import { endpointGradeRoutes } from "./endpoint-grade.js";
 import { endpointRoutes } from "./endpoints.js";
 import { eventTypeOpenApiRoutes } from "./event-type-openapi.js";
@@ -29,6 +30,7 @@ export const routes: RouteModule[] = [
   endpointRoutes,
   retryScheduleRoutes,
   endpointGradeRoutes,
+  endpointFifoRoutes,
   messageRoutes,
   messagePrecheckRoutes,
   attemptRoutes,
