@@ -14,6 +14,8 @@ import type {
   EndpointStats,
   EventTypeIn,
   EventTypeOut,
+  FifoSkipOut,
+  FifoStatusOut,
   GradeReportOut,
   InboundReprocessOut,
   InboundRequestDetailOut,
@@ -97,6 +99,11 @@ export const endpoints = {
   messages: (app: string, ep: string, query: Query) =>
     api<Page<EndpointMessageOut>>(`${epPath(app, ep)}/msg`, { query }),
   retrySchedule: (app: string, ep: string) => retrySchedule(epPath(app, ep)),
+  /** A FIFO endpoint's head: the delivery that holds the rest. */
+  fifo: (app: string, ep: string) => api<FifoStatusOut>(`${epPath(app, ep)}/fifo`),
+  /** Marks the head (only if it is still `msgId`) failed without a further attempt, so the next goes. */
+  fifoSkip: (app: string, ep: string, msgId: string) =>
+    api<FifoSkipOut>(`${epPath(app, ep)}/fifo/skip`, { method: "POST", body: { msgId } }),
 };
 
 export const messages = {

@@ -26,6 +26,7 @@ import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-s
 import type { GradeReportOut } from "../../../server/src/contract/endpoint-grade";
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
+import type { FifoSkipOut, FifoStatusOut } from "../../../server/src/contract/fifo";
 import type { MessageOut } from "../../../server/src/contract/messages";
 import type { OperationalWebhookEndpointOut } from "../../../server/src/contract/operational-webhooks";
 import type { PollerConsumerListOut } from "../../../server/src/contract/poller";
@@ -56,6 +57,8 @@ export type {
   EndpointOut,
   EndpointStats,
   EventTypeOut,
+  FifoSkipOut,
+  FifoStatusOut,
   GradeReportOut,
   MessageAttemptOut,
   MessageEndpointOut,
@@ -84,6 +87,8 @@ export interface EndpointIn {
   rateLimit?: number | null;
   maxInFlight?: number | null;
   disableAfterFailures?: number | null;
+  /** A FIFO endpoint (Hookrelay): one delivery at a time, in message order. */
+  fifo?: boolean;
   metadata?: Record<string, string>;
 }
 

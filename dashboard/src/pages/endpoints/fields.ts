@@ -35,6 +35,8 @@ export interface EndpointDraft {
   maxInFlight: string;
   /** Disable after this many failed attempts in a row; empty = never on a count. */
   disableAfterFailures: string;
+  /** One delivery at a time, in message order. */
+  fifo: boolean;
   disabled: boolean;
 }
 
@@ -49,6 +51,7 @@ export function draftOf(ep?: EndpointOut): EndpointDraft {
     rateLimit: ep && rateLimitOf(ep) !== null ? String(rateLimitOf(ep)) : "",
     maxInFlight: ep?.maxInFlight ? String(ep.maxInFlight) : "",
     disableAfterFailures: ep?.disableAfterFailures ? String(ep.disableAfterFailures) : "",
+    fifo: ep?.fifo ?? false,
     disabled: ep?.disabled ?? false,
   };
 }
@@ -71,6 +74,7 @@ export function bodyOf(draft: EndpointDraft): EndpointIn {
     rateLimit: draft.rateLimit.trim() ? Number(draft.rateLimit) : null,
     maxInFlight: draft.maxInFlight.trim() ? Number(draft.maxInFlight) : null,
     disableAfterFailures: draft.disableAfterFailures.trim() ? Number(draft.disableAfterFailures) : null,
+    ...(draft.polling ? {} : { fifo: draft.fifo }),
     disabled: draft.disabled,
   };
 }
