@@ -9,6 +9,7 @@ import { apiClient, waitFor } from "./support/api.js";
 import { type Browser, chromiumAvailable, launchBrowser } from "./support/browser.js";
 import { type Receiver, startReceiver } from "./support/receivers.js";
 import { type RunningServer, startServer } from "./support/server.js";
+import { signIn } from "./support/sign-in.js";
 
 const OUT = process.env.FIFO_SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), "hookrelay-fifo-"));
 
@@ -48,10 +49,7 @@ describe.skipIf(!chromiumAvailable)("FIFO endpoint on the endpoint page", () => 
     const app = await api<{ id: string }>("POST", "/api/v1/app", { name: "Ordered" });
     const ep = await api<{ id: string }>("POST", `/api/v1/app/${app.id}/endpoint`, { url: failing.url });
 
-    await page.goto(`${server.url}/`);
-    await page.getByLabel("API token").fill(server.adminToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await signIn(page, server.url, server.adminToken);
 
     await page.goto(`${server.url}/apps/${app.id}/endpoints/${ep.id}`);
     await page.getByText("Concurrent").waitFor();

@@ -1,29 +1,13 @@
-import { Svix } from "svix";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
 import { DeliveryStatus } from "../../store/schema.js";
-import { startTestApp, type TestApp } from "../../test-support/harness.js";
 import { describeEachStore } from "../../test-support/postgres.js";
+import { sdkAppPerSuite } from "../../test-support/sdk-app.js";
 
 /** The `fifo` flag on endpoints, the head of a FIFO endpoint's queue and the operator's skip (ADR 18). */
 describeEachStore("FIFO endpoints through the API (%s)", (kind) => {
-  let t: TestApp;
-  let svix: Svix;
-
-  beforeAll(async () => {
-    t = await startTestApp({}, kind);
-    const address = await t.app.listen({ port: 0, host: "127.0.0.1" });
-    svix = new Svix(t.token, { serverUrl: address });
-    await svix.application.create({ name: "Fifo", uid: "fifo" });
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  async function request(method: "GET" | "POST" | "PUT" | "PATCH", url: string, payload?: object) {
-    const res = await t.app.inject({ method, url, headers: t.auth, ...(payload ? { payload } : {}) });
-    return { status: res.statusCode, body: res.json() as Record<string, unknown> };
-  }
+  const s = sdkAppPerSuite(kind, "fifo");
+  const request = s.request;
 
   it("stores the flag on create, PATCH and PUT, shows it, and keeps the svix SDK working", async () => {
     const created = await request("POST", "/api/v1/app/fifo/endpoint", { url: "https://example.com/hook", fifo: true });
@@ -31,17 +15,17 @@ describeEachStore("FIFO endpoints through the API (%s)", (kind) => {
     expect(created.body.fifo).toBe(true);
     const id = created.body.id as string;
     // The SDK parses the output (it ignores fields it does not know).
-    expect((await svix.endpoint.get("fifo", id)).id).toBe(id);
+    expect((await s.svix.endpoint.get("fifo", id)).id).toBe(id);
     // PATCH without the field keeps it; with false turns it off; PUT without it resets it, as for every field.
     expect((await request("PATCH", `/api/v1/app/fifo/endpoint/${id}`, { description: "d" })).body.fifo).toBe(true);
     expect((await request("PATCH", `/api/v1/app/fifo/endpoint/${id}`, { fifo: false })).body.fifo).toBe(false);
     expect((await request("PUT", `/api/v1/app/fifo/endpoint/${id}`, { url: "https://example.com/hook", fifo: true })).body.fifo).toBe(true);
-    await svix.endpoint.patch("fifo", id, { description: "via sdk" });
+    await s.svix.endpoint.patch("fifo", id, { description: "via sdk" });
     expect((await request("GET", `/api/v1/app/fifo/endpoint/${id}`)).body.fifo).toBe(true);
-    await svix.endpoint.upsert("fifo", id, { url: "https://example.com/hook" });
+    await s.svix.endpoint.upsert("fifo", id, { url: "https://example.com/hook" });
     expect((await request("GET", `/api/v1/app/fifo/endpoint/${id}`)).body.fifo).toBe(false);
     // An SDK-created endpoint is not FIFO.
-    const plain = await svix.endpoint.create("fifo", { url: "https://example.com/plain" });
+    const plain = await s.svix.endpoint.create("fifo", { url: "https://example.com/plain" });
     expect((await request("GET", `/api/v1/app/fifo/endpoint/${plain.id}`)).body.fifo).toBe(false);
 
     const bad = await request("POST", "/api/v1/app/fifo/endpoint", { url: "https://example.com/bad", fifo: "yes" });
@@ -57,17 +41,17 @@ describeEachStore("FIFO endpoints through the API (%s)", (kind) => {
     expect(empty.body.code, JSON.stringify(empty.body)).toBe("fifo_empty");
 
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await svix.message.create("fifo", { eventType: "order.created", payload: { i } })).id);
+    for (let i = 0; i < 3; i++) ids.push((await s.svix.message.create("fifo", { eventType: "order.created", payload: { i } })).id);
     // The head has failed twice and waits for its retry.
     const failedAt = Date.now() - 5_000;
-    const [head] = await t.store.db.selectFrom("deliveries").select(["id", "app_id"]).where("msg_id", "=", ids[0]!).where("endpoint_id", "=", ep.id as string).execute();
-    await t.store.db
+    const [head] = await s.t.store.db.selectFrom("deliveries").select(["id", "app_id"]).where("msg_id", "=", ids[0]!).where("endpoint_id", "=", ep.id as string).execute();
+    await s.t.store.db
       .updateTable("deliveries")
       .set({ attempt_count: 2, last_status_code: 503, last_attempt_at: failedAt + 1_000, due_at: Date.now() + 60_000 })
       .where("id", "=", head!.id)
       .execute();
     for (const at of [failedAt, failedAt + 1_000]) {
-      await t.store.db
+      await s.t.store.db
         .insertInto("attempts")
         .values({
           id: `atmpt_${at}`,
@@ -96,18 +80,18 @@ describeEachStore("FIFO endpoints through the API (%s)", (kind) => {
     const skipped = await request("POST", `${base}/skip`, { msgId: ids[0] });
     expect(skipped.status, JSON.stringify(skipped.body)).toBe(200);
     expect(skipped.body).toMatchObject({ skipped: { msgId: ids[0] }, status: { waiting: 2, head: { msgId: ids[1], attempts: 0, failingSince: null } } });
-    const row = await t.store.db.selectFrom("deliveries").select(["status", "due_at"]).where("id", "=", head!.id).executeTakeFirstOrThrow();
+    const row = await s.t.store.db.selectFrom("deliveries").select(["status", "due_at"]).where("id", "=", head!.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: DeliveryStatus.fail, due_at: null });
 
     // An attempt of the new head is out: its worker would send it anyway.
-    await t.store.db
+    await s.t.store.db
       .updateTable("deliveries")
       .set({ status: DeliveryStatus.sending, lease_owner: "w1", due_at: Date.now() + 30_000 })
       .where("msg_id", "=", ids[1]!)
       .execute();
     expect((await request("POST", `${base}/skip`)).body.code).toBe("fifo_head_in_flight");
 
-    const plain = await svix.endpoint.create("fifo", { url: "https://example.com/plain2" });
+    const plain = await s.svix.endpoint.create("fifo", { url: "https://example.com/plain2" });
     const notFifo = await request("POST", `/api/v1/app/fifo/endpoint/${plain.id}/fifo/skip`, {});
     expect([notFifo.status, notFifo.body.code]).toEqual([409, "not_fifo"]);
     expect((await request("GET", `/api/v1/app/fifo/endpoint/${plain.id}/fifo`)).body).toMatchObject({ fifo: false });
