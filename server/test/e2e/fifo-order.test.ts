@@ -178,6 +178,15 @@ describe.skipIf(!TEST_POSTGRES_URL)("FIFO endpoints with two workers on one Post
     expect(receiver.attempts.filter((a) => a.status === 200).map((a) => a.msgId)).toEqual(byId);
     expect(receiver.maxConcurrent).toBe(1);
     expect(receiver.unverified).toBe(0);
+    // Both workers took part: each process counts the attempts it made.
+    for (const server of servers) {
+      const text = await (await request(`${server.url}/metrics`)).body.text();
+      const attempts = text
+        .split("\n")
+        .filter((l) => l.startsWith("hookrelay_delivery_attempts_total"))
+        .reduce((sum, l) => sum + Number(l.split(" ").pop()), 0);
+      expect(attempts, server.url).toBeGreaterThan(0);
+    }
     for (const s of servers) await s.stop();
   }, 150_000);
 });
