@@ -15,6 +15,8 @@ import type {
   EndpointTransformationOut,
   EventTypeIn,
   EventTypeOut,
+  FifoSkipOut,
+  FifoStatusOut,
   GradeReportOut,
   InboundReprocessOut,
   InboundRequestDetailOut,
@@ -104,6 +106,11 @@ export const endpoints = {
     api<Page<EndpointMessageOut>>(`${epPath(app, ep)}/msg`, { query }),
   retrySchedule: (app: string, ep: string) => retrySchedule(epPath(app, ep)),
   transformation: (app: string, ep: string) => transformation(epPath(app, ep)),
+  /** A FIFO endpoint's head: the delivery that holds the rest. */
+  fifo: (app: string, ep: string) => api<FifoStatusOut>(`${epPath(app, ep)}/fifo`),
+  /** Marks the head (only if it is still `msgId`) failed without a further attempt, so the next goes. */
+  fifoSkip: (app: string, ep: string, msgId: string) =>
+    api<FifoSkipOut>(`${epPath(app, ep)}/fifo/skip`, { method: "POST", body: { msgId } }),
 };
 
 /** An endpoint's transformation (ADR 16): its code and switch, and test runs. */

@@ -26,6 +26,7 @@ import type { DeliveryStatusCode } from "../../../server/src/contract/delivery-s
 import type { GradeReportOut } from "../../../server/src/contract/endpoint-grade";
 import type { EndpointHeadersOut, EndpointOut } from "../../../server/src/contract/endpoints";
 import type { EventTypeOut } from "../../../server/src/contract/event-types";
+import type { FifoSkipOut, FifoStatusOut } from "../../../server/src/contract/fifo";
 import type { MessageOut } from "../../../server/src/contract/messages";
 import type { OperationalWebhookEndpointOut } from "../../../server/src/contract/operational-webhooks";
 import type { PollerConsumerListOut } from "../../../server/src/contract/poller";
@@ -62,6 +63,8 @@ export type {
   EndpointStats,
   EndpointTransformationOut,
   EventTypeOut,
+  FifoSkipOut,
+  FifoStatusOut,
   GradeReportOut,
   MessageAttemptOut,
   MessageEndpointOut,
@@ -94,6 +97,8 @@ export interface EndpointIn {
   disableAfterFailures?: number | null;
   /** Hookrelay's content filter on payload fields; null = every payload. */
   filter?: Record<string, unknown> | null;
+  /** A FIFO endpoint (Hookrelay): one delivery at a time, in message order. */
+  fifo?: boolean;
   metadata?: Record<string, string>;
   /** Hookrelay: the signature headers deliveries carry. */
   signatureScheme?: SignatureScheme;

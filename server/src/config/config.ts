@@ -119,6 +119,11 @@ const schema = z.object({
    * past it would skip the earlier one. Must exceed the longest message transaction.
    */
   pollerSafetyLagMs: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /**
+   * A FIFO endpoint's delivery is sent only once it is this old, for the same reason: a later
+   * message id can commit before an earlier one, which FIFO must not overtake (ADR 18).
+   */
+  fifoSafetyLagMs: z.coerce.number().int().min(0).max(600_000).default(1_000),
   groupCommitMaxBatch: z.coerce.number().int().min(1).default(500),
   retentionDays: z.coerce.number().int().min(1).default(90),
   /** Days audit-log rows are kept; older ones are cut off by retention, the chain kept verifiable (ADR 6). */

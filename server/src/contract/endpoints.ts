@@ -189,6 +189,15 @@ const fields = {
     .nullish(),
   /** Hookrelay's own: a content filter on the payload; null = none. */
   filter: ContentFilter.nullish(),
+  /** Hookrelay's own: deliveries one at a time, in message order (ADR 18); PUT without it turns it off. */
+  fifo: z
+    .boolean()
+    .meta({
+      description:
+        "Hookrelay: a FIFO endpoint. Its deliveries go one at a time in message order; a failing one holds the rest until it succeeds, exhausts its retries or is skipped.",
+      example: false,
+    })
+    .nullish(),
   /** Deprecated in Svix; accepted and ignored (every endpoint is version 1). */
   version: z.number().int().min(1).meta({ deprecated: true, example: 1 }).nullish(),
 };
@@ -281,6 +290,8 @@ export const EndpointOut = z.object({
   publicKey: z.string().nullable().meta({ example: "whpk_1SiA4o9hyqTCpIqC5V9HUakiiaeACeqfZTInDBbOir4=" }),
   /** Hookrelay: the content filter on the payload (ADR 0017); null = every payload. */
   filter: z.record(z.string(), z.unknown()).nullable(),
+  /** Hookrelay: a FIFO endpoint (one delivery at a time, in message order). */
+  fifo: z.boolean(),
 });
 export type EndpointOut = z.output<typeof EndpointOut>;
 

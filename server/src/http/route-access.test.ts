@@ -104,6 +104,7 @@ describeEachStore("access to every route (%s)", (kind) => {
       eventType: "order.created",
       payload: {},
     },
+    "POST /api/v1/app/:app_id/endpoint/:endpoint_id/fifo/skip": {},
     "POST /api/v1/app/:app_id/source": { name: "x", provider: "github", config: { secret: "another-secret" } },
     "PUT /api/v1/app/:app_id/source/:source_id": { name: "x", provider: "github", config: { secret: "another-secret" } },
     "PATCH /api/v1/app/:app_id/source/:source_id": { name: "x" },

@@ -34,6 +34,7 @@ export function endpointAuditEntry(
       // Public (its change shows a rotation to or from ed25519); the secret itself only as a fingerprint.
       publicKey: r.public_key ?? null,
       filter: parseJson<Record<string, unknown> | null>(r.content_filter ?? null, null),
+      fifo: r.fifo === 1,
       secret: open(r.secret),
       headers: parseJson<EndpointHeaders>(open(r.headers), {}),
     };

@@ -33,6 +33,7 @@ export function toEndpointOut(row: EndpointRow): EndpointOut {
     signatureAlgorithm: row.public_key ? "ed25519" : "hmac-sha256",
     publicKey: row.public_key ?? null,
     filter: parseJson<Record<string, unknown> | null>(row.content_filter ?? null, null),
+    fifo: row.fifo === 1,
     maxInFlight: row.max_in_flight,
     disableAfterFailures: row.disable_after_failures,
     circuit: {

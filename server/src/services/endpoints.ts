@@ -243,6 +243,7 @@ export class EndpointService {
       window_failures: 0,
       polling: input.polling ? 1 : 0,
       content_filter: storedFilter(input.filter),
+      fifo: input.fifo ? 1 : 0,
       created_at: now,
       updated_at: now,
     };
@@ -301,6 +302,7 @@ export class EndpointService {
               : row.disable_after_failures,
         signature_scheme: input.signatureScheme ?? (replace ? "standard-webhooks" : row.signature_scheme),
         content_filter: input.filter !== undefined ? storedFilter(input.filter) : replace ? null : (row.content_filter ?? null),
+        fifo: input.fifo !== undefined ? (input.fifo ? 1 : 0) : replace ? 0 : (row.fifo ?? 0),
         updated_at: Date.now(),
       };
       // Re-enabling starts a fresh failure window and a closed circuit, or the worker would

@@ -13,6 +13,7 @@ import { AuditRepository } from "../store/audit-repository.js";
 import type { Store } from "../store/database.js";
 import { EndpointsRepository } from "../store/endpoints-repository.js";
 import { EventTypesRepository } from "../store/event-types-repository.js";
+import { FifoRepository } from "../store/fifo-repository.js";
 import { GroupCommit } from "../store/group-commit.js";
 import { IdempotencyRepository } from "../store/idempotency-repository.js";
 import { InboundRequestsRepository } from "../store/inbound-requests-repository.js";
@@ -41,6 +42,7 @@ import { EndpointService } from "./endpoints.js";
 import { EnvironmentService } from "./environment.js";
 import { EventTypeOpenApiService } from "./event-type-openapi.js";
 import { EventTypeService } from "./event-types.js";
+import { FifoService } from "./fifo.js";
 import { HealthService } from "./health.js";
 import { IdempotencyService } from "./idempotency.js";
 import { DEDUPE_WINDOW_MS, InboundService } from "./inbound.js";
@@ -80,6 +82,8 @@ export interface Services {
   transformations: TransformationService;
   /** The same for ingest endpoints (`/ingest/api/v1/source/{id}/endpoint/{id}/transformation`). */
   ingestTransformations: TransformationService;
+  /** FIFO endpoints: the head of the queue and the operator's skip (ADR 18). */
+  fifo: FifoService;
   eventTypes: EventTypeService;
   retrySchedules: RetryScheduleService;
   messages: MessageService;
@@ -265,6 +269,7 @@ export function createServices(
     endpointGrade: new EndpointGradeService(endpoints, keyring, auditLog, extras.gradeReceiver),
     transformations: new TransformationService(endpoints, transformationsRepo, auditLog, sandbox),
     ingestTransformations: new TransformationService(ingestEndpoints, transformationsRepo, auditLog, sandbox),
+    fifo: new FifoService(endpoints, new FifoRepository(db), auditLog),
     eventTypes,
     retrySchedules,
     messages,

@@ -116,6 +116,11 @@ export interface EndpointRow {
    * null = every payload. Optional like `polling`; every row read from the database has it.
    */
   content_filter?: string | null;
+  /**
+   * 1: a FIFO endpoint (migration 0016): one delivery at a time, in message-id order (ADR 18).
+   * Optional because the column defaults to 0; every row read from the database has it.
+   */
+  fifo?: number;
   created_at: number;
   updated_at: number;
 }

@@ -168,6 +168,7 @@ export class DeliveryWorker {
           leaseMs: this.leaseMs,
           limit,
           maxInFlight: this.config.endpointMaxInFlight,
+          fifoSafetyLagMs: this.config.fifoSafetyLagMs,
         });
       } catch (error) {
         const failures = this.claimFailures.failed(error, this.options.logger);

@@ -37,6 +37,9 @@ export function EndpointDetailsCard({ endpoint }: { endpoint: EndpointOut }) {
         </Row>
         <Row label="Channels">{endpoint.channels?.length ? endpoint.channels.join(", ") : "All"}</Row>
         <Row label="Rate limit">{rate ? `${rate} / s` : "Unlimited"}</Row>
+        {!endpoint.polling && (
+          <Row label="Delivery order">{endpoint.fifo ? "FIFO: one at a time, in message order" : "Concurrent"}</Row>
+        )}
         <Row label="In flight at most">{endpoint.maxInFlight ?? "Server default"}</Row>
         <Row label="Disable after">
           {endpoint.disableAfterFailures ? `${endpoint.disableAfterFailures} failures in a row` : "—"}

@@ -149,6 +149,14 @@ export function EndpointForm({ initial, submitLabel, busy, error, onSubmit, onCa
           </p>
         )}
       </div>
+      {!draft.polling && (
+        <CheckboxField
+          label="FIFO"
+          hint="One delivery at a time, in message order: a failing message holds the later ones until it succeeds, runs out of retries or is skipped."
+          checked={draft.fifo}
+          onChange={(e) => set("fifo", e.target.checked)}
+        />
+      )}
       {editing && (
         <CheckboxField
           label="Disabled"

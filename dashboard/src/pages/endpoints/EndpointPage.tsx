@@ -12,6 +12,7 @@ import { EndpointAttempts } from "./EndpointAttempts";
 import { EndpointDetailsCard } from "./EndpointDetailsCard";
 import { EndpointHeader } from "./EndpointHeader";
 import { EndpointTasksCard } from "./EndpointTasksCard";
+import { FifoCard } from "./FifoCard";
 import { GradeCard } from "./GradeCard";
 import { HeadersCard } from "./HeadersCard";
 import { PollerConsumersCard } from "./PollerConsumersCard";
@@ -54,6 +55,7 @@ export function EndpointPage({ appId, endpointId }: { appId: string; endpointId:
       <EndpointHeader appId={appId} endpoint={ep.data} />
       <div className="grid grid-cols-1 gap-6 xl:grid-cols-3">
         <div className="min-w-0 space-y-6 xl:col-span-2">
+          {ep.data.fifo && <FifoCard appId={appId} endpointId={ep.data.id} />}
           <EndpointActivityCard
             appId={appId}
             endpointId={ep.data.id}

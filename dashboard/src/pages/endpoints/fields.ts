@@ -38,6 +38,8 @@ export interface EndpointDraft {
   disableAfterFailures: string;
   /** The content filter as JSON text; empty = every payload. */
   filter: string;
+  /** One delivery at a time, in message order. */
+  fifo: boolean;
   disabled: boolean;
   /** The signature headers deliveries carry. */
   signatureScheme: SignatureScheme;
@@ -67,6 +69,7 @@ export function draftOf(ep?: EndpointOut): EndpointDraft {
     maxInFlight: ep?.maxInFlight ? String(ep.maxInFlight) : "",
     disableAfterFailures: ep?.disableAfterFailures ? String(ep.disableAfterFailures) : "",
     filter: filterText(ep?.filter),
+    fifo: ep?.fifo ?? false,
     disabled: ep?.disabled ?? false,
     signatureScheme: ep?.signatureScheme ?? "standard-webhooks",
     signatureAlgorithm: ep?.signatureAlgorithm ?? "hmac-sha256",
@@ -96,6 +99,7 @@ export function bodyOf(draft: EndpointDraft): EndpointIn {
     maxInFlight: draft.maxInFlight.trim() ? Number(draft.maxInFlight) : null,
     disableAfterFailures: draft.disableAfterFailures.trim() ? Number(draft.disableAfterFailures) : null,
     filter: filter.ok ? filter.filter : null,
+    ...(draft.polling ? {} : { fifo: draft.fifo }),
     disabled: draft.disabled,
     signatureScheme: draft.signatureScheme,
   };

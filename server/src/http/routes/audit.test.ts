@@ -458,6 +458,23 @@ describeEachStore("audit log on %s", (kind) => {
         },
       },
       {
+        op: "hookrelay.endpoint.fifo-skip",
+        run: async () => {
+          // FIFO set directly (its PATCH is audited on its own above); a new message gives the queue a head.
+          await t.store.db.updateTable("endpoints").set({ fifo: 1 }).where("id", "=", ctx.endpoint!).execute();
+          await api("POST", `/api/v1/app/${ctx.app}/msg`, { eventType: "invoice.paid", payload: { n: 2 } });
+          const status = await api("GET", `/api/v1/app/${ctx.app}/endpoint/main/fifo`);
+          ctx.fifoHead = (status.body as { head: { msgId: string } }).head.msgId;
+          return api("POST", `/api/v1/app/${ctx.app}/endpoint/main/fifo/skip`, { msgId: ctx.fifoHead });
+        },
+        status: 200,
+        action: "endpoint.fifo.skip",
+        check: (row) => {
+          expect(row.resourceId).toBe(ctx.endpoint);
+          expect(row.changes).toEqual({ fifoHead: { before: ctx.fifoHead, after: null } });
+        },
+      },
+      {
         op: "hookrelay.source.create",
         run: async () => {
           const r = await api("POST", `/api/v1/app/${ctx.app}/source`, {

@@ -4,6 +4,7 @@ import { attemptRoutes } from "./attempts.js";
 import { auditRoutes } from "./audit.js";
 import { backgroundTaskRoutes } from "./background-tasks.js";
 import { backupRoutes } from "./backup.js";
+import { endpointFifoRoutes } from "./endpoint-fifo.js";
 import { endpointGradeRoutes } from "./endpoint-grade.js";
 import { endpointRoutes } from "./endpoints.js";
 import { environmentRoutes } from "./environment.js";
@@ -37,6 +38,7 @@ export const routes: RouteModule[] = [
   retryScheduleRoutes,
   endpointGradeRoutes,
   transformationRoutes,
+  endpointFifoRoutes,
   messageRoutes,
   messagePrecheckRoutes,
   attemptRoutes,

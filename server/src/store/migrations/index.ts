@@ -15,6 +15,7 @@ import * as pollingEndpoints from "./0012-polling-endpoints.js";
 import * as workerHeartbeats from "./0013-worker-heartbeats.js";
 import * as endpointTransformations from "./0014-endpoint-transformations.js";
 import * as endpointContentFilter from "./0015-endpoint-content-filter.js";
+import * as fifoEndpoints from "./0016-fifo-endpoints.js";
 import * as signatureSchemes from "./0017-signature-schemes.js";
 import * as ingestSources from "./0018-ingest-sources.js";
 import * as taskResults from "./0019-task-results.js";
@@ -40,6 +41,7 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0013-worker-heartbeats": workerHeartbeats,
     "0014-endpoint-transformations": endpointTransformations,
     "0015-endpoint-content-filter": endpointContentFilter,
+    "0016-fifo-endpoints": fifoEndpoints,
     "0017-signature-schemes": signatureSchemes,
     "0018-ingest-sources": ingestSources,
     "0019-task-results": taskResults,

@@ -20,6 +20,12 @@ export interface ClaimOptions {
    * own `max_in_flight`; the worker passes HOOKRELAY_ENDPOINT_MAX_IN_FLIGHT. Absent: no cap.
    */
   maxInFlight?: number;
+  /**
+   * A FIFO endpoint's delivery goes only once it is this old (HOOKRELAY_FIFO_SAFETY_LAG_MS):
+   * a message id is made before its transaction commits, so a smaller id may still be on its
+   * way to the table (ADR 18). Absent: 0.
+   */
+  fifoSafetyLagMs?: number;
 }
 
 /** The endpoint columns a worker needs to send. @example claimed.endpoint.url */
@@ -69,6 +75,11 @@ const NO_CAP = 1_000_000;
  * nothing more are left out of the scan of the queue index, so a backlog behind a hanging or
  * broken endpoint never hides the deliveries of healthy ones; within the scan each endpoint
  * gets at most what its cap leaves.
+ *
+ * A FIFO endpoint (ADR 18) has a cap of one, and only its head may be claimed: the delivery
+ * with no unfinished delivery of the same endpoint at a smaller message id (one probe of the
+ * `deliveries_unfinished` index), once it is `fifoSafetyLagMs` old. A head waiting for its
+ * retry holds the rest, which are left out of the scan, not counted against it.
  *
  * The reservation is one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING *`. SQLite has a
  * single writer, so the statement is atomic as it stands. On PostgreSQL the scan takes
@@ -149,20 +160,23 @@ export async function claimDeliveries(
 /**
  * The claim statement. `in_flight` counts live leases per endpoint through the partial index
  * on sending rows (a few hundred rows at most, however long the queue); `cap` is what each
- * endpoint may have leased now; `full` lists the endpoints at their cap (their rows are left
- * out of the scan); `open_circuit` those whose circuit waits for its cool-down.
+ * endpoint may have leased now; `blocked` lists the endpoints at their cap and those whose circuit waits
+ * for its cool-down (their rows are left out of the scan); `fifo` the enabled FIFO endpoints,
+ * whose rows pass the scan only as their endpoint's head. A disabled FIFO endpoint's rows are
+ * all claimed at once, as any disabled endpoint's, to be failed without an attempt.
  */
 function claimQuery(
   store: Pick<Store, "db" | "dialect">,
   options: ClaimOptions,
   leaseUntil: number,
 ): CompiledQuery {
-  const { owner, now, limit, maxInFlight = NO_CAP } = options;
+  const { owner, now, limit, maxInFlight = NO_CAP, fifoSafetyLagMs = 0 } = options;
   const lock = store.dialect === "postgres" ? sql`FOR UPDATE OF q SKIP LOCKED` : sql``;
   // A delivery whose endpoint is gone, or disabled, is claimed all the same, to be failed
   // without an attempt (below, or by the worker), whatever the circuit says.
   const cap = sql`CASE
       WHEN e.id IS NULL OR e.disabled = 1 THEN ${limit}
+      WHEN e.circuit_state = ${closed} AND e.fifo = 1 THEN 1
       WHEN e.circuit_state = ${closed} THEN COALESCE(e.max_in_flight, ${maxInFlight})
       WHEN e.circuit_state = ${open} AND e.circuit_next_probe_at > ${now} THEN 0
       ELSE 1 END`;
@@ -172,6 +186,7 @@ function claimQuery(
       WHERE status = ${sending} AND due_at > ${now}
       GROUP BY endpoint_id
     ),
+    fifo AS (SELECT id FROM endpoints WHERE fifo = 1 AND disabled = 0),
     blocked AS (
       SELECT i.endpoint_id FROM in_flight i JOIN endpoints e ON e.id = i.endpoint_id WHERE i.n >= ${cap}
       UNION
@@ -186,6 +201,12 @@ function claimQuery(
           SELECT q.id, q.endpoint_id, q.due_at FROM deliveries q
           WHERE q.due_at <= ${now} AND q.status IN (${pending}, ${sending})
             AND q.endpoint_id NOT IN (SELECT endpoint_id FROM blocked)
+            AND (q.endpoint_id NOT IN (SELECT id FROM fifo) OR (
+              q.created_at <= ${now - fifoSafetyLagMs}
+              AND NOT EXISTS (
+                SELECT 1 FROM deliveries h
+                WHERE h.endpoint_id = q.endpoint_id AND h.due_at IS NOT NULL AND h.msg_id < q.msg_id
+              )))
           ORDER BY q.due_at
           LIMIT ${limit * SCAN_FACTOR}
           ${lock}
