@@ -1,8 +1,8 @@
 import { z } from "zod";
 
+import { contentFilterProblem } from "../lib/content-filter.js";
 import { isEd25519Secret, parseEd25519Secret } from "../lib/ed25519-keys.js";
 import { SIGNATURE_SCHEMES } from "../lib/signature-schemes.js";
-import { contentFilterProblem } from "../lib/content-filter.js";
 import { SECRET_PATTERN } from "../lib/standard-webhooks.js";
 import { AppParams, Channel, EventTypeName, Metadata, Uid } from "./common.js";
 

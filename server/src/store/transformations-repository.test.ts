@@ -1,28 +1,15 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
 import { describeEachStore } from "../test-support/postgres.js";
-import { openTestStore, Seed } from "../test-support/store.js";
-import type { Store } from "./database.js";
+import { storePerTest } from "../test-support/store.js";
 import { DeliveriesRepository } from "./deliveries-repository.js";
 import { TransformationCache, TransformationsRepository } from "./transformations-repository.js";
 
 describeEachStore("endpoint transformations on %s", (dialect) => {
-  let store: Store;
-  let seed: Seed;
-  let cleanup: () => Promise<void>;
-
-  beforeEach(async () => {
-    const t = await openTestStore(dialect);
-    store = t.store;
-    cleanup = t.close;
-    seed = new Seed(store);
-  });
-
-  afterEach(async () => {
-    await cleanup();
-  });
+  const t = storePerTest(dialect);
 
   it("stores, replaces and reads a transformation; the worker's cache sees only enabled code; it goes with its endpoint", async () => {
+    const { store, seed } = t;
     const app = await seed.app();
     const [a, b, c] = [await seed.endpoint(app), await seed.endpoint(app), await seed.endpoint(app)];
     const repo = new TransformationsRepository(store.db);
@@ -51,6 +38,7 @@ describeEachStore("endpoint transformations on %s", (dialect) => {
   });
 
   it("records a cancelled delivery as finished with its attempt, without touching the endpoint's health", async () => {
+    const { store, seed } = t;
     const app = await seed.app();
     const ep = await seed.endpoint(app, { url: "https://example.com/hook" });
     const { id } = await seed.delivery(app, ep);

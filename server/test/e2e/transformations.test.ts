@@ -15,6 +15,7 @@ const TRANSFORM = `function handler(webhook) {
   webhook.payload = { total: webhook.payload.amount * 100, was: webhook.eventType };
   webhook.eventType = "invoice.settled";
   webhook.headers["x-tenant"] = "t-42";
+  webhook.method = "PUT";
   return webhook;
 }`;
 
@@ -81,6 +82,7 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
       was: "invoice.paid",
     });
     expect(delivery!.headers["x-tenant"]).toBe("t-42");
+    expect(delivery!.method).toBe("PUT");
     expect(delivery!.headers["webhook-id"]).toBe(msg.id);
 
     // Switched off (the deprecated SDK method, same route): the next message goes as stored.
@@ -97,6 +99,7 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
       amount: 3,
     });
     expect(second.headers["x-tenant"]).toBeUndefined();
+    expect(second.method).toBe("POST");
   });
 
   it("cancels a delivery: nothing sent, recorded as cancelled, not retried", async () => {
@@ -192,7 +195,7 @@ describeEachStore("endpoint transformations through the official Svix SDK (%s)",
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({
       url: receiver.url,
-      method: "POST",
+      method: "PUT",
       payload: '{"total":200,"was":"invoice.paid"}',
       cancel: false,
       eventType: "invoice.settled",

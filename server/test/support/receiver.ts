@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Received {
+  /** The request method: POST, unless an endpoint transformation chose PUT or PATCH. */
+  method: string;
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
@@ -32,7 +34,7 @@ export async function startReceiver(): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const entry = { headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
+      const entry = { method: req.method ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
       received.push(entry);
       const answer = responder(entry, received.length);
       const send = (): void => {
