@@ -143,6 +143,17 @@ export function createMetrics(sources: MetricsSources = {}) {
       labelNames: ["state"] as const,
       registers: [registry],
     }),
+    fanoutLag: new Histogram({
+      name: "hookrelay_fanout_lag_seconds",
+      help: "From a message's commit to its expansion into deliveries by a worker (ADR 0022)",
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+      registers: [registry],
+    }),
+    messagesExpanded: new Counter({
+      name: "hookrelay_messages_expanded_total",
+      help: "Messages this worker expanded into their delivery rows",
+      registers: [registry],
+    }),
     deliveryDuration: new Histogram({
       name: "hookrelay_delivery_duration_seconds",
       help: "Duration of delivery attempts",

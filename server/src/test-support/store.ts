@@ -144,6 +144,8 @@ export class Seed {
         deliver_at: null,
         created_at: at,
         expires_at: at + 90 * 86_400_000,
+        // Its delivery is written here, as the worker's expansion would (ADR 0022).
+        expanded_at: at,
         ...values.message,
       })
       .execute();

@@ -14,6 +14,7 @@ import * as retryPolicies from "./0011-retry-policies.js";
 import * as pollingEndpoints from "./0012-polling-endpoints.js";
 import * as workerHeartbeats from "./0013-worker-heartbeats.js";
 import * as endpointContentFilter from "./0015-endpoint-content-filter.js";
+import * as workerFanout from "./0020-worker-fanout.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
@@ -35,5 +36,6 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0012-polling-endpoints": pollingEndpoints,
     "0013-worker-heartbeats": workerHeartbeats,
     "0015-endpoint-content-filter": endpointContentFilter,
+    "0020-worker-fanout": workerFanout,
   }),
 });
