@@ -116,6 +116,7 @@ export class DeliveryWorker {
           owner: this.owner,
           leaseMs: this.leaseMs,
           pollMs: this.config.workerPollMs,
+          batchSize: this.config.fanoutBatchSize,
           wakeup: options.wakeup,
           logger: options.logger,
           metrics: options.metrics,
