@@ -26,27 +26,8 @@ describeEachStore("expandMessages on %s", (kind) => {
     ...over,
   });
 
-  async function message(appId: string, values: Partial<MessageRow> = {}): Promise<string> {
-    const at = Date.now();
-    const id = newId("msg");
-    await t.store.db
-      .insertInto("messages")
-      .values({
-        id,
-        app_id: appId,
-        event_type: "user.created",
-        event_id: null,
-        payload: '{"n":1}',
-        channels: null,
-        tags: null,
-        deliver_at: null,
-        created_at: at,
-        expires_at: at + 86_400_000,
-        ...values,
-      })
-      .execute();
-    return id;
-  }
+  const message = (appId: string, values: Partial<MessageRow> = {}): Promise<string> =>
+    seed.message(appId, { event_type: "user.created", ...values });
 
   const pairs = async (): Promise<string[]> =>
     (await t.store.db.selectFrom("deliveries").select(["msg_id", "endpoint_id"]).orderBy("id").execute()).map(
