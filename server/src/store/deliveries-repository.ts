@@ -2,14 +2,14 @@ import type { Store } from "./database.js";
 import { claimDeliveries, type ClaimedDelivery, type ClaimOptions } from "./queue/claim.js";
 import type { DeliveryResult, RecordSummary } from "./queue/delivery-result.js";
 import type { CircuitPolicy } from "./queue/endpoint-circuit.js";
+import { expandMessages, type ExpandOptions, type ExpandResult } from "./queue/expand.js";
 import { recordResults } from "./queue/record-results.js";
-import { type ExpandOptions, expandMessages, type ExpandResult } from "./queue/expand.js";
 import { releaseDeliveries } from "./queue/release.js";
 
 export type { ClaimedDelivery, ClaimedEndpoint, ClaimedMessage, ClaimOptions } from "./queue/claim.js";
-export type { ExpandOptions, ExpandResult } from "./queue/expand.js";
 export type { CircuitChange, DeliveryNext, DeliveryResult, RecordedOutcome, RecordSummary } from "./queue/delivery-result.js";
 export { type CircuitPolicy, circuitPolicy } from "./queue/endpoint-circuit.js";
+export type { ExpandOptions, ExpandResult } from "./queue/expand.js";
 
 /** @example const options: DeliveriesRepositoryOptions = { endpointDisableAfterMs: 5 * 86_400_000 }; */
 export interface DeliveriesRepositoryOptions {
