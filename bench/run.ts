@@ -40,6 +40,9 @@
  * endpoints next to two with a matching content filter, alternating, each on a fresh store.
  * `--phase filter` runs only that one (appended to RESULTS.md unless `--no-write`);
  * `--filter-pairs N` (default 2) sets how many plain/filtered pairs alternate.
+ * `--phase filter` runs only that one (appended to RESULTS.md unless `--no-write`).
+ * `--phase fanout` (bench/fanout-phase.ts, ADR 0022): create p50 with 1 vs `--fanout-endpoints`
+ * (10,000) endpoints, and the time to expand one message to all of them; printed only.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -53,6 +56,7 @@ import { Pool } from "undici";
 
 import { createPgSchema, type PgSchema } from "../server/src/test-support/postgres.js";
 import { auditPhase, auditReportLines } from "./audit-phase.js";
+import { fanoutPhase } from "./fanout-phase.js";
 import { filterPhase, filterReportLines } from "./filter-phase.js";
 import { isolationPhase, isolationReportLines } from "./isolation-phase.js";
 import { multiInstancePhase } from "./multi-instance.js";
@@ -75,6 +79,8 @@ const { values: args } = parseArgs({
     "isolation-hanging": { type: "string", default: "600" },
     "isolation-healthy": { type: "string", default: "200" },
     "transform-messages": { type: "string", default: "5000" },
+    "fanout-endpoints": { type: "string", default: "10000" },
+    "fanout-samples": { type: "string", default: "200" },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -372,9 +378,34 @@ async function main(): Promise<void> {
       receiver.child.kill();
     }
   };
+  const fanout = async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hookrelay-bench-fanout-"));
+    const schema = args.store === "postgres" ? await createPgSchema(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test") : undefined;
+    const env: Record<string, string> = schema
+      ? { DATABASE_URL: schema.url, HOOKRELAY_SECRET_KEY: "bench-data-key-not-a-secret-0123456789" }
+      : { HOOKRELAY_DATA_DIR: dir };
+    try {
+      return await fanoutPhase({
+        start: startHookrelay,
+        stop,
+        store: { env, dataDir: dir, databaseUrl: schema?.url },
+        token: TOKEN,
+        endpoints: Number(args["fanout-endpoints"]),
+        samples: Number(args["fanout-samples"]),
+      });
+    } finally {
+      await schema?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
   try {
     if (args.phase === "transform") {
       process.stdout.write(`${transformReportLines(await transform()).join("\n")}\n`);
+      return;
+    }
+    if (args.phase === "fanout") {
+      // Fan-out in the worker (ADR 0022): printed, not appended to RESULTS.md.
+      process.stdout.write(`${JSON.stringify(await fanout())}\n`);
       return;
     }
     if (args.phase === "filter") {

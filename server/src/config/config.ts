@@ -78,6 +78,8 @@ const schema = z.object({
   gradeTotalTimeoutMs: z.coerce.number().int().min(100).max(55_000).default(30_000),
   workerConcurrency: z.coerce.number().int().min(1).max(10_000).default(256),
   workerBatchSize: z.coerce.number().int().min(1).max(5_000).default(200),
+  /** Committed messages the worker's fan-out claims per round (ADR 0022). */
+  fanoutBatchSize: z.coerce.number().int().min(1).max(5_000).default(500),
   workerPollMs: z.coerce.number().int().min(5).default(250),
   leaseMarginMs: z.coerce.number().int().min(0).default(15_000),
   endpointDisableAfterSeconds: z.coerce.number().int().min(1).default(5 * 24 * 3600),

@@ -44,7 +44,12 @@ export const HealthReportOut = z.object({
   worker: WorkerHealthOut,
   /** Workers of all instances (from their heartbeats in the database), this one's included. */
   workers: WorkersHealthOut,
-  /** Deliveries due now that no worker holds; null while the database cannot be read. */
-  queue: z.object({ due: z.number(), oldestDueSeconds: z.number() }).nullable(),
+  /**
+   * Deliveries due now that no worker holds, and committed messages no worker has expanded into
+   * deliveries yet (ADR 0022); null while the database cannot be read.
+   */
+  queue: z
+    .object({ due: z.number(), oldestDueSeconds: z.number(), unexpanded: z.number(), oldestUnexpandedSeconds: z.number() })
+    .nullable(),
 });
 export type HealthReportOut = z.output<typeof HealthReportOut>;

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 
 export interface MetricsSources {
   /** Deliveries due and not yet picked up, read at each scrape. */
-  backlog?: (now: number) => Promise<{ due: number; oldestDueAt: number | null }>;
+  backlog?: (now: number) => Promise<{ due: number; oldestDueAt: number | null; unexpanded?: number }>;
   /**
    * Circuits not closed, and deliveries under a live lease per endpoint (only endpoints with
    * some, at most `IN_FLIGHT_TOP` of them, the busiest first), read at each scrape.
@@ -25,13 +25,14 @@ export function createMetrics(sources: MetricsSources = {}) {
   // One read per scrape feeds both queue gauges; a scrape during a database outage keeps the
   // last values rather than failing the whole scrape.
   let reading: Promise<void> | undefined;
-  const readBacklog = (due: Gauge, lag: Gauge): Promise<void> => {
+  const readBacklog = (due: Gauge, lag: Gauge, unexpanded?: Gauge): Promise<void> => {
     if (!backlog) return Promise.resolve();
     reading ??= backlog(Date.now())
       .then(
         (b) => {
           due.set(b.due);
           lag.set(b.oldestDueAt === null ? 0 : Math.max(0, (Date.now() - b.oldestDueAt) / 1000));
+          unexpanded?.set(b.unexpanded ?? 0);
         },
         () => undefined,
       )
@@ -42,13 +43,19 @@ export function createMetrics(sources: MetricsSources = {}) {
     name: "hookrelay_deliveries_due",
     help: "Deliveries due now that no worker has picked up yet (the queue backlog)",
     registers: [registry],
-    collect: () => readBacklog(deliveriesDue, deliveryLag),
+    collect: () => readBacklog(deliveriesDue, deliveryLag, messagesUnexpanded),
   });
   const deliveryLag: Gauge = new Gauge({
     name: "hookrelay_delivery_lag_seconds",
     help: "How long the oldest due delivery has been waiting for a worker",
     registers: [registry],
-    collect: () => readBacklog(deliveriesDue, deliveryLag),
+    collect: () => readBacklog(deliveriesDue, deliveryLag, messagesUnexpanded),
+  });
+  const messagesUnexpanded: Gauge = new Gauge({
+    name: "hookrelay_messages_unexpanded",
+    help: "Committed messages no worker has expanded into deliveries yet (ADR 0022)",
+    registers: [registry],
+    collect: () => readBacklog(deliveriesDue, deliveryLag, messagesUnexpanded),
   });
   const circuits = sources.circuits;
   let readingCircuits: Promise<void> | undefined;
@@ -141,6 +148,17 @@ export function createMetrics(sources: MetricsSources = {}) {
       name: "hookrelay_circuit_transitions_total",
       help: "Endpoint circuit transitions made by this worker: open, closed, or disabled after consecutive failures",
       labelNames: ["state"] as const,
+      registers: [registry],
+    }),
+    fanoutLag: new Histogram({
+      name: "hookrelay_fanout_lag_seconds",
+      help: "From a message's commit to its expansion into deliveries by a worker (ADR 0022)",
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+      registers: [registry],
+    }),
+    messagesExpanded: new Counter({
+      name: "hookrelay_messages_expanded_total",
+      help: "Messages this worker expanded into their delivery rows",
       registers: [registry],
     }),
     deliveryDuration: new Histogram({

@@ -44,6 +44,9 @@ export class HealthService {
       queue = {
         due: backlog.due,
         oldestDueSeconds: backlog.oldestDueAt === null ? 0 : Math.max(0, (now - backlog.oldestDueAt) / 1000),
+        unexpanded: backlog.unexpanded,
+        oldestUnexpandedSeconds:
+          backlog.oldestUnexpandedAt === null ? 0 : Math.max(0, (now - backlog.oldestUnexpandedAt) / 1000),
       };
     } catch {
       // The cause stays out of a public answer (it can name hosts); the logs have it.

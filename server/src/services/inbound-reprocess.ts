@@ -149,7 +149,7 @@ export class InboundReprocessService {
       if (result.reason === "idempotent_replay") throw new IdempotentReplay(result.statusCode, result.body);
       throw new Error(`unexpected insert result ${result.reason}`);
     }
-    if (result.deliveries > 0) this.deps.wakeup.notify();
+    this.deps.wakeup.notify();
     return out;
   }
 }

@@ -122,10 +122,12 @@ describeEachStore("inbound ingest on %s", (kind) => {
     }
   });
 
-  it("commits the message, its delivery and the logged request together", async () => {
+  it("commits the message and the logged request together; the worker's fan-out writes its delivery", async () => {
     const res = await send(order("o-1"));
     expect(res.statusCode).toBe(200);
     const { id, msgId } = res.json();
+    expect(await t.store.db.selectFrom("deliveries").select("id").where("msg_id", "=", msgId).execute()).toEqual([]);
+    await t.expand();
     const [message, deliveries, request] = await Promise.all([
       t.store.db.selectFrom("messages").selectAll().where("id", "=", msgId).executeTakeFirstOrThrow(),
       t.store.db.selectFrom("deliveries").selectAll().where("msg_id", "=", msgId).execute(),

@@ -205,7 +205,7 @@ export class InboundService {
       if (result.reason !== "duplicate_inbound") throw new Error(`unexpected insert result ${result.reason}`);
       return this.logDuplicate(received, providerType, eventId, result.msgId);
     }
-    if (result.deliveries > 0) this.deps.wakeup.notify();
+    this.deps.wakeup.notify();
     return { status: "accepted", id: request.id, msgId: message.id };
   }
 

@@ -1,6 +1,6 @@
 import type { MessagePrecheckIn, MessagePrecheckOut } from "../contract/message-precheck.js";
 import type { EndpointsRepository } from "../store/endpoints-repository.js";
-import { endpointMatches } from "../store/message-batch.js";
+import { endpointMatches } from "../store/queue/expand.js";
 import type { ApplicationService } from "./applications.js";
 import type { Principal } from "./principal.js";
 

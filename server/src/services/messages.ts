@@ -92,7 +92,8 @@ export class MessageService {
       if (result.reason === "idempotent_replay") throw new IdempotentReplay(result.statusCode, result.body);
       throw ApiError.conflict("A message with this eventId already exists in this application");
     }
-    if (result.deliveries > 0 && row.deliver_at === null) this.wakeup.notify();
+    // The worker expands it into deliveries (ADR 0022); a scheduled one too, due at its time.
+    this.wakeup.notify();
     return out;
   }
 

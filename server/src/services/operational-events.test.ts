@@ -87,6 +87,8 @@ describeEachStore("operational events (%s)", (kind) => {
     });
     expect(JSON.parse(messages[1]!.payload!).data).toMatchObject({ state: "closed", nextProbeAt: null });
 
+    // Expanded by the worker's fan-out, like any message (ADR 0022).
+    await t.expand();
     const deliveries = await t.store.db
       .selectFrom("deliveries")
       .select(["msg_id", "endpoint_id"])

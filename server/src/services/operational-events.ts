@@ -88,7 +88,7 @@ export class OperationalEvents {
       expires_at: now + this.deps.retentionDays * DAY_MS,
     };
     const result = await this.deps.writer.submit({ message });
-    if (result.ok && result.deliveries > 0) this.deps.wakeup.notify();
+    if (result.ok) this.deps.wakeup.notify();
   }
 
   /**

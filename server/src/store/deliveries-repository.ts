@@ -2,12 +2,14 @@ import type { Store } from "./database.js";
 import { claimDeliveries, type ClaimedDelivery, type ClaimOptions } from "./queue/claim.js";
 import type { DeliveryResult, RecordSummary } from "./queue/delivery-result.js";
 import type { CircuitPolicy } from "./queue/endpoint-circuit.js";
+import { expandMessages, type ExpandOptions, type ExpandResult } from "./queue/expand.js";
 import { recordResults } from "./queue/record-results.js";
 import { releaseDeliveries } from "./queue/release.js";
 
 export type { ClaimedDelivery, ClaimedEndpoint, ClaimedMessage, ClaimOptions } from "./queue/claim.js";
 export type { CircuitChange, DeliveryNext, DeliveryResult, RecordedOutcome, RecordSummary } from "./queue/delivery-result.js";
 export { type CircuitPolicy, circuitPolicy } from "./queue/endpoint-circuit.js";
+export type { ExpandOptions, ExpandResult } from "./queue/expand.js";
 
 /** @example const options: DeliveriesRepositoryOptions = { endpointDisableAfterMs: 5 * 86_400_000 }; */
 export interface DeliveriesRepositoryOptions {
@@ -26,7 +28,7 @@ export interface DeliveriesRepositoryOptions {
  * to a manual resend that cleared it — cannot overwrite what happened since.
  *
  * One queue operation per file under `store/queue/` (the way graphile/worker keeps one per
- * file): `claim.ts`, `record-results.ts` (with `endpoint-health.ts` and `hourly-counters.ts`),
+ * file): `expand.ts` (fan-out of committed messages), `claim.ts`, `record-results.ts` (with `endpoint-health.ts` and `hourly-counters.ts`),
  * `release.ts`. This class binds them to a store for the worker.
  *
  * @example
@@ -35,9 +37,14 @@ export interface DeliveriesRepositoryOptions {
  */
 export class DeliveriesRepository {
   constructor(
-    private readonly store: Pick<Store, "db" | "dialect" | "atomic">,
+    private readonly store: Pick<Store, "db" | "dialect" | "atomic" | "fanoutCache">,
     private readonly options: DeliveriesRepositoryOptions,
   ) {}
+
+  /** Expands up to `limit` committed messages into their delivery rows (see {@link expandMessages}). */
+  expand(options: ExpandOptions): Promise<ExpandResult> {
+    return expandMessages(this.store, options);
+  }
 
   /** Reserves up to `limit` due deliveries, earliest first (see {@link claimDeliveries}). */
   claim(options: ClaimOptions): Promise<ClaimedDelivery[]> {

@@ -24,14 +24,15 @@ export function insertQueries<T extends keyof Database & string>(
   table: T,
   columns: readonly (keyof Database[T] & string)[],
   rows: readonly Database[T][],
-  onConflictDoNothing?: keyof Database[T] & string,
+  onConflictDoNothing?: keyof Database[T] & string | readonly (keyof Database[T] & string)[],
 ): CompiledQuery[] {
   const queries: CompiledQuery[] = [];
   for (let offset = 0; offset < rows.length; offset += MAX_ROWS) {
     const chunk = rows.slice(offset, offset + MAX_ROWS);
     const params: unknown[] = [];
     for (const row of chunk) {
-      for (const c of columns) params.push((row as unknown as Record<string, unknown>)[c]);
+      // An optional column left out of the row object is NULL (no driver binds undefined).
+      for (const c of columns) params.push((row as unknown as Record<string, unknown>)[c] ?? null);
     }
     queries.push(CompiledQuery.raw(insertSql(dialect, table, columns, chunk.length, onConflictDoNothing), params));
   }
@@ -40,14 +41,15 @@ export function insertQueries<T extends keyof Database & string>(
 
 const sqlCache = new Map<string, string>();
 
-function insertSql(dialect: Dialect, table: string, columns: readonly string[], rows: number, conflict?: string): string {
-  const key = `${dialect}|${table}|${columns.join(",")}|${rows}|${conflict ?? ""}`;
+function insertSql(dialect: Dialect, table: string, columns: readonly string[], rows: number, target?: string | readonly string[]): string {
+  const conflict = typeof target === "string" ? [target] : target;
+  const key = `${dialect}|${table}|${columns.join(",")}|${rows}|${conflict?.join(",") ?? ""}`;
   let text = sqlCache.get(key);
   if (text) return text;
   let n = 0;
   const tuples = Array.from({ length: rows }, () => `(${columns.map(() => placeholder(dialect, ++n)).join(", ")})`);
   text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ${tuples.join(", ")}`;
-  if (conflict) text += ` on conflict ("${conflict}") do nothing`;
+  if (conflict) text += ` on conflict (${conflict.map((c) => `"${c}"`).join(", ")}) do nothing`;
   sqlCache.set(key, text);
   return text;
 }

@@ -1,19 +1,10 @@
 import type { CompiledQuery } from "kysely";
 
-import { parsePayloadForFilter } from "../lib/content-filter.js";
-import { newId } from "../lib/ids.js";
-import { parseJson } from "../lib/json.js";
 import type { Store } from "./database.js";
 import type { IdempotencyRepository } from "./idempotency-repository.js";
 import { INBOUND_REQUEST_COLUMNS } from "./inbound-requests-repository.js";
 import { insertQueries } from "./insert-queries.js";
-import {
-  type DeliveryRow,
-  DeliveryStatus,
-  type IdempotencyRow,
-  type InboundRequestRow,
-  type MessageRow,
-} from "./schema.js";
+import type { IdempotencyRow, InboundRequestRow, MessageRow } from "./schema.js";
 
 /**
  * One message to write, with what commits alongside it.
@@ -22,7 +13,7 @@ import {
  */
 export interface NewMessage {
   message: MessageRow;
-  /** Limit delivery to this endpoint (send-example); otherwise every matching endpoint. */
+  /** Limit delivery to this endpoint (send-example); otherwise every matching endpoint (at expansion). */
   onlyEndpointId?: string | undefined;
   idempotency?: IdempotencyRow | undefined;
   /** The inbound request this message came from, logged in the same transaction. */
@@ -35,7 +26,8 @@ export interface NewMessage {
  * @example if (result.ok) wakeup.notify(); else if (result.reason === "idempotent_replay") replay(result.body);
  */
 export type InsertResult =
-  | { ok: true; deliveries: number }
+  /** Committed; its deliveries are written when the worker expands it (ADR 0022). */
+  | { ok: true }
   | { ok: false; reason: "duplicate_event_id" }
   /** Another request with the same idempotency key was accepted first: answer with its response. */
   | { ok: false; reason: "idempotent_replay"; statusCode: number; body: string }
@@ -63,52 +55,20 @@ const MESSAGE_COLUMNS = [
   "deliver_at",
   "created_at",
   "expires_at",
+  "only_endpoint_id",
 ] as const satisfies readonly (keyof MessageRow)[];
-
-const DELIVERY_COLUMNS = [
-  "id",
-  "msg_id",
-  "app_id",
-  "endpoint_id",
-  "status",
-  "attempt_count",
-  "due_at",
-  "lease_owner",
-  "last_attempt_at",
-  "last_status_code",
-  "next_trigger",
-  "created_at",
-  "updated_at",
-] as const satisfies readonly (keyof DeliveryRow)[];
 
 const IDEMPOTENCY_COLUMNS = ["key", "status_code", "body", "created_at", "expires_at"] as const satisfies readonly (keyof IdempotencyRow)[];
 
 /**
- * Does an endpoint with these filters receive this message? Svix semantics: no filter = everything.
- *
- * @example endpointMatches({ eventTypes: ["user.created"], channels: null }, { eventType: "user.created", channels: null }) // true
- */
-export function endpointMatches(
-  endpoint: { eventTypes: string[] | null; channels: string[] | null },
-  message: { eventType: string; channels: string[] | null },
-): boolean {
-  if (endpoint.eventTypes && endpoint.eventTypes.length > 0 && !endpoint.eventTypes.includes(message.eventType)) {
-    return false;
-  }
-  if (endpoint.channels && endpoint.channels.length > 0) {
-    return (message.channels ?? []).some((c) => endpoint.channels!.includes(c));
-  }
-  return true;
-}
-
-/**
  * Reads what a batch of messages depends on and builds its statements; writes nothing. The
- * statements are a handful of multi-row INSERTs (messages, their delivery rows, their
- * idempotency records, their inbound log rows), whatever the batch size.
+ * statements are a handful of multi-row INSERTs (messages, their idempotency records, their
+ * inbound log rows), whatever the batch size. No delivery rows: the worker writes those when it
+ * expands the committed message (`store/queue/expand.ts`, ADR 0022), so the request's cost does
+ * not grow with the application's endpoint count.
  *
- * What they depend on is read here, outside the transaction that runs them: the enabled
- * endpoints (from {@link FanoutCache}) and, only when the batch carries eventIds, which of them
- * are taken. On SQLite the group-commit writer is the only writer of messages and runs one batch
+ * What they depend on is read here, outside the transaction that runs them: only when the batch
+ * carries eventIds, which of them are taken. On SQLite the group-commit writer is the only writer of messages and runs one batch
  * at a time, so nothing can change in between; on PostgreSQL, where batches commit concurrently,
  * the unique index on (app_id, event_id) has the last word, and a batch that loses a race fails
  * as a whole and is retried item by item.
@@ -116,7 +76,7 @@ export function endpointMatches(
  * @example const { queries, results } = await prepareMessageBatch(store, idempotency, items);
  */
 export async function prepareMessageBatch(
-  store: Pick<Store, "db" | "dialect" | "fanoutCache">,
+  store: Pick<Store, "db" | "dialect">,
   idempotency: Pick<IdempotencyRepository, "sealed">,
   items: NewMessage[],
 ): Promise<PreparedBatch> {
@@ -136,10 +96,7 @@ export async function prepareMessageBatch(
       .execute();
     for (const row of existing) taken.add(`${row.app_id}\n${row.event_id}`);
   }
-  const byApp = await store.fanoutCache.forApps(appIds);
-
   const messages: MessageRow[] = [];
-  const deliveries: DeliveryRow[] = [];
   const idempotencyRows: IdempotencyRow[] = [];
   const inbound: InboundRequestRow[] = [];
   items.forEach((item, index) => {
@@ -152,28 +109,15 @@ export async function prepareMessageBatch(
       }
       taken.add(key);
     }
-    messages.push(m);
+    // Its deliveries are written by the worker's expansion (store/queue/expand.ts, ADR 0022).
+    messages.push(item.onlyEndpointId === undefined ? m : { ...m, only_endpoint_id: item.onlyEndpointId });
     if (item.idempotency) idempotencyRows.push(item.idempotency);
     if (item.inboundRequest) inbound.push(item.inboundRequest);
-    const channels = parseJson<string[] | null>(m.channels, null);
-    const payload = new PayloadOnce(m.payload);
-    let count = 0;
-    for (const ep of byApp.get(m.app_id) ?? []) {
-      if (item.onlyEndpointId !== undefined && ep.id !== item.onlyEndpointId) continue;
-      // send-example names its endpoint: its filters, content filter included, do not apply.
-      if (item.onlyEndpointId === undefined) {
-        if (!endpointMatches(ep, { eventType: m.event_type, channels })) continue;
-        if (ep.contentFilter && !payload.passes(ep.contentFilter)) continue;
-      }
-      deliveries.push(newDelivery(m, ep.id));
-      count++;
-    }
-    results[index] = { ok: true, deliveries: count };
+    results[index] = { ok: true };
   });
 
   const queries = [
     ...insertQueries(dialect, "messages", MESSAGE_COLUMNS, messages),
-    ...insertQueries(dialect, "deliveries", DELIVERY_COLUMNS, deliveries),
     // A unique violation here (a redelivery accepted concurrently) fails the batch; the group
     // commit then retries item by item and only the late copy fails.
     ...insertQueries(dialect, "inbound_requests", INBOUND_REQUEST_COLUMNS, inbound),
@@ -206,44 +150,4 @@ function idempotencyQueries(
     .compile();
   const sealed = rows.map((r) => idempotency.sealed(r));
   return [expired, ...insertQueries(store.dialect, "idempotency_keys", IDEMPOTENCY_COLUMNS, sealed)];
-}
-
-/**
- * A message's payload parsed for content filters at most once, and only when an endpoint that
- * matched on type and channels has a filter (ADR 0017): most fan-outs never parse. A payload that
- * does not parse (none should: it was validated on the way in) passes no filter.
- */
-class PayloadOnce {
-  private parsed: { value: unknown } | null | undefined;
-
-  constructor(private readonly text: string | null) {}
-
-  passes(filter: (payload: unknown) => boolean): boolean {
-    if (this.parsed === undefined) {
-      try {
-        this.parsed = this.text === null ? null : { value: parsePayloadForFilter(this.text) };
-      } catch {
-        this.parsed = null;
-      }
-    }
-    return this.parsed !== null && filter(this.parsed.value);
-  }
-}
-
-function newDelivery(message: MessageRow, endpointId: string): DeliveryRow {
-  return {
-    id: newId("dlv"),
-    msg_id: message.id,
-    app_id: message.app_id,
-    endpoint_id: endpointId,
-    status: DeliveryStatus.pending,
-    attempt_count: 0,
-    due_at: message.deliver_at ?? message.created_at,
-    lease_owner: null,
-    last_attempt_at: null,
-    last_status_code: null,
-    next_trigger: 0,
-    created_at: message.created_at,
-    updated_at: message.created_at,
-  };
 }

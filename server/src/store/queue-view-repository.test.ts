@@ -12,7 +12,7 @@ describeEachStore("QueueViewRepository.backlog on %s", (dialect) => {
 
   it("counts what a worker would claim now: due pending rows and expired leases", async () => {
     const queue = new QueueViewRepository(t.store.db);
-    expect(await queue.backlog(NOW)).toEqual({ due: 0, oldestDueAt: null });
+    expect(await queue.backlog(NOW)).toEqual({ due: 0, oldestDueAt: null, unexpanded: 0, oldestUnexpandedAt: null });
     const app = await t.seed.app();
     const ep = await t.seed.endpoint(app);
     const row = (status: number, due_at: number | null) => t.seed.delivery(app, ep, { delivery: { status, due_at } });
@@ -23,6 +23,6 @@ describeEachStore("QueueViewRepository.backlog on %s", (dialect) => {
     await row(DeliveryStatus.pending, NOW + 60_000); // a retry later on
     await row(DeliveryStatus.success, null);
     await row(DeliveryStatus.fail, null);
-    expect(await queue.backlog(NOW)).toEqual({ due: 3, oldestDueAt: NOW - 5_000 });
+    expect(await queue.backlog(NOW)).toEqual({ due: 3, oldestDueAt: NOW - 5_000, unexpanded: 0, oldestUnexpandedAt: null });
   });
 });

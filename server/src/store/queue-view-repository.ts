@@ -28,6 +28,9 @@ export interface Backlog {
   due: number;
   /** The earliest `due_at` among them (ms), or null when none is due. */
   oldestDueAt: number | null;
+  /** Committed messages not yet expanded into deliveries (ADR 0022), and the oldest one's creation (ms). */
+  unexpanded: number;
+  oldestUnexpandedAt: number | null;
 }
 
 /** The retry queue and dead letter of one application, read from the deliveries table. */
@@ -45,7 +48,18 @@ export class QueueViewRepository {
       .where("due_at", "<=", now)
       .where("status", "in", [DeliveryStatus.pending, DeliveryStatus.sending])
       .executeTakeFirstOrThrow();
-    return { due: Number(row.due), oldestDueAt: row.oldest === null ? null : Number(row.oldest) };
+    // Through the partial index of unexpanded messages (migration 0020): empty when the worker keeps up.
+    const fanout = await this.db
+      .selectFrom("messages")
+      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")])
+      .where("expanded_at", "is", null)
+      .executeTakeFirstOrThrow();
+    return {
+      due: Number(row.due),
+      oldestDueAt: row.oldest === null ? null : Number(row.oldest),
+      unexpanded: Number(fanout.n),
+      oldestUnexpandedAt: fanout.oldest === null ? null : Number(fanout.oldest),
+    };
   }
 
   /**

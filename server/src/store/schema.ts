@@ -165,6 +165,13 @@ export interface MessageRow {
   created_at: number;
   /** When the payload may be deleted by retention. */
   expires_at: number;
+  /** When the worker wrote its deliveries (ADR 0022); null = not yet expanded. */
+  expanded_at?: number | null;
+  /** The worker expanding it now, and until when (its lease). */
+  expand_owner?: string | null;
+  expand_until?: number | null;
+  /** send-example: expand to this endpoint only; null = every matching endpoint. */
+  only_endpoint_id?: string | null;
 }
 
 /** Delivery status, numbered as Svix's MessageStatus. */

@@ -13,6 +13,7 @@ import { createServices, type ServiceExtras, type Services } from "../services/i
 import { CLI_ACTOR } from "../services/principal.js";
 import { openConfiguredStore } from "../store/configured-store.js";
 import type { Store } from "../store/database.js";
+import { expandAll } from "./expand.js";
 import { createPgSchema, type PgSchema, TEST_POSTGRES_URL } from "./postgres.js";
 
 /**
@@ -34,6 +35,8 @@ export interface TestApp {
   wakeup: Wakeup;
   /** The data keyring the services seal with. */
   keyring: Keyring;
+  /** The worker's fan-out step, run to the end: what a test without a worker calls before it looks at deliveries. */
+  expand(): Promise<number>;
   /** An admin bearer token. */
   token: string;
   /** `{ authorization: "Bearer …" }` for app.inject. */
@@ -84,6 +87,7 @@ export async function startTestApp(
     config,
     wakeup,
     keyring,
+    expand: () => expandAll(store),
     token: created.token,
     auth: { authorization: `Bearer ${created.token}` },
     close: async () => {

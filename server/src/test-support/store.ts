@@ -123,18 +123,14 @@ export class Seed {
     return id;
   }
 
-  /** A message and its delivery to `endpointId`; returns both ids. */
-  async delivery(
-    appId: string,
-    endpointId: string,
-    values: { message?: Partial<MessageRow>; delivery?: Partial<DeliveryRow> } = {},
-  ): Promise<{ id: string; msgId: string }> {
+  /** A committed message not yet expanded into deliveries (ADR 0022); returns its id. */
+  async message(appId: string, values: Partial<MessageRow> = {}): Promise<string> {
     const at = Date.now();
-    const msgId = values.message?.id ?? newId("msg");
+    const id = values.id ?? newId("msg");
     await this.store.db
       .insertInto("messages")
       .values({
-        id: msgId,
+        id,
         app_id: appId,
         event_type: "test.event",
         event_id: null,
@@ -144,9 +140,21 @@ export class Seed {
         deliver_at: null,
         created_at: at,
         expires_at: at + 90 * 86_400_000,
-        ...values.message,
+        ...values,
       })
       .execute();
+    return id;
+  }
+
+  /** A message and its delivery to `endpointId`; returns both ids. */
+  async delivery(
+    appId: string,
+    endpointId: string,
+    values: { message?: Partial<MessageRow>; delivery?: Partial<DeliveryRow> } = {},
+  ): Promise<{ id: string; msgId: string }> {
+    const at = Date.now();
+    // Its delivery is written here, as the worker's expansion would (ADR 0022).
+    const msgId = await this.message(appId, { created_at: at, expanded_at: at, ...values.message });
     const id = values.delivery?.id ?? newId("dlv");
     await this.store.db
       .insertInto("deliveries")

@@ -4,6 +4,8 @@ import type {
   ClaimedDelivery,
   ClaimOptions,
   DeliveryResult,
+  ExpandOptions,
+  ExpandResult,
   RecordedOutcome,
   RecordSummary,
 } from "../store/deliveries-repository.js";
@@ -21,6 +23,11 @@ import type { BatchOutcome, TaskLease } from "../store/tasks-repository.js";
  * const claimed = await queue.claim({ owner, now: Date.now(), leaseMs: 30_000, limit: 100 });
  */
 export interface DeliveryQueue {
+  /**
+   * Writes the delivery rows of up to `limit` committed, not yet expanded messages (ADR 0022).
+   * Optional so a test's fake queue may leave fan-out out; without it the worker only delivers.
+   */
+  expand?(options: ExpandOptions): Promise<ExpandResult>;
   /** Leases up to `limit` due deliveries to `owner` for `leaseMs`, with their endpoint and message. */
   claim(options: ClaimOptions): Promise<ClaimedDelivery[]>;
   /** Writes a batch of outcomes; rows whose lease `owner` no longer holds are fenced off. */

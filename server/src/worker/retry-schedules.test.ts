@@ -132,15 +132,17 @@ describeEachStore("retry schedules per endpoint, event type and application (%s)
       });
       worker.start();
 
-      // Every delivery ends failed once its schedule runs out.
+      // Every message is expanded by the worker's fan-out, and every delivery ends failed once its schedule runs out.
       const deadline = Date.now() + 20_000;
       for (;;) {
+        // Unexpanded first: once none is, every delivery row exists, so the count after it is whole.
+        const unexpanded = await t.store.db.selectFrom("messages").select("id").where("expanded_at", "is", null).execute();
         const open = await t.store.db
           .selectFrom("deliveries")
           .select("id")
           .where("status", "!=", 2)
           .execute();
-        if (open.length === 0) break;
+        if (open.length === 0 && unexpanded.length === 0) break;
         if (Date.now() > deadline) throw new Error(`${open.length} deliveries still open`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -35,7 +35,7 @@ export interface DeliveryWorkerOptions {
   logger?: Logger;
   /** Lease owner name; unique per worker. Defaults to host:pid:random. */
   owner?: string;
-  metrics?: Pick<Metrics, "deliveryAttempts" | "deliveryDuration" | "circuitTransitions">;
+  metrics?: Pick<Metrics, "deliveryAttempts" | "deliveryDuration" | "circuitTransitions" | "fanoutLag" | "messagesExpanded">;
   /** Beaten after every claim round that answered, for the health report. */
   heartbeat?: Heartbeat;
   /** Called for every decided delivery (before it is written), e.g. for tests or live views. */

@@ -180,6 +180,8 @@ describe("DeliveryWorker", () => {
         deliver_at: null,
         created_at: now,
         expires_at: now + 86_400_000,
+        // Seeded with its delivery: already expanded (ADR 0022).
+        expanded_at: now,
         ...values.message,
       })
       .execute();

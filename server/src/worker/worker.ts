@@ -3,10 +3,12 @@ import { hostname } from "node:os";
 
 import type { Config } from "../config/config.js";
 import type { AttemptOutcome } from "../delivery/attempt.js";
+import type { WakeupListener } from "../lib/wakeup.js";
 import type { CircuitChange, ClaimedDelivery, DeliveryResult, RecordedOutcome } from "../store/deliveries-repository.js";
 import { type BatchPolicies, parseSchedule } from "../store/delivery-policies.js";
 import { type Admission, admitBatch } from "./admission.js";
 import { decide, type DecideContext, type Decision, releaseAfterBug, releaseThrottled } from "./decide.js";
+import { MessageExpander } from "./expander.js";
 import { FailureRun } from "./failure-run.js";
 import { LocalThrottleSlots } from "./local-throttle-slots.js";
 import type { DeliveryQueue, ThrottleSlots } from "./ports.js";
@@ -64,6 +66,8 @@ export class DeliveryWorker {
   private readonly decideContext: DecideContext;
   private readonly leaseMs: number;
   private readonly slots: ThrottleSlots;
+  /** Fan-out of committed messages (ADR 0022), when the queue does it. */
+  readonly expander: MessageExpander | undefined;
 
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -71,6 +75,8 @@ export class DeliveryWorker {
   private stopSignal!: () => void;
   private readonly stopRequested = new Promise<void>((resolve) => (this.stopSignal = resolve));
 
+  /** This loop's own view of the wakeup: the expander waits on another. */
+  private readonly wakeup: WakeupListener;
   private inFlight = 0;
   private slotWaiters: (() => void)[] = [];
   private writeWaiters: (() => void)[] = [];
@@ -83,6 +89,7 @@ export class DeliveryWorker {
     this.queue = options.queue;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     this.leaseMs = this.config.deliveryTimeoutMs + this.config.leaseMarginMs;
+    this.wakeup = options.wakeup.listener();
     this.results = new ResultBuffer({
       queue: this.queue,
       batchSize: this.config.workerBatchSize,
@@ -103,11 +110,25 @@ export class DeliveryWorker {
       transformations: options.transformations,
     };
     this.slots = options.slots ?? new LocalThrottleSlots();
+    const queue = this.queue;
+    this.expander = queue.expand
+      ? new MessageExpander({
+          queue: { expand: (o) => queue.expand!(o) },
+          owner: this.owner,
+          leaseMs: this.leaseMs,
+          pollMs: this.config.workerPollMs,
+          batchSize: this.config.fanoutBatchSize,
+          wakeup: options.wakeup,
+          logger: options.logger,
+          metrics: options.metrics,
+        })
+      : undefined;
   }
 
   /** Starts the loop in the background; returns at once. */
   start(): void {
     if (this.loop || this.stopping) return;
+    this.expander?.start();
     this.loop = this.run();
   }
 
@@ -121,7 +142,7 @@ export class DeliveryWorker {
       this.stopping = true;
       this.stopSignal();
       this.wakeSlotWaiters();
-      await this.loop;
+      await Promise.all([this.loop, this.expander?.stop()]);
       await this.drainInFlight(graceMs);
       // Sends still running past the grace period are abandoned: their rows are released below
       // and whatever they come back with is dropped, so the row is simply sent again later.
@@ -335,7 +356,7 @@ export class DeliveryWorker {
   }
 
   private idle(ms: number): Promise<void> {
-    return Promise.race([this.options.wakeup.wait(ms), this.stopRequested]);
+    return Promise.race([this.wakeup.wait(ms), this.stopRequested]);
   }
 
   private resultsWritten(): Promise<void> {

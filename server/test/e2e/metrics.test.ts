@@ -78,6 +78,9 @@ describe("metrics", () => {
     expect(value(text, "hookrelay_delivery_duration_seconds_count")).toBe(3);
     expect(value(text, "hookrelay_deliveries_due")).toBe(0);
     expect(value(text, "hookrelay_delivery_lag_seconds")).toBe(0);
+    // Every message was expanded into its deliveries by the worker, the lag from commit measured (ADR 0022).
+    expect(value(text, "hookrelay_messages_expanded_total")).toBe(4);
+    expect(value(text, "hookrelay_fanout_lag_seconds_count")).toBe(4);
   });
 
   it("are served by a worker-only process on HOOKRELAY_WORKER_PORT, with its own delivery counters", async () => {

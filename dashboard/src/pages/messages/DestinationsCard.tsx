@@ -29,7 +29,11 @@ export function DestinationsCard({ appId, msgId }: { appId: string; msgId: strin
         </div>
       )}
       {dests.data && dests.data.data.length === 0 && (
-        <EmptyState title="No destinations">No endpoint subscribes to this message's event type.</EmptyState>
+        <EmptyState title="No destinations">
+          {/* Fan-out runs in the worker (ADR 0022): a message just sent has no destinations for a moment. */}
+          None yet: the worker matches a new message to its endpoints within moments. If it stays empty, no
+          endpoint subscribes to its event type or channels.
+        </EmptyState>
       )}
       {dests.data && dests.data.data.length > 0 && (
         <Table label="Destinations">

@@ -70,8 +70,11 @@ async function world() {
   };
 }
 
+/** Creates a message and runs the worker's fan-out step (no worker runs here), so its deliveries exist. */
 async function send(appId: string, body: Body = {}): Promise<Body> {
-  return ok("POST", `/api/v1/app/${appId}/msg`, { eventType: "invoice.paid", payload: { n: 1 }, ...body });
+  const out = await ok("POST", `/api/v1/app/${appId}/msg`, { eventType: "invoice.paid", payload: { n: 1 }, ...body });
+  await t.expand();
+  return out;
 }
 
 async function delivery(msgId: string, endpointId: string): Promise<DeliveryRow | undefined> {
@@ -740,6 +743,7 @@ describeEachStore("on %s", (kind) => {
       });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ eventType: name, payload: example, eventId: null });
+      await t.expand();
 
       const rows = await t.store.db
         .selectFrom("deliveries")
@@ -762,6 +766,7 @@ describeEachStore("on %s", (kind) => {
         200,
       );
       expect(out.payload).toEqual({ eventType: name, data: { example: true } });
+      await t.expand();
       const rows = await t.store.db
         .selectFrom("deliveries")
         .select("endpoint_id")

@@ -37,18 +37,24 @@ describeEachStore("health report on %s", (kind) => {
       database: { reachable: true },
       worker: { inProcess: false, detail: "not in this process" },
       workers: { fresh: 0, stale: 0, instances: [] },
-      queue: { due: 0, oldestDueSeconds: 0 },
+      queue: { due: 0, oldestDueSeconds: 0, unexpanded: 0, oldestUnexpandedSeconds: 0 },
     });
     expect(r.body.database.latencyMs).toBeGreaterThanOrEqual(0);
 
-    // Two messages to one endpoint, no worker to send them: two deliveries due.
+    // Two messages to one endpoint, no worker: two messages committed, not yet expanded (ADR 0022)…
     const call = (url: string, payload: object) => t!.app.inject({ method: "POST", url, headers: t!.auth, payload });
     expect((await call("/api/v1/app", { name: "H", uid: "h" })).statusCode).toBe(201);
     expect((await call("/api/v1/app/h/endpoint", { url: "https://example.com/hook" })).statusCode).toBe(201);
     for (let i = 0; i < 2; i++) expect((await call("/api/v1/app/h/msg", { eventType: "a.b", payload: { i } })).statusCode).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 20));
     r = await report(t, "/api/v1/health/report");
+    expect(r.body.queue).toMatchObject({ due: 0, unexpanded: 2 });
+    expect(r.body.queue?.oldestUnexpandedSeconds).toBeGreaterThan(0);
+    // …then the worker's fan-out step writes their deliveries: two due, nobody to send them.
+    await t.expand();
+    r = await report(t, "/api/v1/health/report");
     expect(r.status).toBe(200);
+    expect(r.body.queue).toMatchObject({ unexpanded: 0, oldestUnexpandedSeconds: 0 });
     expect(r.body.queue?.due).toBe(2);
     expect(r.body.queue?.oldestDueSeconds).toBeGreaterThan(0);
     expect(r.body.queue?.oldestDueSeconds).toBeLessThan(30);

@@ -431,7 +431,8 @@ describe("ingest: Careem specifics", () => {
         original: JSON.parse(body),
       });
     }
-    // One delivery per message to the application's endpoint, queued for the worker.
+    // One delivery per message to the application's endpoint, once the worker's fan-out ran.
+    await t.expand();
     const deliveries = await t.store.db
       .selectFrom("deliveries")
       .select("msg_id")

@@ -210,6 +210,7 @@ describeEachStore("polling endpoints through the official Svix SDK (%s)", (kind)
     const sink = await pollingEndpoint("nodelivery");
     const hook = await svix.endpoint.create("nodelivery", { url: "https://example.com/hook" });
     const [msg] = await send("nodelivery", [{ eventType: "e", n: 1 }]);
+    await t.expand();
     const count = async (endpointId: string) =>
       (await t.store.db.selectFrom("deliveries").select("id").where("endpoint_id", "=", endpointId).execute())
         .length;

@@ -621,6 +621,7 @@ describe("inbound request log", () => {
       api("GET", `/api/v1/app/${app.id}/msg/${retried.body.msgId}`),
     ]);
     expect(after.body).toMatchObject({ eventType: "order.created", payload: before.body.payload });
+    await t.expand();
     const deliveries = await t.store.db
       .selectFrom("deliveries")
       .select("id")

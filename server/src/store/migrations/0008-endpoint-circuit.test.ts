@@ -21,7 +21,10 @@ describeEachStore("migration 0008: endpoint circuit columns, down and up again (
     const down = await migrator.migrateTo("0007-inbound-reprocess");
     expect(down.error).toBeUndefined();
     const columns = async () =>
-      (await db.introspection.getTables()).find((table) => table.name === "endpoints")!.columns.map((c) => c.name);
+      // PostgreSQL's introspection lists every schema's tables: other tests' schemas have an endpoints table too.
+      (await db.introspection.getTables())
+        .find((table) => table.name === "endpoints" && (schema === undefined || table.schema === schema))!
+        .columns.map((c) => c.name);
     expect(await columns()).not.toContain("circuit_state");
 
     // An endpoint written before the upgrade.

@@ -19,6 +19,7 @@ import * as fifoEndpoints from "./0016-fifo-endpoints.js";
 import * as signatureSchemes from "./0017-signature-schemes.js";
 import * as ingestSources from "./0018-ingest-sources.js";
 import * as taskResults from "./0019-task-results.js";
+import * as workerFanout from "./0020-worker-fanout.js";
 
 /**
  * The one migration set for both engines. Listed statically (not read from the folder) so it
@@ -45,5 +46,6 @@ export const migrationProvider = (keyring: Keyring | undefined): MigrationProvid
     "0017-signature-schemes": signatureSchemes,
     "0018-ingest-sources": ingestSources,
     "0019-task-results": taskResults,
+    "0020-worker-fanout": workerFanout,
   }),
 });

@@ -154,7 +154,13 @@ export async function claimDeliveries(
       .where("lease_owner", "=", owner)
       .execute();
   }
-  return result.sort((a, b) => a.delivery.created_at - b.delivery.created_at);
+  // Message order: its creation time, then its id (ids sort by creation, so two messages of one
+  // millisecond keep theirs), whenever the worker's expansion wrote the rows (ADR 0022).
+  return result.sort(
+    (a, b) =>
+      a.delivery.created_at - b.delivery.created_at ||
+      (a.delivery.msg_id < b.delivery.msg_id ? -1 : a.delivery.msg_id > b.delivery.msg_id ? 1 : 0),
+  );
 }
 
 /**

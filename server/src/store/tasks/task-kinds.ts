@@ -68,6 +68,8 @@ const replayMissing: TaskKind = {
         .selectFrom("messages as m")
         .where("m.app_id", "=", task.app_id)
         .where("m.payload", "is not", null)
+        // Not yet expanded (ADR 0022): its expansion matches this endpoint itself, as a replay would.
+        .where("m.expanded_at", "is not", null)
         .where((eb) =>
           eb.not(
             eb.exists(
