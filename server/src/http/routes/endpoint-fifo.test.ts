@@ -42,6 +42,7 @@ describeEachStore("FIFO endpoints through the API (%s)", (kind) => {
 
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await s.svix.message.create("fifo", { eventType: "order.created", payload: { i } })).id);
+    await s.t.expand(); // no worker here: the fan-out step (ADR 0022) writes the delivery rows
     // The head has failed twice and waits for its retry.
     const failedAt = Date.now() - 5_000;
     const [head] = await s.t.store.db.selectFrom("deliveries").select(["id", "app_id"]).where("msg_id", "=", ids[0]!).where("endpoint_id", "=", ep.id as string).execute();
