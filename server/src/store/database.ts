@@ -8,6 +8,7 @@ import { DATABASE_FILE, prepareDataDir } from "./data-dir.js";
 import { FanoutCache } from "./fanout-cache.js";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema.js";
+import { inSchemaOnly } from "./schema-introspector.js";
 import { SqliteThreadDialect } from "./sqlite-thread-dialect.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -76,14 +77,16 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  * index on a large table, or waiting for another instance's migration lock, may take longer
  * than any API query should), and Kysely's bookkeeping tables are pinned to the current schema:
  * left unqualified, Kysely looks for them in every schema of the database, finds another
- * schema's, and then fails to read its own.
+ * schema's, and then fails to read its own. Its introspection is limited to that schema too
+ * (`schema-introspector.ts`): another schema dropped meanwhile must not fail the migration.
  */
 export async function migrate(db: Kysely<Database>, keyring?: Keyring): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await db.connection().execute(async (conn) => {
       await sql`set statement_timeout = 0`.execute(conn);
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn);
-      await runMigrations(conn, rows[0]?.schema, keyring);
+      const schema = rows[0]?.schema;
+      await runMigrations(schema ? inSchemaOnly(conn, schema) : conn, schema, keyring);
       await sql`reset statement_timeout`.execute(conn);
     });
     return;

@@ -135,7 +135,7 @@ describeEachStore("hookrelay export / import on %s", (kind) => {
     const target = await instance();
     const imported = await hookrelayWith(target.env, "import", file);
     expect(imported.code, imported.out).toBe(0);
-    expect(imported.out).toContain("imported: applications 2, event_types 1, endpoints 2, sources 1");
+    expect(imported.out).toContain("imported: applications 2, event_types 1, endpoints 2, endpoint_transformations 0, sources 1, ingest_sources 0");
 
     const { svix, api } = await serve(target);
     expect((await svix.application.get("shop")).id).toBe(original.appId);
