@@ -1,9 +1,9 @@
 import { afterEach, expect, it, vi } from "vitest";
 
 import { newId } from "../lib/ids.js";
+import { expandAll } from "../test-support/expand.js";
 import { describeEachStore } from "../test-support/postgres.js";
 import { storePerTest } from "../test-support/store.js";
-import { expandAll } from "../test-support/expand.js";
 import { prepareMessageBatch } from "./message-batch.js";
 import type { MessageRow } from "./schema.js";
 
