@@ -1,4 +1,4 @@
-import { AttemptListQuery,MessageAttemptOut } from "../../contract/attempts.js";
+import { AttemptListQuery, MessageAttemptOut } from "../../contract/attempts.js";
 import { ListQuery, listResponse, NoContent } from "../../contract/common.js";
 import { EndpointIn, EndpointUpdate } from "../../contract/endpoints.js";
 import { OperationalEndpointParams, OperationalWebhookEndpointOut } from "../../contract/operational-webhooks.js";

@@ -1,14 +1,8 @@
-import { NoContent } from "../../contract/common.js";
 import { EndpointParams } from "../../contract/endpoints.js";
-import {
-  EndpointTransformationOut,
-  EndpointTransformationPatch,
-  TransformationSimulateIn,
-  TransformationSimulateOut,
-} from "../../contract/transformations.js";
-import { actorOf } from "../actor.js";
+import { TransformationSimulateIn, TransformationSimulateOut } from "../../contract/transformations.js";
 import type { RouteModule } from "../app-deps.js";
 import { principalOf } from "../auth.js";
+import { transformationCrudRoutes } from "./transformation-routes.js";
 
 const path = "/api/v1/app/:app_id/endpoint/:endpoint_id/transformation";
 const tags = ["Endpoint"];
@@ -21,45 +15,18 @@ const tags = ["Endpoint"];
 export const transformationRoutes: RouteModule = (app, { services }) => {
   const transformations = services.transformations;
 
-  app.get(
-    path,
+  transformationCrudRoutes(
+    app,
     {
-      config: { scope: "app:read" },
-      schema: {
-        tags,
-        operationId: "v1.endpoint.transformation.get",
-        summary: "Get the endpoint's transformation",
-        description: "The endpoint's `function handler(webhook)` code and whether it runs on each delivery.",
-        params: EndpointParams,
-        response: { 200: EndpointTransformationOut },
-      },
+      path,
+      params: EndpointParams,
+      tags,
+      operation: "v1.endpoint.transformation",
+      noun: "endpoint",
+      scopes: { read: "app:read", write: "app:write" },
+      ids: (p) => [p.app_id, p.endpoint_id],
     },
-    async (req) => transformations.get(principalOf(req), req.params.app_id, req.params.endpoint_id),
-  );
-
-  app.patch(
-    path,
-    {
-      config: { scope: "app:write" },
-      schema: {
-        tags,
-        operationId: "v1.endpoint.transformation.patch",
-        summary: "Set or unset the endpoint's transformation",
-        description:
-          "Sets the code (null removes it) and/or `enabled`; what is left out is kept. While enabled, every delivery to " +
-          "the endpoint first runs `handler(webhook)` in a QuickJS/WebAssembly sandbox (no host access, time and memory " +
-          "limits): it may change `payload`, `eventType`, `method` (POST, PUT, PATCH) and `url`, add `headers`, or set " +
-          "`cancel`. The transformed payload is what is signed and sent. A failing handler fails the attempt (retried as " +
-          "usual) with the reason in the attempt's response. Audited as `endpoint.transformation.update`.",
-        params: EndpointParams,
-        body: EndpointTransformationPatch,
-        response: { 204: NoContent },
-      },
-    },
-    async (req, reply) => {
-      await transformations.patch(actorOf(req), req.params.app_id, req.params.endpoint_id, req.body);
-      return reply.code(204).send();
-    },
+    transformations,
   );
 
   app.post(
