@@ -127,6 +127,12 @@ const schema = z.object({
    */
   fifoSafetyLagMs: z.coerce.number().int().min(0).max(600_000).default(1_000),
   groupCommitMaxBatch: z.coerce.number().int().min(1).default(500),
+  /**
+   * Message batches in flight at once (ADR 23). Unset: 1 on SQLite (one writer; a second batch
+   * would only wait for the first) and 4 on PostgreSQL, where one commit at a time leaves the
+   * pool idle while the API waits on a round trip.
+   */
+  groupCommitConcurrency: z.coerce.number().int().min(1).max(64).optional(),
   retentionDays: z.coerce.number().int().min(1).default(90),
   /** Days audit-log rows are kept; older ones are cut off by retention, the chain kept verifiable (ADR 6). */
   auditRetentionDays: z.coerce.number().int().min(1).default(365),

@@ -21,30 +21,36 @@ declare module "fastify" {
  * @example registerIdempotency(app, services.idempotency);
  */
 export function registerIdempotency(app: FastifyInstance, idempotency: IdempotencyService): void {
-  app.addHook("preHandler", async (request, reply) => {
-    if (request.method !== "POST") return;
+  // Callback hooks, not async ones: these run on every request, and the common case (no key)
+  // then costs no promise (ADR 23).
+  app.addHook("preHandler", (request, reply, done) => {
     const header = request.headers["idempotency-key"];
     const principal = request.principal;
-    if (typeof header !== "string" || header === "" || !principal) return;
-    request.idempotencyKey = header;
-    const stored = await idempotency.find(principal, header);
-    if (stored) {
-      request.idempotencyStored = true;
-      await sendReplay(reply, stored.statusCode, stored.body);
-      return reply;
+    if (request.method !== "POST" || typeof header !== "string" || header === "" || !principal) {
+      done();
+      return;
     }
-    return undefined;
+    request.idempotencyKey = header;
+    idempotency.find(principal, header).then((stored) => {
+      if (!stored) {
+        done();
+        return;
+      }
+      request.idempotencyStored = true;
+      // Answered here: the handler does not run, so done() is not called.
+      sendReplay(reply, stored.statusCode, stored.body);
+    }, done);
   });
 
-  app.addHook("onSend", async (request, reply, payload) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     const key = request.idempotencyKey;
-    if (!key || request.idempotencyStored || !request.principal) return payload;
-    if (reply.statusCode < 200 || reply.statusCode >= 300) return payload;
-    await idempotency.save(
-      { principal: request.principal, key, statusCode: reply.statusCode },
-      typeof payload === "string" ? payload : "",
-    );
-    return payload;
+    if (!key || request.idempotencyStored || !request.principal || reply.statusCode < 200 || reply.statusCode >= 300) {
+      done(null, payload);
+      return;
+    }
+    idempotency
+      .save({ principal: request.principal, key, statusCode: reply.statusCode }, typeof payload === "string" ? payload : "")
+      .then(() => done(null, payload), done);
   });
 }
 

@@ -62,9 +62,13 @@ export class IdempotencyService {
    *
    * @example await writer.submit({ message, idempotency: idempotency.record(options.idempotency, out) });
    */
-  record(key: IdempotencyKey | undefined, body: unknown): IdempotencyRow | undefined {
-    // As the API's serializer writes it (payloads verbatim), so a replay is byte for byte.
-    return key ? this.row(key, stringifyWithRawJson(body)) : undefined;
+  record<T>(
+    key: IdempotencyKey | undefined,
+    body: T,
+    serialize: (body: T) => string = stringifyWithRawJson,
+  ): IdempotencyRow | undefined {
+    // As the route's serializer writes it (payloads verbatim), so a replay is byte for byte.
+    return key ? this.row(key, serialize(body)) : undefined;
   }
 
   private row(key: IdempotencyKey, body: string): IdempotencyRow {

@@ -160,7 +160,7 @@ export function createServices(
     {
       maxWaitMs: config.groupCommitMaxWaitMs,
       maxBatch: config.groupCommitMaxBatch,
-      concurrency: store.dialect === "sqlite" ? 1 : 4,
+      concurrency: config.groupCommitConcurrency ?? (store.dialect === "sqlite" ? 1 : 4),
     },
     // Messages from inbound webhooks are de-duplicated in front of the batch, committed with it.
     (items) => messageWriter.write(items),

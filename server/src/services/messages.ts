@@ -1,5 +1,6 @@
 import type { ApplicationIn } from "../contract/applications.js";
 import { Iso, type Page } from "../contract/common.js";
+import { messageOutJson } from "../contract/message-out-json.js";
 import type { MessageIn, MessageListQuery, MessageOut } from "../contract/messages.js";
 import { ApiError, IdempotentReplay } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
@@ -86,7 +87,7 @@ export class MessageService {
     const result = await this.writer.submit({
       message: row,
       onlyEndpointId: options.onlyEndpointId,
-      idempotency: this.idempotency.record(options.idempotency, out),
+      idempotency: this.idempotency.record(options.idempotency, out, messageOutJson),
     });
     if (!result.ok) {
       if (result.reason === "idempotent_replay") throw new IdempotentReplay(result.statusCode, result.body);
