@@ -59,6 +59,7 @@ export async function startHookrelay(env: Record<string, string>): Promise<Proc>
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       HOOKRELAY_PORT: "0",
       HOOKRELAY_ADMIN_TOKEN: TOKEN,
       HOOKRELAY_ALLOW_PRIVATE_NETWORKS: "127.0.0.0/8",

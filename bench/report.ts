@@ -86,6 +86,8 @@ export function report(r: Record<string, number | string>, run: RunInfo): void {
         ...filterReportLines(r),
         "",
       ];
-  process.stdout.write(lines.join("\n") + "\n");
-  if (run.write) appendFileSync(join(ROOT, "bench/RESULTS.md"), lines.join("\n") + "\n");
+  // A run of some phases (`--phase outbound`) leaves the other phases' figures unset: their rows go.
+  const text = lines.filter((l) => !/\bundefined\b|\bNaN\b/.test(l)).join("\n") + "\n";
+  process.stdout.write(text);
+  if (run.write) appendFileSync(join(ROOT, "bench/RESULTS.md"), text);
 }

@@ -27,6 +27,10 @@
  * `--phase ingest` runs only the yardstick and message create (no Idempotency-Key), for a quick
  * before/after of a change on that path (about 2 × --seconds, printed as JSON, nothing appended).
  * `--phase delivery` runs only message create, then one worker draining the backlog.
+ * `BENCH_NODE_OPTIONS` is handed to the Hookrelay processes as NODE_OPTIONS (say
+ * `--max-semi-space-size=2`, to see what V8's young generation adds to the worker's RSS).
+ * `--phase outbound` runs the outbound steps (and on PostgreSQL the two-instance ones) and
+ * appends them, without the phases after (inbound, audit, tasks …).
  *
  * The further phases, each on a store of its own; `--phase <name>` runs only that one:
  * - audit (bench/audit-phase.ts): management writes with audit (a few seconds, not appended).
@@ -273,6 +277,8 @@ async function main(): Promise<void> {
     } finally {
       receiver.child.kill();
     }
+    // Issue 13's figures without the other phases: appended like the full run.
+    if (args.phase === "outbound") return void report(results, RUN);
     Object.assign(
       results,
       await inboundPhase({ ...common, env: storeEnv(dataDir), seconds: SECONDS, connections: CONNECTIONS }),

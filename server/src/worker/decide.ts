@@ -24,7 +24,8 @@ export interface DecideContext {
   /** The lease owner, written with every result so a stale one is fenced off. */
   owner: string;
   config: RetryConfig & Pick<Config, "deliveryTimeoutMs" | "responseBodyMaxBytes">;
-  keyring: Keyring;
+  /** Opens endpoints' sealed secrets and headers (the worker passes its OpenedValues). */
+  keyring: Pick<Keyring, "open">;
   sender: WebhookSender;
   logger?: Logger | undefined;
   /** Endpoint transformations; absent: every delivery goes as stored. */

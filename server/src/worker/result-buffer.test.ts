@@ -1,4 +1,4 @@
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 
 import { DeliveriesRepository, type DeliveryResult } from "../store/deliveries-repository.js";
 import { describeEachStore } from "../test-support/postgres.js";
@@ -42,6 +42,29 @@ describeEachStore("ResultBuffer on %s", (kind) => {
     expect(await results.close()).toEqual([b.delivery.id]);
     expect(await status(a.delivery.id)).toBe(0);
     expect(results.isClosed).toBe(true);
+  });
+
+  it("starts a write at once while expedited, and after its delay otherwise", async () => {
+    const { repo, claimed } = await claimTwo();
+    const [a, b] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
+    const writes: string[][] = [];
+    const queue = {
+      recordResults: (batch: DeliveryResult[]) => {
+        writes.push(batch.map((r) => r.deliveryId));
+        return repo.recordResults(batch);
+      },
+    } as unknown as DeliveriesRepository;
+    const results = new ResultBuffer({ queue, batchSize: 100 });
+    results.add(success(a.delivery.id, a.endpoint.id));
+    expect(writes).toEqual([]);
+    results.expedite();
+    expect(writes).toEqual([[a.delivery.id]]);
+    await vi.waitFor(async () => expect(await status(a.delivery.id)).toBe(0));
+    results.relax();
+    results.add(success(b.delivery.id, b.endpoint.id));
+    expect(writes).toHaveLength(1);
+    await vi.waitFor(() => expect(writes).toEqual([[a.delivery.id], [b.delivery.id]]), { timeout: 1000, interval: 5 });
+    await results.close();
   });
 
   it("drops results added after close", async () => {

@@ -11,6 +11,7 @@ import { decide, type DecideContext, type Decision, releaseAfterBug, releaseThro
 import { MessageExpander } from "./expander.js";
 import { FailureRun } from "./failure-run.js";
 import { LocalThrottleSlots } from "./local-throttle-slots.js";
+import { OpenedValues } from "./opened-values.js";
 import type { DeliveryQueue, ThrottleSlots } from "./ports.js";
 import { ResultBuffer } from "./result-buffer.js";
 import { pickRetrySchedule } from "./retry-policy.js";
@@ -104,7 +105,7 @@ export class DeliveryWorker {
     this.decideContext = {
       owner: this.owner,
       config: this.config,
-      keyring: options.keyring,
+      keyring: new OpenedValues(options.keyring),
       sender: options.sender,
       logger: options.logger,
       transformations: options.transformations,
@@ -210,7 +211,11 @@ export class DeliveryWorker {
       // instead of a whole poll interval: waiting 250 ms there cut loopback throughput to
       // two endpoints' caps per poll (~500 deliveries/s).
       if (claimed.length < limit) {
-        await (this.inFlight > 0 ? Promise.race([this.resultsWritten(), this.idle(workerPollMs)]) : this.idle(workerPollMs));
+        if (this.inFlight > 0) {
+          this.results.expedite();
+          await Promise.race([this.resultsWritten(), this.idle(workerPollMs)]);
+          this.results.relax();
+        } else await this.idle(workerPollMs);
       }
     }
   }
