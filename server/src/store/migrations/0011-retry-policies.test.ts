@@ -24,7 +24,9 @@ describeEachStore("migration 0011: retry schedules and throttle slots, up and do
     const before = names[names.indexOf("0011-retry-policies") - 1]!;
 
     const columns = async () => {
-      const tables = await db.introspection.getTables();
+      // This schema's tables only: PostgreSQL's introspection lists every schema's, and other
+      // test schemas (or anyone's) may share the database.
+      const tables = (await db.introspection.getTables()).filter((x) => kind === "sqlite" || x.schema === schema);
       return {
         slots: tables.some((x) => x.name === "throttle_slots"),
         withSchedule: tables
