@@ -1,11 +1,11 @@
 import { type Kysely, type RawBuilder, sql, type SqlBool } from "kysely";
 
-import { idAt, newId } from "../lib/ids.js";
+import { idAt } from "../lib/ids.js";
+import { newDeliveryRow } from "./new-delivery-row.js";
 import { type Page,type PageRequest, paginate } from "./paginate.js";
 import {
   type AttemptRow,
   type Database,
-  type DeliveryRow,
   DeliveryStatus,
   type EndpointRow,
   type MessageRow,
@@ -171,22 +171,16 @@ export class AttemptsRepository {
     now: number,
     db: Kysely<Database> = this.db,
   ): Promise<void> {
-    const row: DeliveryRow = {
-      id: newId("dlv"),
-      msg_id: message.id,
-      app_id: message.app_id,
-      endpoint_id: endpointId,
-      status: DeliveryStatus.pending,
-      attempt_count: 0,
-      due_at: now,
-      lease_owner: null,
-      last_attempt_at: null,
-      last_status_code: null,
-      next_trigger: 1,
-      // The message's time, like fan-out deliveries, so time-ranged views place it with its message.
-      created_at: message.created_at,
-      updated_at: now,
-    };
+    // The message's time as created_at, like fan-out deliveries, so time-ranged views place it with its message.
+    const row = newDeliveryRow({
+      msgId: message.id,
+      appId: message.app_id,
+      endpointId,
+      dueAt: now,
+      createdAt: message.created_at,
+      now,
+      manual: true,
+    });
     await db
       .insertInto("deliveries")
       .values(row)

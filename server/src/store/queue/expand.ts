@@ -1,12 +1,12 @@
 import { type CompiledQuery, sql } from "kysely";
 
 import { parsePayloadForFilter } from "../../lib/content-filter.js";
-import { newId } from "../../lib/ids.js";
 import { parseJson } from "../../lib/json.js";
 import type { Store } from "../database.js";
 import type { EndpointRoute } from "../fanout-cache.js";
 import { insertQueries } from "../insert-queries.js";
-import { type DeliveryRow, DeliveryStatus, type MessageRow } from "../schema.js";
+import { newDeliveryRow } from "../new-delivery-row.js";
+import { type DeliveryRow, type MessageRow } from "../schema.js";
 
 /**
  * What a worker asks of {@link expandMessages}.
@@ -201,20 +201,13 @@ class PayloadOnce {
 }
 
 function newDelivery(message: ClaimedRow, endpointId: string, now: number): DeliveryRow {
-  return {
-    id: newId("dlv"),
-    msg_id: message.id,
-    app_id: message.app_id,
-    endpoint_id: endpointId,
-    status: DeliveryStatus.pending,
-    attempt_count: 0,
-    due_at: message.deliver_at ?? message.created_at,
-    lease_owner: null,
-    last_attempt_at: null,
-    last_status_code: null,
-    next_trigger: 0,
-    // The message's time, not the expansion's: the queue and the time-ranged views order by it.
-    created_at: message.created_at,
-    updated_at: now,
-  };
+  return newDeliveryRow({
+    msgId: message.id,
+    appId: message.app_id,
+    endpointId,
+    dueAt: message.deliver_at ?? message.created_at,
+    createdAt: message.created_at,
+    now,
+    manual: false,
+  });
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from "kysely";
 
 import { compileStoredFilter, payloadTextPasses } from "../../lib/content-filter.js";
-import { idAt, newId } from "../../lib/ids.js";
+import { idAt } from "../../lib/ids.js";
 import { parseJson } from "../../lib/json.js";
 import { hasJsonElement as hasElement } from "../json-array.js";
+import { newDeliveryRow } from "../new-delivery-row.js";
 import { type Database, type DeliveryRow, DeliveryStatus, type TaskRow } from "../schema.js";
 import { applicationStats, eventTypeAggregate } from "./stats-kinds.js";
 import type { Candidate, CandidateQuery, TaskKind, TaskParams } from "./task-kind.js";
@@ -101,22 +102,16 @@ const replayMissing: TaskKind = {
     if (wanted.length === 0) return 0;
     const values: DeliveryRow[] = wanted.map((r) => {
       const [msgId, createdAt] = r.id.split(" ") as [string, string];
-      return {
-        id: newId("dlv"),
-        msg_id: msgId,
-        app_id: task.app_id,
-        endpoint_id: task.endpoint_id!,
-        status: pending,
-        attempt_count: 0,
-        due_at: now,
-        lease_owner: null,
-        last_attempt_at: null,
-        last_status_code: null,
-        // A replay is an operator's request: a single manual attempt, as resend and recover.
-        next_trigger: 1,
-        created_at: Number(createdAt),
-        updated_at: now,
-      };
+      // A replay is an operator's request: a single manual attempt, as resend and recover.
+      return newDeliveryRow({
+        msgId,
+        appId: task.app_id,
+        endpointId: task.endpoint_id!,
+        dueAt: now,
+        createdAt: Number(createdAt),
+        now,
+        manual: true,
+      });
     });
     const result = await trx
       .insertInto("deliveries")
